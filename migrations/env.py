@@ -1,0 +1,38 @@
+"""Alembic environment: metadata from models, URL from the caller's config or the app's Settings."""
+
+from alembic import context
+from sqlalchemy import pool
+
+from models import Base
+from models.database import make_engine
+
+
+def _database_url() -> str:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    from dashboard.settings import Settings  # the alembic CLI path: read the environment
+
+    return Settings.from_env().database_url
+
+
+def _configure(**kwargs) -> None:
+    context.configure(
+        target_metadata=Base.metadata,
+        render_as_batch=True,  # SQLite can only ALTER by copying the table
+        compare_type=True,
+        **kwargs,
+    )
+
+
+if context.is_offline_mode():
+    _configure(url=_database_url(), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    engine = make_engine(_database_url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

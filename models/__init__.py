@@ -1,0 +1,49 @@
+"""The SHARING domain model (SQLAlchemy 2 typed ORM). Importing this package registers every table."""
+
+from .base import Base, utcnow
+from .benchmark import BenchmarkValue
+from .indicator import AGGREGATIONS, CATEGORIES, VALUE_KINDS, Indicator, Milestone, Target
+from .observation import Observation, ObservationRevision
+from .partner import INSTRUMENT_KINDS, Partner, PolicyInstrument
+from .period import PeriodSpec, ReportingPeriod, period_specs
+from .policy_change import (
+    EVIDENCE_KINDS,
+    PROGRESS_STAGES,
+    ChangeType,
+    EvidenceItem,
+    PolicyChange,
+    PolicyChangeError,
+    Stage,
+    StageEvent,
+)
+from .upload import StoredFile, Upload
+
+__all__ = [
+    "AGGREGATIONS",
+    "CATEGORIES",
+    "EVIDENCE_KINDS",
+    "INSTRUMENT_KINDS",
+    "PROGRESS_STAGES",
+    "VALUE_KINDS",
+    "Base",
+    "BenchmarkValue",
+    "ChangeType",
+    "EvidenceItem",
+    "Indicator",
+    "Milestone",
+    "Observation",
+    "ObservationRevision",
+    "Partner",
+    "PeriodSpec",
+    "PolicyChange",
+    "PolicyChangeError",
+    "PolicyInstrument",
+    "ReportingPeriod",
+    "Stage",
+    "StageEvent",
+    "StoredFile",
+    "Target",
+    "Upload",
+    "period_specs",
+    "utcnow",
+]

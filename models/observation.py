@@ -1,0 +1,60 @@
+"""Indicator values per partner and period, with a revision for every change of value.
+
+An observation whose value is NULL means the partner reported "no value" (n/a), which is not zero.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+SOURCE_KINDS = ("upload", "manual", "demo")
+
+
+class Observation(Base):
+    __tablename__ = "observation"
+    __table_args__ = (
+        # Leading columns match the dashboard filters (indicator, partner, period): see TECH.md.
+        UniqueConstraint("indicator_id", "partner_id", "period_id"),
+        Index("ix_observation_partner_period", "partner_id", "period_id"),
+        CheckConstraint(f"source_kind IN {SOURCE_KINDS}", name="source_kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"))
+    value: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source_kind: Mapped[str] = mapped_column(String(10))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
+    source_cell: Mapped[str | None] = mapped_column(String(80))  # e.g. "Indicators!D14"
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    revisions: Mapped[list[ObservationRevision]] = relationship(
+        back_populates="observation", order_by="ObservationRevision.id"
+    )
+
+
+class ObservationRevision(Base):
+    """The value an observation had before a change, and who changed it, when, from which upload."""
+
+    __tablename__ = "observation_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"), index=True)
+    previous_value: Mapped[float | None] = mapped_column(Float)
+    previous_source_kind: Mapped[str] = mapped_column(String(10))
+    previous_upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
+    new_value: Mapped[float | None] = mapped_column(Float)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    observation: Mapped[Observation] = relationship(back_populates="revisions")
