@@ -100,7 +100,7 @@ class PolicyChange(Base):
             )
         if stage is Stage.ABANDONED and not note.strip():
             raise PolicyChangeError(f"{self.code}: say why the change was abandoned (note)")
-        current = Stage(self.stage)
+        current = Stage(self.stage or Stage.IDENTIFIED)
         if stage is not Stage.ABANDONED and stage.rank < current.rank and not note.strip():
             raise PolicyChangeError(
                 f"{self.code}: moving back from '{current}' to '{stage}' needs a note saying why"

@@ -1,0 +1,45 @@
+"""The application factory: ``create_app(settings)`` builds a Dash app bound to one database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import Dash, html, page_container
+
+from dashboard.components.shell import navigation_bar
+from dashboard.database import EXTENSION_KEY
+from dashboard.i18n import _
+from dashboard.settings import Settings
+from models.database import make_engine, make_session_factory
+
+PACKAGE_DIR = Path(__file__).parent
+ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+
+
+def create_app(settings: Settings) -> Dash:
+    """A Dash app (its Flask server is ``app.server``) reading the database in ``settings``."""
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PACKAGE_DIR / "pages"),
+        assets_folder=str(ASSETS_DIR),
+        serve_locally=True,  # the meeting room may have no internet: never load from a CDN
+        title=_("SHARING Monitor"),
+        update_title=None,
+        suppress_callback_exceptions=True,  # page layouts are built on demand
+    )
+    app.server.config.update(
+        SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes * 2
+    )
+    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    app.server.extensions[EXTENSION_KEY] = {
+        "settings": settings,
+        "engine": engine,
+        "session_factory": make_session_factory(engine),
+    }
+    app.layout = html.Div(
+        [navigation_bar(), dbc.Container(page_container, fluid=True, className="page-body")],
+        className="app-shell",
+    )
+    return app

@@ -1,0 +1,1 @@
+"""Pure layout and figure builders shared by pages; no database access here."""

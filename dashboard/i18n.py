@@ -1,0 +1,12 @@
+"""User-facing text goes through ``_()`` so the interface can be translated (EN, FR, RO, HR, LV).
+
+Catalogues are not written yet: gettext falls back to the English source text.
+"""
+
+import gettext
+
+_translations = gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)

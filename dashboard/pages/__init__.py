@@ -1,0 +1,1 @@
+"""One module per URL: register_page + layout + thin callbacks, ids prefixed with the page name."""
