@@ -24,3 +24,11 @@ def read_session() -> Iterator[Session]:
 
 def app_settings():
     return current_app.extensions[EXTENSION_KEY]["settings"]
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A session whose changes are committed when the block ends and rolled back whole on any error."""
+    factory = current_app.extensions[EXTENSION_KEY]["session_factory"]
+    with factory() as session, session.begin():
+        yield session
