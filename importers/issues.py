@@ -1,0 +1,74 @@
+"""Import problems as data: every problem names its sheet, cell, raw value and what was expected.
+
+Codes are stable (the dashboard and scripts match on them); messages are for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# Problems that mean the file could not be read at all (outcome "unreadable", CLI exit 2).
+UNREADABLE_CODES = frozenset(
+    {
+        "file-too-large",
+        "zip-bomb",
+        "encrypted-workbook",
+        "not-a-spreadsheet",
+        "empty-workbook",
+        "corrupt-file",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    severity: Severity
+    code: str
+    message: str
+    sheet: str = ""
+    cell: str = ""  # "D14", without the sheet name (the sheet has its own field)
+    value: str = ""  # the raw cell content as the partner typed it
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def location(self) -> str:
+        """``Indicators!D14``, ``Indicators`` or ``""``, for messages and ``Observation.source_cell``."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.cell
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportIssue:
+        return cls(**{key: data.get(key, "") for key in cls.__dataclass_fields__})
+
+
+def error(
+    code: str, message: str, sheet: str = "", cell: str = "", value: object = ""
+) -> ImportIssue:
+    return ImportIssue("error", code, message, sheet, cell, raw_text(value))
+
+
+def warning(
+    code: str, message: str, sheet: str = "", cell: str = "", value: object = ""
+) -> ImportIssue:
+    return ImportIssue("warning", code, message, sheet, cell, raw_text(value))
+
+
+def raw_text(value: object) -> str:
+    """A cell value as text for reports: floats without a spurious '.0', dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
