@@ -1,0 +1,129 @@
+"""Browser-test fixtures: real gunicorn servers and the system Chromium driven by Playwright (sync API).
+
+Fixtures (all tests in tests/browser/ are marked ``browser`` automatically):
+
+- ``demo_server``: a ``LiveServer`` (tests/support/browser.py) over a SQLite database prepared with
+  ``sharing init`` + ``sharing demo``; shared by the whole session, so tests must not rely on changes
+  other tests make. ``demo_server.url`` is the base URL without a trailing slash.
+- ``empty_server``: the same over a database that is only migrated (``sharing init``): empty states.
+- ``live_server_factory``: ``live_server_factory("upload-flow", demo=True)`` starts a private server for a
+  test that writes (uploads, corrections); stopped at the end of the session.
+- ``browser``: one headless Chromium (``/usr/bin/chromium``) for the session. Never `playwright install`.
+- ``page``: a fresh browser context + page at 1920x1080 that accepts downloads. Every console error and
+  uncaught page error is recorded and the test FAILS at teardown if any occurred (the clean-console
+  rule of Dash's own test-suite). ``console.allow(r"regex")`` permits an error a test provokes on purpose.
+- ``console``: that recorder (``console.errors`` lists what was seen so far).
+- ``screenshot``: ``screenshot("overview")`` saves test-artifacts/screenshots/overview.png (1920x1080,
+  full page) and overview-phone.png (390 px wide) of the current page.
+
+Helpers to import: ``from tests.support.browser import wait_for_dash`` (wait until Dash has rendered and
+no callback is running).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    LiveServer,
+    save_screenshots,
+    start_live_server,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server_factory(tmp_path_factory):
+    started: list[LiveServer] = []
+    root = tmp_path_factory.mktemp("live-servers")
+
+    def start(name: str, *, demo: bool = True) -> LiveServer:
+        server = start_live_server(root, name, demo=demo)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_server(live_server_factory) -> LiveServer:
+    return live_server_factory("demo", demo=True)
+
+
+@pytest.fixture(scope="session")
+def empty_server(live_server_factory) -> LiveServer:
+    return live_server_factory("empty", demo=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class ConsoleRecorder:
+    """Console errors and uncaught exceptions seen by one page."""
+
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def record(self, text: str) -> None:
+        self.errors.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+@pytest.fixture
+def console() -> ConsoleRecorder:
+    return ConsoleRecorder()
+
+
+@pytest.fixture
+def page(browser, console):
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location or {}
+            console.record(f"console: {message.text} ({location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console.record(f"page error: {error}"))
+    yield page
+    context.close()
+    unexpected = console.unexpected()
+    if unexpected:
+        pytest.fail("The browser console was not clean:\n" + "\n".join(unexpected))
+
+
+@pytest.fixture
+def screenshot(page):
+    def take(name: str):
+        return save_screenshots(page, name)
+
+    return take

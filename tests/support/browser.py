@@ -1,0 +1,172 @@
+"""Live gunicorn servers and helpers for the browser tests (used by tests/browser/conftest.py).
+
+A ``LiveServer`` is a real ``gunicorn dashboard.wsgi:server`` over its own instance folder and SQLite
+database, prepared with the real CLI (``sharing init``, optionally ``sharing demo``), exactly as an operator
+would. Nothing here imports Dash: the app runs in its own processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.postgres import free_port
+
+BIN = Path(sys.executable).parent  # .venv/bin: where `sharing` and `gunicorn` live
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+# What this closed network needs (../shared/TECH.md); Playwright adds its own flags on top.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+STARTUP_SECONDS = 60
+
+
+class ServerFailed(RuntimeError):
+    """The CLI or gunicorn did not come up; the message carries their output."""
+
+
+@dataclass
+class LiveServer:
+    """A running dashboard. ``url`` has no trailing slash: ``page.goto(server.url + "/e-services")``."""
+
+    name: str
+    instance_path: Path
+    database_url: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment the CLI and gunicorn run with (reuse it to run more `sharing` commands)."""
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.database_url,
+            SHARING_INSTANCE_PATH=str(self.instance_path),
+            SECRET_KEY="browser-test-secret",  # both workers must agree
+        )
+        return env
+
+    @property
+    def log_path(self) -> Path:
+        return self.instance_path / "gunicorn.log"
+
+    def sharing(self, *args: str) -> str:
+        """Run ``sharing <args>`` against this server's database; returns stdout, raises ServerFailed."""
+        done = subprocess.run(
+            [str(BIN / "sharing"), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
+        if done.returncode:
+            raise ServerFailed(f"sharing {' '.join(args)} failed: {done.stderr or done.stdout}")
+        return done.stdout
+
+    def start(self) -> LiveServer:
+        command = [
+            str(BIN / "gunicorn"), "dashboard.wsgi:server", "--no-control-socket",
+            "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", "120",
+        ]  # fmt: skip
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerFailed(f"gunicorn exited early:\n{self.log_text()}")
+            if _answers(self.url + "/"):
+                return self
+            time.sleep(0.2)
+        self.stop()
+        raise ServerFailed(f"gunicorn did not answer in {STARTUP_SECONDS}s:\n{self.log_text()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def start_live_server(root: Path, name: str, *, demo: bool) -> LiveServer:
+    """A migrated database in ``root/name`` (with the demo data when ``demo``) served by gunicorn."""
+    instance = root / name
+    instance.mkdir(parents=True, exist_ok=True)
+    server = LiveServer(
+        name=name, instance_path=instance, database_url=f"sqlite:///{instance / 'sharing.db'}"
+    )
+    server.sharing("init")
+    if demo:
+        server.sharing("demo")
+    return server.start()
+
+
+def wait_for_dash(page, timeout: float = 15_000) -> None:
+    """Wait until Dash has rendered the page and no callback is running or pending on the network."""
+    page.wait_for_selector("#_pages_content", state="attached", timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-dash-is-loading=\"true\"], ._dash-loading')",
+        timeout=timeout,
+    )
+
+
+def safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+
+
+def save_screenshots(page, name: str) -> list[Path]:
+    """Full-page screenshots of the current page at 1920x1080 and at phone width (390 px).
+
+    Saved as ``test-artifacts/screenshots/<name>.png`` and ``<name>-phone.png`` (git-ignored); the
+    viewport is restored afterwards. Returns the two paths.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size or DESKTOP
+    paths = []
+    for suffix, size in (("", DESKTOP), ("-phone", PHONE)):
+        page.set_viewport_size(size)
+        # Plotly redraws responsive charts on the window's resize event; give it a frame or two.
+        page.wait_for_timeout(400)
+        wait_for_dash(page)
+        path = SCREENSHOT_DIR / f"{safe_name(name)}{suffix}.png"
+        page.screenshot(path=str(path), full_page=True)
+        paths.append(path)
+    page.set_viewport_size(original)
+    page.wait_for_timeout(200)
+    return paths
