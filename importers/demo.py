@@ -184,7 +184,7 @@ def _load_changes(session: Session, partners: dict[str, Partner]) -> int:
 
 
 def _load_targets(session, partners, indicators, project_start: date) -> int:
-    known = set(session.execute(select(Target.partner_id, Target.indicator_id)).tuples())
+    known = set(map(tuple, session.execute(select(Target.partner_id, Target.indicator_id))))
     added = 0
     for partner_code, profile in PROFILES.items():
         partner = partners[partner_code]
@@ -205,9 +205,12 @@ def _load_targets(session, partners, indicators, project_start: date) -> int:
 
 def _load_observations(session, partners, indicators, periods, today: date) -> int:
     known = set(
-        session.execute(
-            select(Observation.partner_id, Observation.indicator_id, Observation.period_id)
-        ).tuples()
+        map(
+            tuple,
+            session.execute(
+                select(Observation.partner_id, Observation.indicator_id, Observation.period_id)
+            ),
+        )
     )
     ended = [p for p in periods if p.has_ended(today)]
     rng = random.Random(_SEED)

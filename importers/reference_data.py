@@ -188,7 +188,7 @@ def load_reference_data(session: Session, project_start: date) -> None:
                     display_order=order,
                 )
             )  # fmt: skip
-    known_points = set(session.execute(select(BenchmarkValue.series_code, BenchmarkValue.geo, BenchmarkValue.year)).tuples())  # fmt: skip
+    known_points = set(map(tuple, session.execute(select(BenchmarkValue.series_code, BenchmarkValue.geo, BenchmarkValue.year))))  # fmt: skip
     for (series_code, series_name), geo, year, value, url in BENCHMARKS:
         if (series_code, geo, year) not in known_points:
             session.add(

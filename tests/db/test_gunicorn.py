@@ -1,0 +1,45 @@
+"""Production path: gunicorn serves dashboard.wsgi:server over a migrated database with the demo."""
+
+import json
+import urllib.request
+
+from tests.support.processes import Gunicorn, run_sharing, sharing_env
+
+
+def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
+    env = sharing_env(sqlite_url, tmp_path)
+    assert run_sharing("init", env=env).returncode == 0
+    assert run_sharing("demo", env=env).returncode == 0
+    server = Gunicorn(env).wait_until_ready()
+    try:
+        with urllib.request.urlopen(server.url + "/instruments", timeout=30) as response:
+            assert response.status == 200
+            assert "SHARING Monitor" in response.read().decode()
+        request = urllib.request.Request(
+            server.url + "/_dash-update-component",
+            data=json.dumps(_page_request("/instruments")).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read().decode()
+    finally:
+        server.stop()
+    assert "Administrative Code of Romania" in page
+    assert "Smiltene" in page and "Inter-community development associations" in page
+
+
+def _page_request(pathname: str) -> dict:
+    """The request Dash's router makes when the browser opens ``pathname``."""
+    return {
+        "output": "..._pages_content.children..._pages_store.data...",
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
