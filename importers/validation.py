@@ -1,0 +1,471 @@
+"""From raw rows to clean records: every cell checked against the catalogue, every problem collected.
+
+``validate_observations`` never stops at the first problem; a row with an error is counted invalid and left
+out, and the caller refuses the whole file when any error exists ("a file with errors changes nothing").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Indicator, Observation, Partner, ReportingPeriod
+
+from .cells import CellError, ParsedNumber, fold, is_no_value, parse_number, parse_period
+from .issues import ImportIssue, error, raw_text, warning
+from .layout import RawObservation
+
+FAR_FROM_PREVIOUS_FACTOR = 3
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    id: int
+    code: str
+    name: str
+    value_kind: str
+    aggregation: str
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    id: int
+    number: int
+    label: str
+    start_date: date
+    end_date: date
+
+
+@dataclass
+class Reference:
+    """The catalogue rows an import is checked against, looked up by folded code or name."""
+
+    indicators: dict[str, IndicatorInfo]
+    partners: dict[str, PartnerInfo]
+    periods: list[PeriodInfo]
+
+    @classmethod
+    def load(cls, session: Session) -> Reference:
+        indicators: dict[str, IndicatorInfo] = {}
+        for row in session.execute(
+            select(
+                Indicator.id,
+                Indicator.code,
+                Indicator.name,
+                Indicator.value_kind,
+                Indicator.aggregation,
+            )
+        ):
+            info = IndicatorInfo(*row)
+            indicators.setdefault(fold(info.code), info)
+            indicators.setdefault(fold(info.name), info)
+        partners: dict[str, PartnerInfo] = {}
+        for partner_id, code, name, short_name in session.execute(
+            select(Partner.id, Partner.code, Partner.name, Partner.short_name)
+        ):
+            info = PartnerInfo(partner_id, code, name)
+            for key in (code, name, short_name):
+                partners.setdefault(fold(key), info)
+        periods = [
+            PeriodInfo(*row)
+            for row in session.execute(
+                select(
+                    ReportingPeriod.id, ReportingPeriod.number, ReportingPeriod.label,
+                    ReportingPeriod.start_date, ReportingPeriod.end_date,
+                ).order_by(ReportingPeriod.number)
+            )
+        ]  # fmt: skip
+        return cls(indicators, partners, periods)
+
+    def partner(self, raw: object) -> PartnerInfo | None:
+        return self.partners.get(fold(raw_text(raw))) if raw is not None else None
+
+    def indicator_codes(self) -> list[str]:
+        return sorted({info.code for info in self.indicators.values()})
+
+
+@dataclass(slots=True)
+class CleanObservation:
+    indicator: IndicatorInfo
+    partner: PartnerInfo
+    period: PeriodInfo
+    value: float | None
+    comment: str
+    sheet: str
+    cell: str  # the value cell, e.g. "D14"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return self.indicator.id, self.partner.id, self.period.id
+
+    @property
+    def source_cell(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass
+class ObservationCheck:
+    records: list[CleanObservation] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    invalid_rows: int = 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    raw: RawObservation
+    indicator: IndicatorInfo
+    partner: PartnerInfo
+    period: PeriodInfo
+    number: ParsedNumber | None  # None: "no value"
+
+
+def validate_observations(
+    rows: Sequence[RawObservation],
+    reference: Reference,
+    partner_code: str | None,
+    has_partner_column: bool,
+) -> ObservationCheck:
+    """Check every row; return clean records (rows without errors) and all problems found."""
+    check = ObservationCheck()
+    fixed_partner = reference.partner(partner_code) if partner_code else None
+    if fixed_partner is None and not has_partner_column and rows:
+        check.issues.append(
+            error(
+                "missing-partner-column",
+                "Without --partner the file must have a Partner column saying whose figures each row "
+                "holds; add one, or import with --partner CODE.",
+            )
+        )
+        check.invalid_rows = len(rows)
+        return check
+    lookups = _Lookups(reference)
+    pending: list[_Pending] = []
+    decimal_marks: set[str] = set()
+    for raw in rows:
+        problems: list[ImportIssue] = []
+        indicator = lookups.indicator(raw, problems)
+        period = lookups.period(raw, problems)
+        partner = lookups.partner(raw, fixed_partner, problems)
+        number = _read_number(raw, indicator, problems)
+        if number is not None and number.decimal_mark:
+            decimal_marks.add(number.decimal_mark)
+        check.issues.extend(problems)
+        if any(problem.is_error for problem in problems):
+            check.invalid_rows += 1
+            continue
+        pending.append(_Pending(raw, indicator, partner, period, number))
+    file_mark = next(iter(decimal_marks)) if len(decimal_marks) == 1 else None
+    seen: dict[tuple[int, int, int], str] = {}
+    for item in pending:
+        problems = []
+        value = _final_value(item, file_mark, decimal_marks, problems)
+        record = CleanObservation(
+            item.indicator, item.partner, item.period, value, item.raw.comment,
+            item.raw.sheet, item.raw.value_cell,
+        )  # fmt: skip
+        first = seen.get(record.key)
+        if first is not None:
+            problems.append(
+                error(
+                    "duplicate-row",
+                    f"{record.cell}: {item.indicator.code} for {item.partner.code} in {item.period.label} "
+                    f"is already given in {first}; keep one of the two",
+                    record.sheet, record.cell, item.raw.value,
+                )
+            )  # fmt: skip
+        check.issues.extend(problems)
+        if any(problem.is_error for problem in problems):
+            check.invalid_rows += 1
+            continue
+        seen[record.key] = record.source_cell
+        check.records.append(record)
+    return check
+
+
+class _Lookups:
+    """Memoised lookups: a 100,000-row file repeats the same few indicator, period and partner texts."""
+
+    def __init__(self, reference: Reference):
+        self.reference = reference
+        self._indicators: dict[str, IndicatorInfo | None] = {}
+        self._periods: dict[object, PeriodInfo | CellError] = {}
+        self._by_number = {period.number: period for period in reference.periods}
+
+    def indicator(self, raw: RawObservation, problems: list[ImportIssue]) -> IndicatorInfo | None:
+        found = None
+        for value in (raw.indicator, raw.indicator_name):
+            if value is None or value == "":
+                continue
+            text = raw_text(value)
+            if text not in self._indicators:
+                self._indicators[text] = self.reference.indicators.get(fold(text))
+            found = self._indicators[text]
+            if found:
+                return found
+        cell = raw.cell(raw.indicator_column)
+        if raw.indicator is None or raw.indicator == "":
+            problems.append(
+                error("missing-indicator", f"{cell}: the indicator is empty; write its code, such as ESU-SERVICES", raw.sheet, cell)
+            )  # fmt: skip
+            return None
+        text = raw_text(raw.indicator)
+        codes = self.reference.indicator_codes()
+        close = difflib.get_close_matches(text.upper(), codes, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        problems.append(
+            error(
+                "unknown-indicator",
+                f"{cell}: '{text}' is not an indicator of the catalogue; {hint}write a code such as "
+                f"{close[0] if close else codes[0]} (the template lists them all)",
+                raw.sheet, cell, raw.indicator,
+            )
+        )  # fmt: skip
+        return None
+
+    def period(self, raw: RawObservation, problems: list[ImportIssue]) -> PeriodInfo | None:
+        if raw.period_column < 0:  # wide layout: the header gave the period number
+            return self._by_number[raw.period]
+        cell = raw.cell(raw.period_column)
+        key = (type(raw.period), raw.period)
+        if key not in self._periods:
+            try:
+                self._periods[key] = self._by_number[
+                    parse_period(raw.period, self.reference.periods)
+                ]
+            except CellError as problem:
+                self._periods[key] = problem
+        found = self._periods[key]
+        if isinstance(found, CellError):
+            shown = raw_text(raw.period)
+            problems.append(
+                error(found.code, f"{cell}: '{shown}' {found.problem}", raw.sheet, cell, raw.period)
+            )
+            return None
+        return found
+
+    def partner(
+        self, raw: RawObservation, fixed: PartnerInfo | None, problems: list[ImportIssue]
+    ) -> PartnerInfo | None:
+        has_cell = raw.partner_column >= 0 and not (raw.partner is None or raw.partner == "")
+        cell = raw.cell(raw.partner_column) if raw.partner_column >= 0 else ""
+        if not has_cell:
+            if fixed is None:
+                problems.append(error("missing-partner", f"{cell}: the partner is empty; write its code, such as SMILTENE", raw.sheet, cell))  # fmt: skip
+            return fixed
+        found = self.reference.partner(raw.partner)
+        if found is None:
+            codes = ", ".join(sorted({p.code for p in self.reference.partners.values()}))
+            problems.append(
+                error("unknown-partner", f"{cell}: '{raw_text(raw.partner)}' is not a project partner; write one of {codes}", raw.sheet, cell, raw.partner)
+            )  # fmt: skip
+            return None
+        if fixed is not None and found.id != fixed.id:
+            problems.append(
+                error(
+                    "other-partner",
+                    f"{cell}: this row is for {found.code}, but the file is imported for {fixed.code}; "
+                    "remove the row or import it for its own partner",
+                    raw.sheet, cell, raw.partner,
+                )
+            )  # fmt: skip
+            return None
+        return found
+
+
+def _read_number(
+    raw: RawObservation, indicator: IndicatorInfo | None, problems: list[ImportIssue]
+) -> ParsedNumber | None:
+    cell = raw.value_cell
+    if raw.formula_without_value:
+        problems.append(
+            error(
+                "formula-without-value",
+                f"{cell} holds a formula whose result was not saved; open the file in Excel or "
+                "LibreOffice, save it, and upload it again",
+                raw.sheet, cell, raw.value,
+            )
+        )  # fmt: skip
+        return None
+    if is_no_value(raw.value):
+        return None
+    try:
+        number = parse_number(raw.value)
+    except CellError as problem:
+        problems.append(error(problem.code, f"{cell}: '{raw_text(raw.value)}' {problem.problem}", raw.sheet, cell, raw.value))  # fmt: skip
+        return None
+    is_percent = number.percent_sign or raw.percent_formatted
+    if indicator is not None and indicator.value_kind != "percentage" and is_percent:
+        problems.append(
+            error(
+                "unexpected-percent",
+                f"{cell}: '{raw_text(raw.value)}' is a percentage, but {indicator.code} is counted "
+                f"in {indicator.value_kind}s; write a plain number",
+                raw.sheet, cell, raw.value,
+            )
+        )  # fmt: skip
+    return number
+
+
+def _final_value(
+    item: _Pending, file_mark: str | None, marks: set[str], problems: list[ImportIssue]
+) -> float | None:
+    raw, indicator, number = item.raw, item.indicator, item.number
+    if number is None:
+        return None
+    cell = raw.value_cell
+    value = number.resolve(file_mark)
+    if value is None:
+        mark = number.ambiguous_mark
+        why = (
+            "the file uses both , and . as decimal marks"
+            if len(marks) > 1
+            else "no other value in the file shows which mark is decimal"
+        )
+        problems.append(
+            error(
+                "ambiguous-number",
+                f"{cell}: '{raw_text(raw.value)}' could be {number.value:g} or {number.as_thousands:g} "
+                f"({why}); write {number.as_thousands:.0f} for the thousands, or "
+                f"{str(number.value).replace('.', ',') if mark == ',' else number.value} with more "
+                "digits after the decimal mark",
+                raw.sheet, cell, raw.value,
+            )
+        )  # fmt: skip
+        return None
+    if indicator.value_kind == "percentage":
+        if raw.percent_formatted and not number.percent_sign:
+            value *= 100  # 0.45 shown as 45 % in a percent-formatted cell
+        if not 0 <= value <= 100:
+            problems.append(
+                error(
+                    "percentage-out-of-range",
+                    f"{cell}: '{raw_text(raw.value)}' is {value:g} %, outside 0-100 %; write a "
+                    "percentage such as 45 or 45 %",
+                    raw.sheet, cell, raw.value,
+                )
+            )  # fmt: skip
+        elif 0 < value < 1 and not number.percent_sign and not raw.percent_formatted:
+            problems.append(
+                warning(
+                    "percentage-looks-like-fraction",
+                    f"{cell}: {value:g} was read as {value:g} %; if you meant {value * 100:g} %, "
+                    f"write {value * 100:g} or format the cell as a percentage",
+                    raw.sheet, cell, raw.value,
+                )
+            )  # fmt: skip
+    elif indicator.value_kind == "count" and value < 0:
+        problems.append(
+            error(
+                "negative-count",
+                f"{cell}: '{raw_text(raw.value)}' is negative, but {indicator.code} is a count; "
+                "write 0 or a positive number",
+                raw.sheet, cell, raw.value,
+            )
+        )  # fmt: skip
+    return value
+
+
+# --- warnings that compare with what the partner reported before -------------------------------
+
+
+def plausibility_warnings(
+    session: Session, records: Sequence[CleanObservation], today: date
+) -> list[ImportIssue]:
+    """Values far from the partner's previous ones, cumulative counts going down, unfinished periods."""
+    issues: list[ImportIssue] = []
+    series: dict[tuple[int, int], dict[int, float | None]] = defaultdict(dict)
+    partner_ids = {record.partner.id for record in records}
+    period_numbers = {}
+    if partner_ids:
+        rows = session.execute(
+            select(
+                Observation.indicator_id,
+                Observation.partner_id,
+                ReportingPeriod.number,
+                Observation.value,
+            )
+            .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+            .where(Observation.partner_id.in_(partner_ids))
+        )
+        for indicator_id, partner_id, number, value in rows:
+            series[(indicator_id, partner_id)][number] = value
+    for record in records:
+        series[(record.indicator.id, record.partner.id)][record.period.number] = record.value
+        period_numbers[record.period.number] = record.period
+    for record in records:
+        if record.value is None:
+            continue
+        history = series[(record.indicator.id, record.partner.id)]
+        earlier = [n for n in history if n < record.period.number and history[n] is not None]
+        if not earlier:
+            continue
+        previous_number = max(earlier)
+        previous = history[previous_number]
+        label = f"{record.indicator.code} for {record.partner.code}"
+        previous_label = f"P{previous_number}"
+        if (
+            previous > 0
+            and record.value > 0
+            and (
+                record.value > FAR_FROM_PREVIOUS_FACTOR * previous
+                or record.value < previous / FAR_FROM_PREVIOUS_FACTOR
+            )
+        ):
+            issues.append(
+                warning(
+                    "far-from-previous",
+                    f"{record.cell}: {record.value:g} is far from {label} in {previous_label} "
+                    f"({previous:g}); check it is not a typo or a different unit",
+                    record.sheet, record.cell, record.value,
+                )
+            )  # fmt: skip
+        if (
+            record.indicator.value_kind == "count"
+            and record.indicator.aggregation == "latest"
+            and record.value < previous
+        ):
+            issues.append(
+                warning(
+                    "cumulative-decrease",
+                    f"{record.cell}: {record.value:g} is lower than {label} in {previous_label} "
+                    f"({previous:g}), but {record.indicator.code} is a running total; check it",
+                    record.sheet, record.cell, record.value,
+                )
+            )  # fmt: skip
+    issues.extend(_unfinished_period_warnings(records, today))
+    return issues
+
+
+def _unfinished_period_warnings(
+    records: Sequence[CleanObservation], today: date
+) -> list[ImportIssue]:
+    # One warning per sheet and period, not per cell: a template row per indicator would repeat it.
+    first: dict[tuple[str, int], CleanObservation] = {}
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for record in records:
+        if record.period.end_date >= today and record.value is not None:
+            key = (record.sheet, record.period.number)
+            first.setdefault(key, record)
+            counts[key] += 1
+    return [
+        warning(
+            "period-not-ended",
+            f"{record.cell}: {record.period.label} has not ended (it ends on "
+            f"{record.period.end_date:%d.%m.%Y}); {counts[key]} value(s) for it may still change",
+            record.sheet, record.cell, record.value,
+        )
+        for key, record in first.items()
+    ]  # fmt: skip
