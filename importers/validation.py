@@ -224,12 +224,12 @@ class _Lookups:
         text = raw_text(raw.indicator)
         codes = self.reference.indicator_codes()
         close = difflib.get_close_matches(text.upper(), codes, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
+        hint = f"did you mean {close[0]}?" if close else f"write a code such as {codes[0]}"
         problems.append(
             error(
                 "unknown-indicator",
-                f"{cell}: '{text}' is not an indicator of the catalogue; {hint}write a code such as "
-                f"{close[0] if close else codes[0]} (the template lists them all)",
+                f"{cell}: '{text}' is not an indicator of the catalogue; {hint} "
+                "(the template lists them all)",
                 raw.sheet, cell, raw.indicator,
             )
         )  # fmt: skip
