@@ -1,0 +1,310 @@
+"""Pure figure builders (plotly.graph_objects: about 5x cheaper than plotly.express, ../shared/TECH.md)
+and the card every chart sits in.
+
+Builders take tidy DataFrames from dashboard/queries and return figures; they never touch the database.
+Every axis says its unit; every chart card carries a source line (``chart_card(..., source=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.components.colours import TARGET_COLOUR, partner_colour, reference_colour
+from dashboard.components.stages import STAGE_LABELS
+from dashboard.i18n import _
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+PIPELINE_STAGES = ["identified", "proposed", "submitted", "adopted", "implemented", "validated"]
+REFERENCE_DASHES = ["dash", "dot", "dashdot", "longdash"]
+
+
+def base_layout(figure: go.Figure, *, x_title: str, y_title: str, height: int = 360) -> go.Figure:
+    figure.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        hoverlabel={"font_family": FONT},
+        separators=". ",
+    )
+    figure.update_xaxes(title_text=x_title, automargin=True)
+    figure.update_yaxes(title_text=y_title, automargin=True)
+    return figure
+
+
+def empty_figure(message: str, height: int = 240) -> go.Figure:
+    """A blank figure that says why it is blank (used when a filter leaves nothing to draw)."""
+    figure = go.Figure()
+    figure.add_annotation(
+        text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 15}
+    )
+    figure.update_layout(
+        template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}
+    )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure
+
+
+def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
+    """Policy changes by stage (rows, in pipeline order, abandoned last) stacked by partner.
+
+    ``pipeline``: partner_code, partner_label, stage, changes.
+    """
+    stages = PIPELINE_STAGES + (["abandoned"] if (pipeline["stage"] == "abandoned").any() else [])
+    labels = [STAGE_LABELS.get(stage, stage) for stage in stages]
+    figure = go.Figure()
+    for (code, label), rows in pipeline.groupby(["partner_code", "partner_label"], sort=False):
+        counts = rows.set_index("stage")["changes"].reindex(stages, fill_value=0)
+        figure.add_trace(
+            go.Bar(
+                name=label,
+                y=labels,
+                x=counts.tolist(),
+                orientation="h",
+                marker_color=partner_colour(code),
+                hovertemplate=f"{label}<br>%{{y}}: %{{x}}<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="stack")
+    base_layout(figure, x_title=_("policy changes (count)"), y_title="", height=340)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(dtick=1, rangemode="tozero")
+    return figure
+
+
+def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> go.Figure:
+    """Progress to target, one bar per partner: % of the way from baseline to target, with a tick for
+    where the partner should be by now.
+
+    ``progress``: partner_code, partner_label, current, target, progress_pct, expected_pct.
+    """
+    rows = progress.iloc[::-1]  # first partner on top
+    labels = rows["partner_label"].tolist()
+    texts = [
+        _("no data yet") if pd.isna(current) else f"{_format(current)} / {_format(target)} {unit}"
+        for current, target in zip(rows["current"], rows["target"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=rows["progress_pct"].fillna(0).clip(lower=0).tolist(),
+            orientation="h",
+            marker_color=[partner_colour(code) for code in rows["partner_code"]],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            name=_("reached"),
+            hovertemplate="%{y}: %{x:.0f} % " + _("of target") + "<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=labels,
+            x=rows["expected_pct"].tolist(),
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TARGET_COLOUR}},
+            name=_("expected by now"),
+            hovertemplate="%{y}: " + _("expected") + " %{x:.0f} %<extra></extra>",
+        )
+    )
+    highest = max(110.0, float(rows["progress_pct"].fillna(0).max()) + 25)
+    base_layout(
+        figure,
+        x_title=_("% of the way from baseline to target") + f" ({indicator_label})",
+        y_title="",
+        height=90 + 48 * len(rows),
+    )
+    figure.update_xaxes(range=[0, highest], ticksuffix=" %")
+    figure.add_vline(x=100, line_dash="dot", line_color=TARGET_COLOUR)
+    return figure
+
+
+def period_ticks(periods: pd.DataFrame) -> tuple[list[date], list[str]]:
+    """Tick positions (period end dates) and labels ("P3<br>Aug 2024") for a period date axis."""
+    values = list(periods["end_date"])
+    labels = [
+        f"{label}<br>{end:%b %Y}" for label, end in zip(periods["label"], values, strict=True)
+    ]
+    return values, labels
+
+
+def indicator_panel_figure(
+    series: pd.DataFrame,
+    periods: pd.DataFrame,
+    *,
+    partner_code: str,
+    unit_title: str,
+    target: float | None = None,
+    baseline: float | None = None,
+    milestones: pd.DataFrame | None = None,
+    references: pd.DataFrame | None = None,
+    policy_targets: Sequence[tuple[str, float]] = (),
+    percentage: bool = False,
+) -> go.Figure:
+    """One partner's values over the reporting periods against its target.
+
+    ``series``: end_date, value (NaN where the partner reported "no value"); ``periods``: label, end_date
+    of the periods shown; ``milestones``: end_date, value; ``references``: geo, year, value (a public
+    series, drawn at mid-year); ``policy_targets``: (label, value) drawn as dotted lines.
+    """
+    colour = partner_colour(partner_code)
+    figure = go.Figure()
+    tick_values, tick_labels = period_ticks(periods)
+    if references is not None and not references.empty:
+        for index, (geo, rows) in enumerate(references.groupby("geo", sort=False)):
+            figure.add_trace(
+                go.Scatter(
+                    x=[date(int(year), 7, 1) for year in rows["year"]],
+                    y=rows["value"].tolist(),
+                    mode="lines+markers",
+                    name=f"Eurostat {geo}",
+                    line={
+                        "color": reference_colour(geo),
+                        "dash": REFERENCE_DASHES[index % 4],
+                        "width": 1.5,
+                    },
+                    marker={"size": 6, "symbol": "square"},
+                    hovertemplate=f"Eurostat {geo} %{{x|%Y}}: %{{y}} %<extra></extra>",
+                )
+            )
+    for label, value in policy_targets:
+        figure.add_hline(
+            y=value,
+            line_dash="dot",
+            line_color=TARGET_COLOUR,
+            annotation_text=label,
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
+    if target is not None:
+        figure.add_hline(
+            y=target,
+            line_dash="dash",
+            line_color=colour,
+            annotation_text=_("target") + f" {_format(target)}",
+            annotation_position="top right",
+            annotation_font_color=colour,
+        )
+    if milestones is not None and not milestones.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=list(milestones["end_date"]),
+                y=milestones["value"].tolist(),
+                mode="markers",
+                name=_("milestone"),
+                marker={"symbol": "diamond-open", "size": 10, "color": colour},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=list(series["end_date"]),
+            y=[None if pd.isna(v) else v for v in series["value"]],
+            mode="lines+markers",
+            name=_("reported"),
+            line={"color": colour, "width": 3},
+            marker={"size": 8},
+            connectgaps=False,
+            hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
+        )
+    )
+    base_layout(figure, x_title=_("reporting period (end)"), y_title=unit_title, height=320)
+    if len(tick_values):
+        start = min(tick_values) - pd.Timedelta(days=120)
+        end = max(tick_values) + pd.Timedelta(days=60)
+        figure.update_xaxes(tickvals=tick_values, ticktext=tick_labels, range=[start, end])
+    figure.update_yaxes(rangemode="tozero", separatethousands=True)
+    if percentage:
+        figure.update_yaxes(range=[0, 100], ticksuffix=" %")
+    elif baseline is not None:
+        figure.add_hline(y=baseline, line_dash="dot", line_color="#999999", line_width=1)
+    figure.update_layout(showlegend=True)
+    return figure
+
+
+def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_targets=()) -> go.Figure:
+    """A public series by year, one line per geo (EU27 black, countries grey with their own dashes).
+
+    ``references``: geo, year, value. ``policy_targets``: (label, value) as dotted lines.
+    """
+    figure = go.Figure()
+    for index, (geo, rows) in enumerate(references.groupby("geo", sort=False)):
+        figure.add_trace(
+            go.Scatter(
+                x=rows["year"].tolist(),
+                y=rows["value"].tolist(),
+                mode="lines+markers+text",
+                name=geo,
+                text=[f"{v:g}" for v in rows["value"]],
+                textposition="top center",
+                line={"color": reference_colour(geo), "dash": REFERENCE_DASHES[index % 4]},
+                marker={"size": 8},
+                hovertemplate=f"{geo} %{{x}}: %{{y}} %<extra></extra>",
+            )
+        )
+    for label, value in policy_targets:
+        figure.add_hline(
+            y=value, line_dash="dot", line_color=TARGET_COLOUR, annotation_text=label,
+            annotation_position="top left", annotation_font_size=11,
+        )  # fmt: skip
+    base_layout(figure, x_title=_("survey year"), y_title=unit_title, height=320)
+    figure.update_xaxes(dtick=1, tickformat="d")
+    figure.update_yaxes(range=[0, 100], ticksuffix=" %")
+    return figure
+
+
+def _format(value: float) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return (
+        f"{value:,.0f}".replace(",", " ")
+        if float(value).is_integer()
+        else f"{value:,.1f}".replace(",", " ")
+    )
+
+
+def graph(component_id, figure: go.Figure, **kwargs) -> dcc.Graph:
+    """A dcc.Graph with the house configuration (PNG export from the toolbar, no plotly logo)."""
+    return dcc.Graph(id=component_id, figure=figure, config=GRAPH_CONFIG, **kwargs)
+
+
+def chart_card(
+    title: str,
+    body,
+    *,
+    source: str,
+    downloads=None,
+    demo: bool = False,
+    subtitle: str | None = None,
+    card_id: str | None = None,
+) -> dbc.Card:
+    """A titled card: chart, then the source line, then the download buttons. ``demo`` adds a badge
+    saying that the figures are invented."""
+    header = [html.H2(title, className="chart-title")]
+    if demo:
+        header.append(
+            dbc.Badge(
+                _("demo data"), color="warning", text_color="dark", className="ms-2 demo-badge"
+            )
+        )
+    children = [html.Div(header, className="d-flex align-items-center flex-wrap")]
+    if subtitle:
+        children.append(html.P(subtitle, className="chart-subtitle text-muted small mb-1"))
+    children.append(body)
+    children.append(html.P(source, className="chart-source small text-muted mb-1"))
+    if downloads is not None:
+        children.append(downloads)
+    return dbc.Card(dbc.CardBody(children), className="chart-card mb-3", id=card_id or "")

@@ -1,0 +1,91 @@
+"""Every chart's data as CSV or XLSX, through dcc.Download.
+
+``download_buttons("esu-values", frame, "e-service-uptake")`` returns the two buttons, a dcc.Download and
+a dcc.Store holding exactly the rows the chart draws (already aggregated, so small). One callback,
+registered here for every chart through pattern-matching ids, turns the stored rows into a file.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) are
+prefixed with an apostrophe, in CSV and XLSX alike (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.i18n import _
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where every text cell that starts like a formula begins with an apostrophe instead."""
+    safe = frame.copy()
+    for column in safe.columns:
+        series = safe[column]
+        if pd.api.types.is_string_dtype(series) or series.dtype == object:
+            safe[column] = series.map(
+                lambda cell: (
+                    "'" + cell
+                    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)
+                    else cell
+                )
+            )
+    return safe
+
+
+def send_frame(frame: pd.DataFrame, basename: str, file_format: str) -> dict:
+    """The dcc.Download payload for ``frame`` as ``<basename>-<today>.csv`` or ``.xlsx``."""
+    safe = neutralise_formulas(frame)
+    filename = f"{basename}-{date.today().isoformat()}.{file_format}"
+    if file_format == "csv":
+        return dcc.send_data_frame(safe.to_csv, filename, index=False)
+    if file_format == "xlsx":
+        return dcc.send_data_frame(safe.to_excel, filename, index=False, sheet_name="data")
+    raise ValueError(f"unknown download format {file_format!r}")
+
+
+def download_buttons(chart_id: str, frame: pd.DataFrame, basename: str) -> html.Div:
+    """Buttons that download ``frame`` (the chart's data) as CSV / XLSX; ``chart_id`` unique per page."""
+    buttons = [
+        dbc.Button(
+            [_("Data as"), " ", label],
+            id={"type": "chart-download-button", "chart": chart_id, "format": file_format},
+            size="sm",
+            color="secondary",
+            outline=True,
+            className="me-1",
+        )
+        for file_format, label in FORMATS.items()
+    ]
+    stored = {
+        "basename": basename,
+        "columns": [str(c) for c in frame.columns],
+        "rows": frame.astype(object).where(frame.notna(), None).values.tolist(),
+    }
+    return html.Div(
+        [
+            *buttons,
+            dcc.Download(id={"type": "chart-download", "chart": chart_id}),
+            dcc.Store(id={"type": "chart-data", "chart": chart_id}, data=stored),
+        ],
+        className="chart-downloads",
+    )
+
+
+@callback(
+    Output({"type": "chart-download", "chart": MATCH}, "data"),
+    Input({"type": "chart-download-button", "chart": MATCH, "format": ALL}, "n_clicks"),
+    State({"type": "chart-data", "chart": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def _send_chart_data(clicks, stored):
+    if not any(clicks) or not stored or not isinstance(ctx.triggered_id, dict):
+        raise PreventUpdate
+    frame = pd.DataFrame(stored["rows"], columns=stored["columns"])
+    return send_frame(frame, stored["basename"], ctx.triggered_id["format"])

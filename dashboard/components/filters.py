@@ -1,0 +1,223 @@
+"""Filters kept in the URL query string, so a link reproduces the exact view and the back button works.
+
+The URL is the single source of truth. A page's layout receives the query string as keyword arguments
+(Dash Pages passes them), parses it with ``parse_filters`` and builds its controls and charts from the
+result. When a control changes, the page's one URL callback writes ``to_search(...)`` into the page's own
+``url_location``; that pushes a browser-history entry, Dash Pages renders the layout again for the new
+URL, and Back simply renders the previous URL::
+
+    layout(**query):      filters = parse_filters(query, partner_codes=..., period_numbers=...)
+    @callback(Output("esu-url", "search"), Input("esu-partners", "value"), Input("esu-periods", "value"),
+              State("esu-partners", "options"), prevent_initial_call=True)
+    def _filters_to_url(partners, periods, options):
+        return to_search(filters_from_controls(partners, periods, ..., all_partners=option_values(options)))
+
+Query keys: ``partner`` (comma-separated codes; absent = all the user may see, empty = none),
+``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.components.colours import partner_colour
+from dashboard.i18n import _
+
+
+@dataclass(frozen=True)
+class ViewFilters:
+    """What a page shows. ``partners`` None means every partner the user may see."""
+
+    partners: tuple[str, ...] | None = None
+    period_from: int | None = None
+    period_to: int | None = None
+    indicator: str | None = None
+
+    def selected_partners(self, visible: Sequence[str]) -> list[str]:
+        """The chosen partners among ``visible``, in ``visible``'s order."""
+        if self.partners is None:
+            return list(visible)
+        return [code for code in visible if code in self.partners]
+
+    def period_bounds(self, numbers: Sequence[int]) -> tuple[int, int] | None:
+        """(first, last) period number shown; None when there are no periods."""
+        if not numbers:
+            return None
+        low, high = min(numbers), max(numbers)
+        first = low if self.period_from is None else self.period_from
+        last = high if self.period_to is None else self.period_to
+        return (first, last)
+
+
+def _first(value: str | list[str] | None) -> str | None:
+    if isinstance(value, list):
+        return value[-1] if value else None
+    return value
+
+
+def _period_number(raw: str | list[str] | None, numbers: Sequence[int]) -> int | None:
+    text = (_first(raw) or "").strip().upper().removeprefix("P")
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number if number in numbers else None
+
+
+def parse_filters(
+    query: Mapping[str, str | list[str]],
+    *,
+    partner_codes: Sequence[str],
+    period_numbers: Sequence[int] = (),
+    indicator_codes: Sequence[str] = (),
+) -> ViewFilters:
+    """Read filters from Dash Pages' query arguments, keeping only values that exist and may be shown.
+
+    Unknown partner codes, periods and indicators are dropped silently (an old link still opens);
+    a reversed period range is put in order. Never raises.
+    """
+    partners: tuple[str, ...] | None = None
+    if "partner" in query:
+        raw = query["partner"]
+        values = raw if isinstance(raw, list) else [raw]
+        wanted = {code.strip() for value in values for code in (value or "").split(",")}
+        partners = tuple(code for code in partner_codes if code in wanted)
+    first = _period_number(query.get("from"), period_numbers)
+    last = _period_number(query.get("to"), period_numbers)
+    if first is not None and last is not None and first > last:
+        first, last = last, first
+    indicator = (_first(query.get("indicator")) or "").strip()
+    return ViewFilters(
+        partners=partners,
+        period_from=first,
+        period_to=last,
+        indicator=indicator if indicator in indicator_codes else None,
+    )
+
+
+def filters_from_controls(
+    partners: Sequence[str] | None,
+    periods: Sequence[int] | None,
+    indicator: str | None,
+    *,
+    all_partners: Sequence[str],
+    all_periods: Sequence[int],
+) -> ViewFilters:
+    """The filters that controls show, with defaults (all partners, all periods) left out of the URL."""
+    chosen = None if partners is None or set(all_partners) <= set(partners) else tuple(partners)
+    first, last = (periods[0], periods[-1]) if periods else (None, None)
+    if all_periods and first == min(all_periods) and last == max(all_periods):
+        first = last = None
+    return ViewFilters(partners=chosen, period_from=first, period_to=last, indicator=indicator)
+
+
+def to_search(filters: ViewFilters) -> str:
+    """The query string (with its "?", or "" for the default view) that ``parse_filters`` reads back."""
+    pairs = []
+    if filters.partners is not None:
+        pairs.append(("partner", ",".join(filters.partners)))
+    if filters.period_from is not None:
+        pairs.append(("from", f"P{filters.period_from}"))
+    if filters.period_to is not None:
+        pairs.append(("to", f"P{filters.period_to}"))
+    if filters.indicator:
+        pairs.append(("indicator", filters.indicator))
+    return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def option_values(options: Sequence[Mapping] | None) -> list:
+    return [option["value"] for option in options or []]
+
+
+def url_location(component_id: str) -> dcc.Location:
+    """The page's own location: writing its ``search`` pushes a history entry without reloading."""
+    return dcc.Location(id=component_id, refresh=False)
+
+
+def partner_checklist(
+    component_id: str, partners: Sequence[tuple[str, str]], selected: Sequence[str]
+) -> html.Div:
+    """Inline checkboxes, one per (code, label), each with the partner's chart colour."""
+    options = [
+        {
+            "label": html.Span(
+                [
+                    html.Span(
+                        className="partner-swatch", style={"background": partner_colour(code)}
+                    ),
+                    label,
+                ]
+            ),
+            "value": code,
+        }
+        for code, label in partners
+    ]
+    return html.Div(
+        [
+            dbc.Label(_("Partners"), html_for=component_id, className="filter-label"),
+            dbc.Checklist(
+                id=component_id,
+                options=options,
+                value=list(selected),
+                inline=True,
+                className="partner-checklist",
+            ),
+        ]
+    )
+
+
+def period_slider(
+    component_id: str, periods: Sequence[tuple[int, str]], bounds: tuple[int, int]
+) -> html.Div:
+    """A range slider over the reporting periods, (number, label) pairs in order."""
+    numbers = [number for number, _label in periods]
+    return html.Div(
+        [
+            dbc.Label(_("Reporting periods"), html_for=component_id, className="filter-label"),
+            dcc.RangeSlider(
+                id=component_id,
+                min=min(numbers),
+                max=max(numbers),
+                step=1,
+                value=list(bounds),
+                marks={number: label for number, label in periods},
+                allowCross=False,
+                className="period-slider",
+            ),
+        ]
+    )
+
+
+def indicator_select(
+    component_id: str, indicators: Sequence[tuple[str, str]], selected: str
+) -> html.Div:
+    """A drop-down of (code, label) indicators; one is always chosen."""
+    return html.Div(
+        [
+            dbc.Label(_("Indicator"), html_for=component_id, className="filter-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=[{"label": label, "value": code} for code, label in indicators],
+                value=selected,
+                clearable=False,
+                searchable=False,
+            ),
+        ]
+    )
+
+
+def filter_bar(*controls) -> dbc.Card:
+    """Controls side by side on wide screens, stacked on a phone."""
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [dbc.Col(control, xs=12, lg=True) for control in controls if control],
+                className="g-3",
+            )
+        ),
+        className="filter-bar mb-3",
+    )
