@@ -15,9 +15,11 @@ def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
         with urllib.request.urlopen(server.url + "/instruments", timeout=30) as response:
             assert response.status == 200
             assert "SHARING Monitor" in response.read().decode()
+        with urllib.request.urlopen(server.url + "/_dash-dependencies", timeout=30) as response:
+            router = next(d for d in json.load(response) if "_pages_content" in d["output"])
         request = urllib.request.Request(
             server.url + "/_dash-update-component",
-            data=json.dumps(_page_request("/instruments")).encode(),
+            data=json.dumps(_page_request(router["output"], "/instruments")).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -28,10 +30,10 @@ def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
     assert "Smiltene" in page and "Inter-community development associations" in page
 
 
-def _page_request(pathname: str) -> dict:
-    """The request Dash's router makes when the browser opens ``pathname``."""
+def _page_request(router_output: str, pathname: str) -> dict:
+    """The request Dash's page router makes when the browser opens ``pathname``."""
     return {
-        "output": "..._pages_content.children..._pages_store.data...",
+        "output": router_output,
         "outputs": [
             {"id": "_pages_content", "property": "children"},
             {"id": "_pages_store", "property": "data"},
