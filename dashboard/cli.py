@@ -142,3 +142,11 @@ def _require_current_schema(engine) -> None:
         raise UserError(
             f"The database is at revision {current or 'none'}, not {head}: run `sharing init` first."
         )
+
+
+# The spreadsheet commands live with the importers (importers/cli.py).
+from importers.cli import export_command, import_command, template_command  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(template_command)
+main.add_command(export_command)

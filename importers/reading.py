@@ -36,6 +36,7 @@ _KNOWN_NOT_SPREADSHEETS = {
     b"{\\rtf": "an RTF document",
 }
 CSV_ENCODINGS = ("cp1250", "cp1257", "cp1252")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -104,6 +105,8 @@ def read_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
             raise UnreadableFile(_not_a_spreadsheet(filename, what))
     if b"\x00" in content[:8192] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFile(_not_a_spreadsheet(filename, "a binary file"))
+    if PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
+        raise UnreadableFile(_not_a_spreadsheet(filename, "a text file"))
     return read_csv(content, filename)
 
 

@@ -1,0 +1,191 @@
+"""``sharing import``, ``sharing template`` and ``sharing export`` (registered in dashboard/cli.py).
+
+Exit codes follow the CLI contract: 0 imported, unchanged or a clean dry run; 1 the data has errors (nothing
+written); 2 the file cannot be read or the call is wrong.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+
+import migrations
+from dashboard.settings import Settings
+from models.database import make_engine, make_session_factory, masked_url
+
+from .annotate import annotate_workbook
+from .export import ExportError, export_observations
+from .template import TemplateError, build_template
+from .workbook_import import ImportResult, UnknownPartnerError, run_import
+
+
+class CallError(click.ClickException):
+    """The call is wrong or the database is not usable: exit code 2, one sentence on stderr."""
+
+    exit_code = 2
+
+
+def _open_database(settings: Settings):
+    engine = make_engine(settings.database_url)
+    try:
+        current, head = migrations.current_revision(engine), migrations.head_revision()
+    except OperationalError as problem:
+        engine.dispose()
+        raise CallError(
+            f"Cannot reach the database at {masked_url(settings.database_url)} ({problem.orig}); "
+            "check DATABASE_URL, then run `sharing check`."
+        ) from None
+    if current != head:
+        engine.dispose()
+        raise CallError(
+            f"The database is at revision {current or 'none'}, not {head}: run `sharing init` first."
+        )
+    return engine
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--partner",
+    "partner_code",
+    metavar="CODE",
+    help="Whose figures the file holds; rows for another partner are errors. Without it, the file needs a Partner column.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check and report what would change, writing nothing (the attempt is still logged).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: status, rows, issues."
+)
+@click.option(
+    "--annotate",
+    "annotate_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.xlsx",
+    help="Write the workbook back with every problem cell highlighted and commented.",
+)
+@click.option("--user", default=None, help="Who uploads (default: the login name).")
+@click.pass_obj
+def import_command(
+    settings: Settings, file: Path, partner_code, dry_run, as_json, annotate_path, user
+) -> None:
+    """Import a partner workbook (.xlsx, .xlsm, .ods or .csv): all of it, or nothing when it has errors."""  # fmt: skip
+    content = file.read_bytes()
+    engine = _open_database(settings)
+    try:
+        result = run_import(
+            make_session_factory(engine), content, file.name, partner_code=partner_code,
+            uploaded_by=user or getpass.getuser(), dry_run=dry_run, settings=settings,
+        )  # fmt: skip
+    except UnknownPartnerError as problem:
+        raise CallError(str(problem)) from None
+    finally:
+        engine.dispose()
+    if annotate_path:
+        annotate_path.write_bytes(annotate_workbook(content, file.name, result.issues))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_report(result, annotate_path)
+    sys.exit(result.exit_code)
+
+
+def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
+    rows = result.rows
+    headline = {
+        "imported": "Imported",
+        "unchanged": "Nothing changed: the database already holds these values",
+        "dry-run": "Dry run, nothing written; importing would give",
+        "rejected": "Not imported: the file has errors, nothing was written",
+        "unreadable": "Not imported: the file cannot be read",
+    }[result.status]
+    click.echo(
+        f"{headline} ({rows.read} rows read: {rows.inserted} new, {rows.updated} updated, "
+        f"{rows.unchanged} unchanged, {rows.invalid} invalid; upload #{result.upload_id})."
+    )
+    for issue in result.issues:
+        # Messages start with their cell ("D14: ..."): prefix the sheet only, so the cell is not repeated.
+        starts_with_cell = bool(issue.cell) and issue.message.startswith(issue.cell)
+        if starts_with_cell:
+            where = f"{issue.sheet}!" if issue.sheet else ""
+        else:
+            where = f"{issue.location}: " if issue.location else ""
+        click.echo(
+            f"  {issue.severity:7} {issue.code:28} {where}{issue.message}", err=issue.is_error
+        )
+    if annotate_path:
+        click.echo(f"Annotated workbook written to {annotate_path}.")
+
+
+@click.command("template")
+@click.option(
+    "--partner",
+    "partner_code",
+    required=True,
+    metavar="CODE",
+    help="The partner the workbook is for.",
+)
+@click.option(
+    "--period",
+    "period_label",
+    metavar="P7",
+    help="The reporting period (default: the latest one that has ended).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the .xlsx (default: sharing-CODE-PERIOD.xlsx).",
+)
+@click.pass_obj
+def template_command(settings: Settings, partner_code: str, period_label, output) -> None:
+    """Write the reporting workbook a partner fills in."""
+    engine = _open_database(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            content = build_template(session, partner_code, period_label)
+    except TemplateError as problem:
+        raise CallError(str(problem)) from None
+    finally:
+        engine.dispose()
+    output = output or Path(
+        f"sharing-{partner_code.upper()}-{(period_label or 'latest').upper()}.xlsx"
+    )
+    output.write_bytes(content)
+    click.echo(f"Template for {partner_code.upper()} written to {output}.")
+
+
+@click.command("export")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.csv or FILE.xlsx (default: CSV on standard output).",
+)
+@click.option("--partner", "partner_code", metavar="CODE", help="Only this partner's observations.")
+@click.pass_obj
+def export_command(settings: Settings, output, partner_code) -> None:
+    """Write every current observation (partner, indicator, period, value, unit, source upload, when)."""
+    fmt = "xlsx" if output and output.suffix.lower() == ".xlsx" else "csv"
+    if output and output.suffix.lower() not in (".csv", ".xlsx"):
+        raise CallError(f"{output} must end in .csv or .xlsx")
+    engine = _open_database(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            content = export_observations(session, partner_code, fmt)
+    except ExportError as problem:
+        raise CallError(str(problem)) from None
+    finally:
+        engine.dispose()
+    if output:
+        output.write_bytes(content)
+        click.echo(f"Observations written to {output}.")
+    else:
+        click.echo(content.decode("utf-8-sig"), nl=False)
