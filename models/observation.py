@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import Base, utcnow
 
@@ -58,3 +68,27 @@ class ObservationRevision(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     observation: Mapped[Observation] = relationship(back_populates="revisions")
+
+
+class SilentOverwriteError(ValueError):
+    """An observation's value changed without a revision recording the previous one."""
+
+
+@event.listens_for(Session, "before_flush")
+def _values_are_never_overwritten_silently(session: Session, _context, _instances) -> None:
+    # Bulk paths (the importer's Core upserts) write their revisions in the same statement batch; this
+    # guard covers every ORM path, such as a correction on a partner page.
+    revised = {
+        rev.observation_id or (rev.observation.id if rev.observation else None)
+        for rev in session.new
+        if isinstance(rev, ObservationRevision)
+    }
+    for obj in session.dirty:
+        if (
+            isinstance(obj, Observation)
+            and inspect(obj).attrs.value.history.has_changes()
+            and obj.id not in revised
+        ):
+            raise SilentOverwriteError(
+                f"observation {obj.id}: record an ObservationRevision with the previous value first"
+            )
