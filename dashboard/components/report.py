@@ -1,0 +1,266 @@
+"""Tables in the words of the programme reports (baseline, target, previously reported, current report),
+upload outcomes and value revisions. Pure builders over DataFrames from dashboard.queries; all text that
+people typed is passed as plain text."""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import _
+
+OUTCOME_COLOURS = {
+    "imported": "success",
+    "unchanged": "secondary",
+    "dry-run": "info",
+    "rejected": "danger",
+    "unreadable": "danger",
+}
+SOURCE_LABELS = {
+    "upload": _("upload"),
+    "manual": _("corrected on the page"),
+    "demo": _("demo data"),
+}
+
+
+def format_value(value, value_kind: str = "count", unit: str = "") -> str:
+    """A value for people: thin-space thousands, one decimal for percentages, "n/a" for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value_kind == "percentage":
+        return f"{value:.1f} %"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return text.replace(",", "\u202f")
+
+
+def _cell(value, row, *, missing: str = "–") -> str:
+    text = format_value(value, row.value_kind)
+    return text or missing
+
+
+def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str | None) -> html.Div:
+    """One row per indicator. ``correct_type`` (a pattern-matching id type) adds a "Correct" button on
+    each reported value; None shows the table read-only."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("Indicator")),
+                html.Th(_("Unit")),
+                html.Th(_("Baseline"), className="text-end"),
+                html.Th(_("Target"), className="text-end"),
+                html.Th(_("Previously reported"), className="text-end"),
+                html.Th(
+                    _("Current report ({period})").format(period=period_label), className="text-end"
+                ),
+                html.Th(_("Source")),
+                html.Th(html.Span(_("Actions"), className="visually-hidden"))
+                if correct_type
+                else None,
+            ]
+        )
+    )
+    rows = []
+    for row in report.itertuples():
+        if not row.reported:
+            current = html.Span(_("not reported yet"), className="text-muted fst-italic")
+        elif row.current is None or math.isnan(row.current):
+            current = html.Span(_("no value (n/a)"), className="text-muted")
+        else:
+            current = html.Strong(format_value(row.current, row.value_kind))
+        source = ""
+        if row.reported:
+            source = SOURCE_LABELS.get(row.source_kind, row.source_kind)
+            if (
+                row.source_kind == "upload"
+                and row.upload_id is not None
+                and not pd.isna(row.upload_id)
+            ):
+                source = _("upload #{id}").format(id=int(row.upload_id))
+                if isinstance(row.source_cell, str) and row.source_cell:
+                    source += f" · {row.source_cell}"
+        action = None
+        if correct_type:
+            action = html.Td(
+                dbc.Button(
+                    _("Correct"),
+                    id={"type": correct_type, "observation": int(row.observation_id)},
+                    size="sm",
+                    color="outline-primary",
+                    n_clicks=0,
+                )
+                if row.reported
+                else None
+            )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Span(row.indicator_code, className="indicator-code"),
+                            html.Br(),
+                            html.Small(row.indicator_name, className="text-muted"),
+                        ]
+                    ),
+                    html.Td(row.unit),
+                    html.Td(_cell(row.baseline, row), className="text-end"),
+                    html.Td(
+                        [
+                            _cell(row.target, row),
+                            dbc.Badge(
+                                _("demo"), color="light", text_color="secondary", className="ms-1"
+                            )
+                            if row.target_is_demo
+                            else None,
+                        ],
+                        className="text-end text-nowrap",
+                    ),
+                    html.Td(_cell(row.previously_reported, row), className="text-end"),
+                    html.Td(current, className="text-end"),
+                    html.Td(source, className="small"),
+                    action,
+                ],
+                id={"type": "partner-indicator-row", "indicator": row.indicator_code},
+            )
+        )
+    return dbc.Table(
+        [header, html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="indicator-table align-middle",
+    )
+
+
+def outcome_badge(outcome: str) -> dbc.Badge:
+    return dbc.Badge(outcome, color=OUTCOME_COLOURS.get(outcome, "secondary"), className="outcome")
+
+
+def upload_counts(row) -> str:
+    return _(
+        "{read} rows: {new} new, {updated} updated, {unchanged} unchanged, {invalid} invalid"
+    ).format(
+        read=row.rows_read,
+        new=row.rows_inserted,
+        updated=row.rows_updated,
+        unchanged=row.rows_unchanged,
+        invalid=row.rows_invalid,
+    )
+
+
+def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner: bool = True):
+    """Upload history: when, who, partner, file, outcome, counts, problems, and a download button with
+    the pattern-matching id ``{"type": download_type, "upload": id}`` for the file as it was sent."""
+    if uploads.empty:
+        return html.P(_("No uploads yet."), className="text-muted")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("#")),
+                html.Th(_("When (UTC)")),
+                html.Th(_("Who")),
+                html.Th(_("Partner")) if show_partner else None,
+                html.Th(_("File")),
+                html.Th(_("Outcome")),
+                html.Th(_("Rows")),
+                html.Th(_("Problems"), className="text-end"),
+            ]
+        )
+    )
+    rows = []
+    for row in uploads.itertuples():
+        file_cell = (
+            html.Button(
+                row.filename,
+                id={"type": download_type, "upload": int(row.upload_id)},
+                className="btn btn-link btn-sm p-0 text-start",
+                title=_("Download the file as it was sent"),
+                n_clicks=0,
+            )
+            if download_type
+            else row.filename
+        )
+        problems = (
+            _("{errors} errors, {warnings} warnings").format(
+                errors=row.error_count, warnings=row.issue_count - row.error_count
+            )
+            if row.issue_count
+            else _("none")
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(str(row.upload_id)),
+                    html.Td(f"{row.uploaded_at:%Y-%m-%d %H:%M}", className="text-nowrap"),
+                    html.Td(row.uploaded_by),
+                    html.Td(row.partner_code or "–") if show_partner else None,
+                    html.Td(file_cell, className="text-break"),
+                    html.Td(outcome_badge(row.outcome)),
+                    html.Td(upload_counts(row), className="small"),
+                    html.Td(problems, className="text-end small"),
+                ]
+            )
+        )
+    return dbc.Table(
+        [header, html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="uploads-table",
+    )
+
+
+def revisions_table(revisions: pd.DataFrame) -> html.Div:
+    """Value changes: which value, from what to what, who, when, why, from which upload."""
+    if revisions.empty:
+        return html.P(
+            _("No value has been changed yet: corrections and re-imports appear here."),
+            className="text-muted",
+        )
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("When (UTC)")),
+                html.Th(_("Partner")),
+                html.Th(_("Indicator")),
+                html.Th(_("Period")),
+                html.Th(_("From"), className="text-end"),
+                html.Th(_("To"), className="text-end"),
+                html.Th(_("Changed by")),
+                html.Th(_("Through")),
+                html.Th(_("Reason")),
+            ]
+        )
+    )
+    rows = []
+    for row in revisions.itertuples():
+        through = (
+            _("upload #{id} ({file})").format(id=int(row.upload_id), file=row.upload_filename)
+            if row.upload_id is not None and not pd.isna(row.upload_id)
+            else _("correction on the page")
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(f"{row.changed_at:%Y-%m-%d %H:%M}", className="text-nowrap"),
+                    html.Td(row.partner_code),
+                    html.Td(row.indicator_code, title=row.indicator_name),
+                    html.Td(row.period_label),
+                    html.Td(format_value(row.previous_value) or _("n/a"), className="text-end"),
+                    html.Td(format_value(row.new_value) or _("n/a"), className="text-end"),
+                    html.Td(row.changed_by),
+                    html.Td(through, className="small"),
+                    html.Td(row.reason, className="small text-break"),
+                ],
+                className="revision-row",
+            )
+        )
+    return dbc.Table(
+        [header, html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="revisions-table",
+    )

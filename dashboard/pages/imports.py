@@ -1,0 +1,132 @@
+"""Imports: the history of uploads (each downloadable as originally sent) and the history of every value
+change (which upload or correction changed it, from what to what).
+
+The revision filters (partner, indicator, period) live in the URL query string.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, callback, ctx, dcc, html
+
+from dashboard.access import current_actor, visible_partner_codes
+from dashboard.components.filters import filter_bar, parse_filters, url_location
+from dashboard.components.report import revisions_table, uploads_table
+from dashboard.database import read_session
+from dashboard.i18n import _
+from dashboard.queries.partner import partner_codes, reporting_periods
+from dashboard.queries.uploads import (
+    indicator_codes,
+    original_file,
+    upload_history,
+    value_revisions,
+)
+
+dash.register_page(__name__, path="/imports", name=_("Imports"), title=_("Imports"), order=80)
+
+DOWNLOAD_TYPE = "imports-original"
+
+
+def layout(**query):
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        indicators = indicator_codes(session)
+        periods = list(reporting_periods(session)["label"])
+        filters = parse_filters(query, partner_codes=visible, indicator_codes=indicators)
+        period = query.get("period") if query.get("period") in periods else None
+        chosen = filters.selected_partners(visible)
+        uploads = upload_history(session, visible, include_unassigned=actor.can_edit(None))
+        revisions = value_revisions(
+            session,
+            chosen,
+            indicator_codes=[filters.indicator] if filters.indicator else None,
+            period_labels=[period] if period else None,
+        )
+    return html.Div(
+        [
+            url_location("imports-url"),
+            dcc.Download(id="imports-download"),
+            html.H1(_("Imports")),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2(_("Uploads"), className="h5 mb-0")),
+                    dbc.CardBody(
+                        html.Div(uploads_table(uploads, DOWNLOAD_TYPE), id="imports-uploads")
+                    ),
+                ],
+                className="mb-4",
+            ),
+            html.H2(_("Value history"), className="h4"),
+            html.P(
+                _(
+                    "Every change of a reported value: which upload or correction changed it, "
+                    "from what to what, who and why."
+                ),
+                className="text-muted",
+            ),
+            filter_bar(
+                _dropdown(
+                    "partner", _("Partner"), visible, list(filters.partners or []), multi=True
+                ),
+                _dropdown("indicator", _("Indicator"), indicators, filters.indicator),
+                _dropdown("period", _("Period"), periods, period),
+            ),
+            html.Div(revisions_table(revisions), id="imports-revisions"),
+        ]
+    )
+
+
+def _dropdown(key: str, label: str, values: list[str], value, multi: bool = False) -> html.Div:
+    return html.Div(
+        [
+            dbc.Label(label, html_for=f"imports-filter-{key}", className="filter-label"),
+            dcc.Dropdown(
+                id=f"imports-filter-{key}",
+                options=[{"label": v, "value": v} for v in values],
+                value=value,
+                multi=multi,
+                placeholder=_("All"),
+            ),
+        ]
+    )
+
+
+@callback(
+    Output("imports-url", "search"),
+    Input("imports-filter-partner", "value"),
+    Input("imports-filter-indicator", "value"),
+    Input("imports-filter-period", "value"),
+    prevent_initial_call=True,
+)
+def update_url(partners, indicator, period):
+    pairs = []
+    if partners:
+        pairs.append("partner=" + ",".join(partners))
+    if indicator:
+        pairs.append(f"indicator={indicator}")
+    if period:
+        pairs.append(f"period={period}")
+    return "?" + "&".join(pairs) if pairs else ""
+
+
+@callback(
+    Output("imports-download", "data"),
+    Input({"type": DOWNLOAD_TYPE, "upload": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_original(_clicks):
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        raise dash.exceptions.PreventUpdate
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        found = original_file(
+            session, trigger["upload"], visible, include_unassigned=actor.can_edit(None)
+        )
+    if found is None:
+        raise dash.exceptions.PreventUpdate
+    filename, content = found
+    return dcc.send_bytes(content, filename)

@@ -1,0 +1,367 @@
+"""One partner (/partners/<code>): instrument, policy changes, indicators as in the programme reports,
+uploads; a single value can be corrected in place with a reason, kept as a revision.
+
+The reporting period shown lives in the URL (``?period=P6``), so a link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.components.links import page_path
+from dashboard.components.report import format_value, indicator_table, uploads_table
+from dashboard.components.stages import stage_badge
+from dashboard.database import read_session, write_session
+from dashboard.i18n import _
+from dashboard.queries.instruments import instruments_with_changes
+from dashboard.queries.partner import (
+    CorrectionError,
+    correct_observation,
+    default_report_period,
+    indicator_report,
+    observation_detail,
+    partner_codes,
+    partner_profile,
+    reporting_periods,
+)
+from dashboard.queries.uploads import upload_history
+
+dash.register_page(
+    __name__,
+    path_template="/partners/<code>",
+    name=_("Partner"),
+    title=_("Partner"),
+    nav=False,
+    order=90,
+)
+
+CORRECT_TYPE = "partner-correct-open"
+
+
+def layout(code: str = "", period: str = "", **_other):
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        profile = partner_profile(session, code) if code in visible else None
+        if profile is None:
+            return _no_such_partner(code, visible)
+        periods = reporting_periods(session)
+        labels = list(periods["label"])
+        chosen = period if period in labels else default_report_period(periods, date.today())
+        report = indicator_report(session, code, chosen) if chosen else None
+        changes = instruments_with_changes(session, [code])
+        uploads = upload_history(session, [code], limit=20)
+    can_edit = actor.can_edit(code)
+    return html.Div(
+        [
+            dcc.Location(id="partner-url", refresh=False),
+            dcc.Store(id="partner-code", data=code),
+            dcc.Store(id="partner-observation"),
+            _heading(profile),
+            dbc.Row(
+                [
+                    dbc.Col(_instrument_card(profile, changes), lg=5, className="mb-3"),
+                    dbc.Col(
+                        _indicator_card(report, periods, chosen, can_edit), lg=7, className="mb-3"
+                    ),
+                ]
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2(_("Uploads and their outcomes"), className="h5 mb-0")),
+                    dbc.CardBody(
+                        [
+                            uploads_table(uploads, None, show_partner=False),
+                            html.Div(
+                                [
+                                    dcc.Link(_("Send a workbook"), href=page_path("upload")),
+                                    " · ",
+                                    dcc.Link(
+                                        _("All uploads and value history"),
+                                        href=page_path("imports"),
+                                    ),
+                                ],
+                                className="small",
+                            ),
+                        ]
+                    ),
+                ],
+                className="mb-3",
+            ),
+            _correction_modal(),
+        ],
+        className="partner-page",
+    )
+
+
+def _no_such_partner(code: str, visible: list[str]) -> html.Div:
+    return html.Div(
+        [
+            html.H1(_("No such partner")),
+            dbc.Alert(
+                [
+                    _("There is no partner with the code “{code}”.").format(code=code),
+                    " ",
+                    _("Choose one of these:") if visible else _("No partners are set up yet."),
+                ],
+                color="warning",
+                id="partner-not-found",
+            ),
+            html.Ul([html.Li(dcc.Link(c, href=f"/partners/{c}")) for c in visible]),
+        ]
+    )
+
+
+def _heading(profile) -> html.Div:
+    facts = [profile.country, profile.nuts_code, _(profile.level)]
+    if profile.role == "lead":
+        facts.append(_("lead partner"))
+    return html.Div(
+        [
+            html.Nav(
+                [dcc.Link(_("Partners"), href="/partners"), " / ", profile.code],
+                className="small text-muted mb-1",
+                **{"aria-label": _("breadcrumb")},
+            ),
+            html.H1([profile.name, " ", html.Small(profile.code, className="text-muted")]),
+            html.P(" · ".join(f for f in facts if f), className="text-muted"),
+        ]
+    )
+
+
+def _instrument_card(profile, changes) -> dbc.Card:
+    change_rows = changes.dropna(subset=["change_code"])
+    items = [
+        html.Li(
+            [
+                html.Span(row.change_code, className="change-code"),
+                " ",
+                stage_badge(row.stage),
+                " ",
+                row.change_title,
+                dbc.Badge(_("demo data"), color="light", text_color="secondary", className="ms-1")
+                if row.is_demo
+                else None,
+            ],
+            className="mb-1",
+        )
+        for row in change_rows.itertuples()
+    ]
+    instrument_link = (
+        html.A(_("Official text"), href=profile.instrument_url, target="_blank", rel="noopener")
+        if profile.instrument_url
+        else None
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Policy instrument"), className="h5 mb-0")),
+            dbc.CardBody(
+                [
+                    html.H3(profile.instrument_title or _("No instrument set up"), className="h6"),
+                    html.P(
+                        " — ".join(
+                            x
+                            for x in (
+                                profile.instrument_kind,
+                                profile.managing_body,
+                                profile.legal_reference,
+                            )
+                            if x
+                        ),
+                        className="small text-muted",
+                    ),
+                    instrument_link,
+                    html.H3(_("Policy changes"), className="h6 mt-3"),
+                    html.Ul(items, className="list-unstyled")
+                    if items
+                    else html.P(_("No policy changes recorded yet."), className="text-muted"),
+                    dcc.Link(
+                        _("Stage history and evidence"),
+                        href=f"{page_path('instruments')}?partner={profile.code}",
+                        className="small",
+                    ),
+                ]
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def _indicator_card(report, periods, chosen: str | None, can_edit: bool) -> dbc.Card:
+    if chosen is None:
+        body = dbc.Alert(
+            _("No reporting periods yet: run `sharing init` to create them."), color="info"
+        )
+    else:
+        body = html.Div(_indicator_body(report, chosen, can_edit), id="partner-indicators")
+    options = [
+        {"label": f"{r.label} ({r.start_date:%d.%m.%Y}–{r.end_date:%d.%m.%Y})", "value": r.label}
+        for r in periods.itertuples()
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                dbc.Row(
+                    [
+                        dbc.Col(html.H2(_("Indicators"), className="h5 mb-0"), xs="auto"),
+                        dbc.Col(
+                            dcc.Dropdown(
+                                id="partner-period",
+                                options=options,
+                                value=chosen,
+                                clearable=False,
+                                searchable=False,
+                            ),
+                            xs=12,
+                            sm=7,
+                            md=6,
+                            className="ms-auto",
+                        ),
+                    ],
+                    align="center",
+                    className="g-2",
+                )
+            ),
+            dbc.CardBody(body),
+        ],
+        className="h-100",
+    )
+
+
+def _indicator_body(report, chosen: str, can_edit: bool) -> list:
+    if report is None or report.empty:
+        return [
+            dbc.Alert(
+                _(
+                    "No targets or values for this partner yet. Set targets on the Setup page, "
+                    "or send a workbook."
+                ),
+                color="info",
+                id="partner-indicators-empty",
+            )
+        ]
+    demo = report["target_is_demo"].any() or (report["source_kind"] == "demo").any()
+    return [
+        indicator_table(report, chosen, CORRECT_TYPE if can_edit else None),
+        html.P(
+            _("Demo data: the targets and values marked demo are invented."),
+            className="small text-muted",
+        )
+        if demo
+        else None,
+    ]
+
+
+def _correction_modal() -> dbc.Modal:
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(_("Correct a value"))),
+            dbc.ModalBody(
+                [
+                    html.Div(id="partner-correct-what", className="mb-2"),
+                    dbc.Label(_("New value"), html_for="partner-correct-value"),
+                    dbc.Input(id="partner-correct-value", inputMode="decimal", className="mb-2"),
+                    dbc.FormText(_('Write 12,5 or 1 234; "n/a" when there is no value.')),
+                    html.Br(),
+                    dbc.Label(
+                        _("Reason (required)"), html_for="partner-correct-reason", className="mt-2"
+                    ),
+                    dbc.Textarea(
+                        id="partner-correct-reason",
+                        rows=2,
+                        placeholder=_("e.g. typo in the P6 report: 1 250, not 12 500"),
+                    ),
+                    dbc.Alert(
+                        id="partner-correct-feedback",
+                        is_open=False,
+                        color="danger",
+                        className="mt-3 mb-0",
+                    ),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button(
+                        _("Cancel"), id="partner-correct-cancel", color="secondary", n_clicks=0
+                    ),
+                    dbc.Button(
+                        _("Save correction"), id="partner-correct-save", color="primary", n_clicks=0
+                    ),
+                ]
+            ),
+        ],
+        id="partner-correct-modal",
+        is_open=False,
+        fullscreen="sm-down",
+    )
+
+
+@callback(
+    Output("partner-url", "search"),
+    Input("partner-period", "value"),
+    prevent_initial_call=True,
+)
+def choose_period(period):
+    return f"?period={period}" if period else ""
+
+
+@callback(
+    Output("partner-correct-modal", "is_open"),
+    Output("partner-observation", "data"),
+    Output("partner-correct-what", "children"),
+    Output("partner-correct-value", "value"),
+    Output("partner-correct-reason", "value"),
+    Output("partner-correct-feedback", "is_open", allow_duplicate=True),
+    Input({"type": CORRECT_TYPE, "observation": ALL}, "n_clicks"),
+    Input("partner-correct-cancel", "n_clicks"),
+    prevent_initial_call=True,
+)
+def open_correction(_opens, _cancel):
+    trigger = ctx.triggered_id
+    if trigger == "partner-correct-cancel":
+        return False, no_update, no_update, no_update, no_update, False
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        detail = observation_detail(session, trigger["observation"], visible)
+    if detail is None:
+        raise dash.exceptions.PreventUpdate
+    current = format_value(detail.value, detail.value_kind) or _("no value (n/a)")
+    what = [
+        html.Strong(f"{detail.indicator_code} · {detail.period_label}"),
+        html.Div(detail.indicator_name, className="small text-muted"),
+        html.Div([_("Current value: "), html.Strong(current), f" ({detail.unit})"]),
+    ]
+    value = "" if detail.value is None else f"{detail.value:g}"
+    return True, detail.observation_id, what, value, "", False
+
+
+@callback(
+    Output("partner-correct-feedback", "children"),
+    Output("partner-correct-feedback", "is_open"),
+    Output("partner-correct-modal", "is_open", allow_duplicate=True),
+    Output("partner-indicators", "children"),
+    Input("partner-correct-save", "n_clicks"),
+    State("partner-observation", "data"),
+    State("partner-correct-value", "value"),
+    State("partner-correct-reason", "value"),
+    State("partner-code", "data"),
+    State("partner-period", "value"),
+    prevent_initial_call=True,
+)
+def save_correction(_n, observation_id, raw_value, reason, code, period):
+    actor = current_actor()
+    try:
+        with write_session() as session:
+            correct_observation(session, actor, observation_id, raw_value, reason)
+    except (CorrectionError, AccessDenied) as error:
+        return str(error), True, True, no_update
+    with read_session() as session:
+        report = indicator_report(session, code, period)
+    return "", False, False, _indicator_body(report, period, actor.can_edit(code))

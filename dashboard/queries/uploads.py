@@ -1,0 +1,144 @@
+"""Upload history, the original files, and the revision history of values."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session, aliased
+
+from models import (
+    Indicator,
+    Observation,
+    ObservationRevision,
+    Partner,
+    ReportingPeriod,
+    StoredFile,
+    Upload,
+)
+
+UPLOAD_COLUMNS = [
+    "upload_id", "uploaded_at", "uploaded_by", "partner_code", "filename", "size_bytes", "outcome",
+    "rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_invalid", "sha256",
+    "issues",
+]  # fmt: skip
+REVISION_COLUMNS = [
+    "revision_id", "changed_at", "changed_by", "partner_code", "indicator_code", "indicator_name",
+    "unit", "period_label", "previous_value", "new_value", "upload_id", "upload_filename",
+    "previous_source_kind", "previous_upload_id", "reason", "observation_id",
+]  # fmt: skip
+
+
+def upload_history(
+    session: Session,
+    partner_codes: list[str],
+    *,
+    include_unassigned: bool = False,
+    include_dry_runs: bool = False,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Uploads of the visible partners, newest first; ``issue_count`` / ``error_count`` are derived
+    from the stored problems. Uploads whose partner could not be told (unreadable files) only with
+    ``include_unassigned``; dry runs only with ``include_dry_runs`` (previews, not imports)."""
+    query = (
+        select(
+            Upload.id,
+            Upload.uploaded_at,
+            Upload.uploaded_by,
+            Partner.code,
+            Upload.filename,
+            Upload.size_bytes,
+            Upload.outcome,
+            Upload.rows_read,
+            Upload.rows_inserted,
+            Upload.rows_updated,
+            Upload.rows_unchanged,
+            Upload.rows_invalid,
+            Upload.sha256,
+            Upload.issues,
+        )  # fmt: skip
+        .outerjoin(Partner, Partner.id == Upload.partner_id)
+        .where(
+            Partner.code.in_(partner_codes)
+            | (Upload.partner_id.is_(None) if include_unassigned else false())
+        )
+        .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
+        .limit(limit)
+    )
+    if not include_dry_runs:
+        query = query.where(Upload.outcome != "dry-run")
+    frame = pd.DataFrame(session.execute(query).all(), columns=UPLOAD_COLUMNS)
+    issues = frame["issues"].map(lambda items: items or [])
+    frame["issue_count"] = issues.map(len).astype(int)
+    frame["error_count"] = issues.map(
+        lambda items: sum(1 for i in items if i.get("severity") == "error")
+    ).astype(int)
+    return frame
+
+
+def original_file(
+    session: Session, upload_id: int, partner_codes: list[str], *, include_unassigned: bool = False
+) -> tuple[str, bytes] | None:
+    """(file name, bytes as sent) of an upload of a visible partner, else None."""
+    row = session.execute(
+        select(Upload.filename, StoredFile.content)
+        .join(StoredFile, StoredFile.sha256 == Upload.sha256)
+        .outerjoin(Partner, Partner.id == Upload.partner_id)
+        .where(
+            Upload.id == upload_id,
+            Partner.code.in_(partner_codes)
+            | (Upload.partner_id.is_(None) if include_unassigned else false()),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def value_revisions(
+    session: Session,
+    partner_codes: list[str],
+    indicator_codes: list[str] | None = None,
+    period_labels: list[str] | None = None,
+    upload_id: int | None = None,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """Every change of a value of the visible partners, newest first: from what to what, by whom, when,
+    why, and from which upload (``upload_id`` None for a correction made on the page)."""
+    changed_by_upload = aliased(Upload)
+    query = (
+        select(
+            ObservationRevision.id,
+            ObservationRevision.changed_at,
+            ObservationRevision.changed_by,
+            Partner.code,
+            Indicator.code,
+            Indicator.name,
+            Indicator.unit,
+            ReportingPeriod.label,
+            ObservationRevision.previous_value,
+            ObservationRevision.new_value,
+            ObservationRevision.upload_id,
+            changed_by_upload.filename,
+            ObservationRevision.previous_source_kind,
+            ObservationRevision.previous_upload_id,
+            ObservationRevision.reason,
+            Observation.id,
+        )  # fmt: skip
+        .join(Observation, Observation.id == ObservationRevision.observation_id)
+        .join(Partner, Partner.id == Observation.partner_id)
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+        .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+        .outerjoin(changed_by_upload, changed_by_upload.id == ObservationRevision.upload_id)
+        .where(Partner.code.in_(partner_codes))
+        .order_by(ObservationRevision.changed_at.desc(), ObservationRevision.id.desc())
+        .limit(limit)
+    )
+    if indicator_codes:
+        query = query.where(Indicator.code.in_(indicator_codes))
+    if period_labels:
+        query = query.where(ReportingPeriod.label.in_(period_labels))
+    if upload_id is not None:
+        query = query.where(ObservationRevision.upload_id == upload_id)
+    return pd.DataFrame(session.execute(query).all(), columns=REVISION_COLUMNS)
+
+
+def indicator_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Indicator.code).order_by(Indicator.display_order)))
