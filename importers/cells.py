@@ -47,6 +47,7 @@ NO_VALUE_TEXTS = frozenset(
         "not applicable",
         # French
         "s/o",
+        "s.o.",
         "so",
         "sans objet",
         "non disponible",
