@@ -32,3 +32,8 @@ def write_session() -> Iterator[Session]:
     factory = current_app.extensions[EXTENSION_KEY]["session_factory"]
     with factory() as session, session.begin():
         yield session
+
+
+def session_factory():
+    """The app's sessionmaker, for services that open their own transactions (the importer)."""
+    return current_app.extensions[EXTENSION_KEY]["session_factory"]

@@ -107,15 +107,9 @@ def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str |
                     html.Td(row.unit),
                     html.Td(_cell(row.baseline, row), className="text-end"),
                     html.Td(
-                        [
-                            _cell(row.target, row),
-                            dbc.Badge(
-                                _("demo"), color="light", text_color="secondary", className="ms-1"
-                            )
-                            if row.target_is_demo
-                            else None,
-                        ],
+                        _cell(row.target, row),
                         className="text-end text-nowrap",
+                        title=_("demo data") if row.target_is_demo else None,
                     ),
                     html.Td(_cell(row.previously_reported, row), className="text-end"),
                     html.Td(current, className="text-end"),

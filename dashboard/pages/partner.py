@@ -65,9 +65,9 @@ def layout(code: str = "", period: str = "", **_other):
             _heading(profile),
             dbc.Row(
                 [
-                    dbc.Col(_instrument_card(profile, changes), lg=5, className="mb-3"),
+                    dbc.Col(_instrument_card(profile, changes), lg=4, className="mb-3"),
                     dbc.Col(
-                        _indicator_card(report, periods, chosen, can_edit), lg=7, className="mb-3"
+                        _indicator_card(report, periods, chosen, can_edit), lg=8, className="mb-3"
                     ),
                 ]
             ),
@@ -249,7 +249,7 @@ def _indicator_body(report, chosen: str, can_edit: bool) -> list:
     return [
         indicator_table(report, chosen, CORRECT_TYPE if can_edit else None),
         html.P(
-            _("Demo data: the targets and values marked demo are invented."),
+            _("Demo data: targets and values marked “demo data” are invented for illustration."),
             className="small text-muted",
         )
         if demo

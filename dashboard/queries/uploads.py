@@ -142,3 +142,21 @@ def value_revisions(
 
 def indicator_codes(session: Session) -> list[str]:
     return list(session.scalars(select(Indicator.code).order_by(Indicator.display_order)))
+
+
+def upload_record(
+    session: Session, upload_id: int, partner_codes: list[str], *, include_unassigned: bool = False
+) -> dict | None:
+    """An upload of a visible partner: filename, partner_code, outcome and its stored problems."""
+    row = session.execute(
+        select(Upload.filename, Partner.code, Upload.outcome, Upload.issues)
+        .outerjoin(Partner, Partner.id == Upload.partner_id)
+        .where(
+            Upload.id == upload_id,
+            Partner.code.in_(partner_codes)
+            | (Upload.partner_id.is_(None) if include_unassigned else false()),
+        )
+    ).first()
+    if row is None:
+        return None
+    return {"filename": row[0], "partner_code": row[1], "outcome": row[2], "issues": row[3] or []}

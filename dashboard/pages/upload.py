@@ -1,0 +1,379 @@
+"""Upload: drop a partner workbook, see the dry run at once (counts, problems with cell references, the
+values that would change), confirm to import, download the annotated workbook or the template.
+
+Nothing is kept in process memory between the steps: the dry run stores the file (StoredFile, by SHA-256)
+and an Upload row through the importer; the browser keeps only that upload's id, and "Import" asks the
+importer to import the stored bytes again (``import_stored_upload``). Any gunicorn worker can answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from pathlib import PurePath
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard.access import AccessDenied, current_actor, require_edit, visible_partner_codes
+from dashboard.components.import_result import (
+    changes_table,
+    counts_row,
+    issues_table,
+    result_summary,
+)
+from dashboard.components.links import page_path
+from dashboard.database import app_settings, read_session, session_factory
+from dashboard.i18n import _
+from dashboard.queries.partner import default_report_period, partner_codes, reporting_periods
+from dashboard.queries.uploads import original_file, upload_record
+from importers.annotate import annotate_workbook
+from importers.issues import ImportIssue
+from importers.template import TemplateError, build_template
+from importers.workbook_import import (
+    UnknownPartnerError,
+    UploadNotFoundError,
+    import_stored_upload,
+    run_import,
+)
+
+dash.register_page(__name__, path="/upload", name=_("Upload"), title=_("Send a workbook"), order=70)
+
+ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv"
+
+
+def layout(partner: str = "", **_other):
+    actor = current_actor()
+    with read_session() as session:
+        editable = [c for c in partner_codes(session) if actor.can_edit(c)]
+        periods = reporting_periods(session)
+    if not editable:
+        return html.Div(
+            [
+                html.H1(_("Send a workbook")),
+                dbc.Alert(
+                    _(
+                        "There are no partners you can send data for yet. Partners are set up on the Setup page."
+                    ),
+                    color="info",
+                    id="upload-empty",
+                ),
+            ]
+        )
+    chosen = partner if partner in editable else (editable[0] if len(editable) == 1 else None)
+    default_period = default_report_period(periods, date.today())
+    megabytes = app_settings().max_upload_bytes // (1024 * 1024)
+    return html.Div(
+        [
+            dcc.Store(id="upload-id"),
+            dcc.Download(id="upload-download"),
+            html.H1(_("Send a workbook")),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    html.H2(_("1. Partner and template"), className="h6 mb-0")
+                                ),
+                                dbc.CardBody(
+                                    [
+                                        dbc.Label(_("Partner"), html_for="upload-partner"),
+                                        dcc.Dropdown(
+                                            id="upload-partner",
+                                            options=[{"label": c, "value": c} for c in editable],
+                                            value=chosen,
+                                            clearable=False,
+                                            placeholder=_("Choose the partner"),
+                                            className="mb-3",
+                                        ),
+                                        dbc.Label(
+                                            _("Reporting period of the template"),
+                                            html_for="upload-period",
+                                        ),
+                                        dcc.Dropdown(
+                                            id="upload-period",
+                                            options=[
+                                                {"label": p, "value": p} for p in periods["label"]
+                                            ],
+                                            value=default_period,
+                                            clearable=False,
+                                            className="mb-3",
+                                        ),
+                                        dbc.Button(
+                                            _("Download the template"),
+                                            id="upload-template",
+                                            color="outline-primary",
+                                            n_clicks=0,
+                                        ),
+                                        html.P(
+                                            _(
+                                                "The template lists the partner's indicators and policy "
+                                                "changes; fill in the Value column and send it back here."
+                                            ),
+                                            className="small text-muted mt-2 mb-0",
+                                        ),
+                                    ]
+                                ),
+                            ],
+                            className="h-100",
+                        ),
+                        lg=4,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    html.H2(_("2. Drop the workbook"), className="h6 mb-0")
+                                ),
+                                dbc.CardBody(
+                                    [
+                                        dcc.Upload(
+                                            id="upload-file",
+                                            children=html.Div(
+                                                [
+                                                    html.Div(_("Drag and drop the workbook here")),
+                                                    html.Div(
+                                                        [
+                                                            _("or "),
+                                                            html.A(
+                                                                _("choose a file"),
+                                                                className="link-primary",
+                                                            ),
+                                                        ],
+                                                    ),
+                                                    html.Small(
+                                                        _(
+                                                            "Excel (.xlsx, .xls), LibreOffice (.ods) or CSV, up to {mb} MB"
+                                                        ).format(mb=megabytes),
+                                                        className="text-muted",
+                                                    ),
+                                                ]
+                                            ),
+                                            accept=ACCEPTED,
+                                            multiple=False,
+                                            className="upload-zone upload-zone-large",
+                                        ),
+                                        html.Div(
+                                            [
+                                                html.Div(
+                                                    id="upload-progress-text",
+                                                    className="small mb-1",
+                                                ),
+                                                dbc.Progress(
+                                                    value=100, striped=True, animated=True
+                                                ),
+                                            ],
+                                            id="upload-progress",
+                                            style={"display": "none"},
+                                            className="mt-3",
+                                        ),
+                                        html.P(
+                                            _(
+                                                "Nothing is imported yet when you drop the file: you first see "
+                                                "what it contains and what would change."
+                                            ),
+                                            className="small text-muted mt-2 mb-0",
+                                        ),
+                                    ]
+                                ),
+                            ],
+                            className="h-100",
+                        ),
+                        lg=8,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            html.Div(id="upload-result"),
+            html.Div(
+                [
+                    dbc.Button(
+                        _("Import these values"),
+                        id="upload-confirm",
+                        color="primary",
+                        n_clicks=0,
+                        style={"display": "none"},
+                        className="me-2 mb-2",
+                    ),
+                    dbc.Button(
+                        _("Download the annotated workbook"),
+                        id="upload-annotated",
+                        color="outline-danger",
+                        n_clicks=0,
+                        style={"display": "none"},
+                        className="me-2 mb-2",
+                    ),
+                ],
+                id="upload-actions",
+            ),
+            html.Div(id="upload-imported"),
+        ]
+    )
+
+
+@callback(
+    Output("upload-result", "children"),
+    Output("upload-id", "data"),
+    Output("upload-confirm", "style"),
+    Output("upload-annotated", "style"),
+    Output("upload-imported", "children"),
+    Output("upload-file", "contents"),
+    Input("upload-file", "contents"),
+    State("upload-file", "filename"),
+    State("upload-partner", "value"),
+    prevent_initial_call=True,
+    running=[
+        (Output("upload-progress", "style"), {"display": "block"}, {"display": "none"}),
+        (Output("upload-file", "disabled"), True, False),
+    ],
+)
+def dry_run(contents, filename, partner):
+    """A file was dropped: check it without importing, and show what was found."""
+    hidden = {"display": "none"}
+    if not contents:
+        raise dash.exceptions.PreventUpdate
+    if not partner:
+        alert = dbc.Alert(_("Choose the partner first, then drop the file again."), color="warning")
+        return alert, None, hidden, hidden, None, None
+    try:
+        content = _decode(contents)
+        actor = current_actor()
+        require_edit(actor, partner)
+        result = run_import(
+            session_factory(),
+            content,
+            PurePath(filename or "workbook.xlsx").name,
+            partner_code=partner,
+            uploaded_by=actor.name,
+            dry_run=True,
+            settings=app_settings(),
+        )
+    except (AccessDenied, UnknownPartnerError, ValueError) as error:
+        return dbc.Alert(str(error), color="danger"), None, hidden, hidden, None, None
+    children = [
+        result_summary(result, result.filename),
+        counts_row(result.rows),
+        issues_table(result.issues),
+        changes_table(result.changes, _("Values that would change")),
+    ]
+    can_import = result.status == "dry-run"
+    has_cells = any(issue.cell for issue in result.issues)
+    return (
+        children,
+        result.upload_id,
+        None if can_import else hidden,
+        None if has_cells and result.status != "unreadable" else hidden,
+        None,
+        None,  # cleared, so dropping the same (corrected) file again checks it again
+    )
+
+
+@callback(
+    Output("upload-progress-text", "children"),
+    Input("upload-file", "filename"),
+    prevent_initial_call=True,
+)
+def show_progress_text(filename):
+    return _("Checking {file}… large workbooks take a little while.").format(file=filename or "")
+
+
+def _decode(contents: str) -> bytes:
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        raise ValueError(_("The file could not be received; drop it again.")) from None
+
+
+@callback(
+    Output("upload-imported", "children", allow_duplicate=True),
+    Output("upload-confirm", "style", allow_duplicate=True),
+    Input("upload-confirm", "n_clicks"),
+    State("upload-id", "data"),
+    prevent_initial_call=True,
+    running=[(Output("upload-confirm", "disabled"), True, False)],
+)
+def confirm_import(n_clicks, upload_id):
+    """Import the stored bytes of the dry run the user has just looked at."""
+    if not n_clicks or upload_id is None:
+        raise dash.exceptions.PreventUpdate
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        record = upload_record(session, upload_id, visible)
+    try:
+        if record is None:
+            raise UploadNotFoundError(_("This upload is no longer available; drop the file again."))
+        require_edit(actor, record["partner_code"])
+        result = import_stored_upload(
+            session_factory(), upload_id, uploaded_by=actor.name, settings=app_settings()
+        )
+    except (AccessDenied, UploadNotFoundError) as error:
+        return dbc.Alert(str(error), color="danger"), no_update
+    partner_link = dcc.Link(
+        _("See {partner}'s page").format(partner=record["partner_code"]),
+        href=f"/partners/{record['partner_code']}",
+        id="upload-partner-link",
+    )
+    return (
+        html.Div(
+            [
+                result_summary(result, result.filename),
+                counts_row(result.rows),
+                changes_table(result.changes, _("Values written"))
+                if result.status == "imported"
+                else None,
+                issues_table(result.issues) if result.status != "imported" else None,
+                html.P(
+                    [partner_link, " · ", dcc.Link(_("Import history"), href=page_path("imports"))]
+                ),
+            ],
+            id="upload-import-done",
+        ),
+        {"display": "none"},
+    )
+
+
+@callback(
+    Output("upload-download", "data"),
+    Input("upload-annotated", "n_clicks"),
+    State("upload-id", "data"),
+    prevent_initial_call=True,
+)
+def download_annotated(n_clicks, upload_id):
+    if not n_clicks or upload_id is None:
+        raise dash.exceptions.PreventUpdate
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        record = upload_record(session, upload_id, visible)
+        found = original_file(session, upload_id, visible)
+    if record is None or found is None:
+        raise dash.exceptions.PreventUpdate
+    filename, content = found
+    issues = [ImportIssue.from_dict(item) for item in record["issues"]]
+    annotated = annotate_workbook(content, filename, issues)
+    return dcc.send_bytes(annotated, f"{PurePath(filename).stem}-annotated.xlsx")
+
+
+@callback(
+    Output("upload-download", "data", allow_duplicate=True),
+    Input("upload-template", "n_clicks"),
+    State("upload-partner", "value"),
+    State("upload-period", "value"),
+    prevent_initial_call=True,
+)
+def download_template(n_clicks, partner, period):
+    if not n_clicks or not partner:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        if partner not in visible_partner_codes(current_actor(), partner_codes(session)):
+            raise dash.exceptions.PreventUpdate
+        try:
+            content = build_template(session, partner, period)
+        except TemplateError:
+            raise dash.exceptions.PreventUpdate from None
+    return dcc.send_bytes(content, f"SHARING-{partner}-{period}.xlsx")
