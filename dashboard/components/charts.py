@@ -79,7 +79,7 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
                 hovertemplate=f"{label}<br>%{{y}}: %{{x}}<extra></extra>",
             )
         )
-    figure.update_layout(barmode="stack")
+    figure.update_layout(barmode="stack", legend_traceorder="normal")
     base_layout(figure, x_title=_("policy changes (count)"), y_title="", height=340)
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(dtick=1, rangemode="tozero")
@@ -93,10 +93,17 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
     ``progress``: partner_code, partner_label, current, target, progress_pct, expected_pct.
     """
     rows = progress.iloc[::-1]  # first partner on top
-    labels = rows["partner_label"].tolist()
-    texts = [
-        _("no data yet") if pd.isna(current) else f"{_format(current)} / {_format(target)} {unit}"
-        for current, target in zip(rows["current"], rows["target"], strict=True)
+    # The figures go into the axis label, so they stay readable at any width (bar text gets clipped).
+    labels = [
+        f"{label}<br>"
+        + (
+            _("no data yet")
+            if pd.isna(current)
+            else f"{_format(current)} / {_format(target)} {unit}"
+        )
+        for label, current, target in zip(
+            rows["partner_label"], rows["current"], rows["target"], strict=True
+        )
     ]
     figure = go.Figure(
         go.Bar(
@@ -104,9 +111,6 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
             x=rows["progress_pct"].fillna(0).clip(lower=0).tolist(),
             orientation="h",
             marker_color=[partner_colour(code) for code in rows["partner_code"]],
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
             name=_("reached"),
             hovertemplate="%{y}: %{x:.0f} % " + _("of target") + "<extra></extra>",
         )
@@ -121,25 +125,24 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
             hovertemplate="%{y}: " + _("expected") + " %{x:.0f} %<extra></extra>",
         )
     )
-    highest = max(110.0, float(rows["progress_pct"].fillna(0).max()) + 25)
+    highest = max(110.0, float(rows["progress_pct"].fillna(0).max()) + 10)
     base_layout(
         figure,
         x_title=_("% of the way from baseline to target") + f" ({indicator_label})",
         y_title="",
-        height=90 + 48 * len(rows),
+        height=90 + 52 * len(rows),
     )
+    figure.update_layout(showlegend=False, bargap=0.35)
     figure.update_xaxes(range=[0, highest], ticksuffix=" %")
     figure.add_vline(x=100, line_dash="dot", line_color=TARGET_COLOUR)
     return figure
 
 
 def period_ticks(periods: pd.DataFrame) -> tuple[list[date], list[str]]:
-    """Tick positions (period end dates) and labels ("P3<br>Aug 2024") for a period date axis."""
+    """Tick positions (period end dates) and labels ("P3") for a period date axis; hovering a point
+    shows its date."""
     values = list(periods["end_date"])
-    labels = [
-        f"{label}<br>{end:%b %Y}" for label, end in zip(periods["label"], values, strict=True)
-    ]
-    return values, labels
+    return values, list(periods["label"])
 
 
 def indicator_panel_figure(
@@ -165,21 +168,19 @@ def indicator_panel_figure(
     figure = go.Figure()
     tick_values, tick_labels = period_ticks(periods)
     if references is not None and not references.empty:
-        for index, (geo, rows) in enumerate(references.groupby("geo", sort=False)):
-            figure.add_trace(
-                go.Scatter(
-                    x=[date(int(year), 7, 1) for year in rows["year"]],
-                    y=rows["value"].tolist(),
-                    mode="lines+markers",
-                    name=f"Eurostat {geo}",
-                    line={
-                        "color": reference_colour(geo),
-                        "dash": REFERENCE_DASHES[index % 4],
-                        "width": 1.5,
-                    },
-                    marker={"size": 6, "symbol": "square"},
-                    hovertemplate=f"Eurostat {geo} %{{x|%Y}}: %{{y}} %<extra></extra>",
-                )
+        # The latest survey value per geo as a level to compare with: yearly points would mostly
+        # fall outside the project's periods.
+        latest = references.sort_values("year").groupby("geo", sort=False).tail(1)
+        for index, row in enumerate(latest.itertuples()):
+            figure.add_hline(
+                y=row.value,
+                line_dash=REFERENCE_DASHES[index % 4],
+                line_color=reference_colour(row.geo),
+                line_width=1.5,
+                annotation_text=f"Eurostat {row.geo} {row.year}: {row.value:g} %",
+                annotation_position="bottom right",
+                annotation_font_size=11,
+                annotation_font_color=reference_colour(row.geo),
             )
     for label, value in policy_targets:
         figure.add_hline(
@@ -218,14 +219,19 @@ def indicator_panel_figure(
             line={"color": colour, "width": 3},
             marker={"size": 8},
             connectgaps=False,
-            hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
+            hovertemplate=_("period ending") + " %{x|%d %b %Y}: %{y:,}<extra></extra>",
         )
     )
-    base_layout(figure, x_title=_("reporting period (end)"), y_title=unit_title, height=320)
+    base_layout(figure, x_title=_("reporting period"), y_title=unit_title, height=320)
     if len(tick_values):
         start = min(tick_values) - pd.Timedelta(days=120)
         end = max(tick_values) + pd.Timedelta(days=60)
-        figure.update_xaxes(tickvals=tick_values, ticktext=tick_labels, range=[start, end])
+        figure.update_xaxes(
+            tickvals=tick_values,
+            ticktext=tick_labels,
+            range=[start, end],
+            tickangle=0,
+        )
     figure.update_yaxes(rangemode="tozero", separatethousands=True)
     if percentage:
         figure.update_yaxes(range=[0, 100], ticksuffix=" %")
@@ -235,24 +241,28 @@ def indicator_panel_figure(
     return figure
 
 
-def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_targets=()) -> go.Figure:
-    """A public series by year, one line per geo (EU27 black, countries grey with their own dashes).
+YEAR_GREYS = ["#bdbdbd", "#8c8c8c", "#5a5a5a", "#262626"]
 
-    ``references``: geo, year, value. ``policy_targets``: (label, value) as dotted lines.
-    """
+
+def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_targets=()) -> go.Figure:
+    """A public series as grouped bars: one group per geo (in the order given), one bar per survey
+    year, older years lighter. ``references``: geo, year, value. ``policy_targets``: (label, value)
+    drawn as dotted lines."""
     figure = go.Figure()
-    for index, (geo, rows) in enumerate(references.groupby("geo", sort=False)):
+    geos = list(dict.fromkeys(references["geo"]))
+    years = sorted(references["year"].unique())
+    greys = YEAR_GREYS[-len(years) :] if len(years) <= len(YEAR_GREYS) else None
+    for index, (year, rows) in enumerate(references.groupby("year", sort=True)):
+        by_geo = rows.set_index("geo")["value"].reindex(geos)
         figure.add_trace(
-            go.Scatter(
-                x=rows["year"].tolist(),
-                y=rows["value"].tolist(),
-                mode="lines+markers+text",
-                name=geo,
-                text=[f"{v:g}" for v in rows["value"]],
-                textposition="top center",
-                line={"color": reference_colour(geo), "dash": REFERENCE_DASHES[index % 4]},
-                marker={"size": 8},
-                hovertemplate=f"{geo} %{{x}}: %{{y}} %<extra></extra>",
+            go.Bar(
+                x=geos,
+                y=by_geo.tolist(),
+                name=str(year),
+                marker_color=greys[index] if greys else None,
+                text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],
+                textposition="outside",
+                hovertemplate=f"%{{x}} {year}: %{{y}} %<extra></extra>",
             )
         )
     for label, value in policy_targets:
@@ -260,8 +270,8 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
             y=value, line_dash="dot", line_color=TARGET_COLOUR, annotation_text=label,
             annotation_position="top left", annotation_font_size=11,
         )  # fmt: skip
-    base_layout(figure, x_title=_("survey year"), y_title=unit_title, height=320)
-    figure.update_xaxes(dtick=1, tickformat="d")
+    base_layout(figure, x_title=_("country (EU27: European Union)"), y_title=unit_title, height=340)
+    figure.update_layout(barmode="group", legend_title_text=_("survey year"))
     figure.update_yaxes(range=[0, 100], ticksuffix=" %")
     return figure
 
@@ -307,4 +317,5 @@ def chart_card(
     children.append(html.P(source, className="chart-source small text-muted mb-1"))
     if downloads is not None:
         children.append(downloads)
-    return dbc.Card(dbc.CardBody(children), className="chart-card mb-3", id=card_id or "")
+    extra = {"id": card_id} if card_id else {}
+    return dbc.Card(dbc.CardBody(children), className="chart-card mb-3", **extra)

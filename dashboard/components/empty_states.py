@@ -1,0 +1,42 @@
+"""Empty states that say what to do next, shared by every page."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import _
+
+UPLOAD_PATH = "/upload"
+
+
+def no_data_alert(component_id: str) -> dbc.Alert:
+    """An empty database: "No data yet — load the demo with `sharing demo` or upload a workbook"."""
+    return dbc.Alert(
+        [
+            html.Strong(_("No data yet")),
+            " — ",
+            _("load the demo with"),
+            " ",
+            html.Code("sharing demo"),
+            " ",
+            _("or"),
+            " ",
+            html.A(_("upload a workbook"), href=UPLOAD_PATH, className="alert-link"),
+            ".",
+        ],
+        color="info",
+        id=component_id,
+        className="no-data-alert",
+    )
+
+
+def missing_period_note(partner_name: str, partner_code: str, period_label: str) -> html.Span:
+    """ "No data for P7 yet from Smiltene — download the template" (partner names shown as text)."""
+    return html.Span(
+        [
+            _("No data for") + f" {period_label} " + _("yet from") + f" {partner_name} — ",
+            html.A(_("download the template"), href=f"{UPLOAD_PATH}?partner={partner_code}"),
+        ],
+        className="missing-note",
+    )

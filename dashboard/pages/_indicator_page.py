@@ -1,0 +1,219 @@
+"""What the e-service uptake and digital-skills pages share: filters from the URL, the indicator
+panels and a reference chart of a Eurostat series. Dash Pages skips modules starting with "_"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, html
+
+from dashboard.access import current_actor
+from dashboard.components.charts import chart_card, graph, reference_figure
+from dashboard.components.downloads import download_buttons
+from dashboard.components.empty_states import no_data_alert
+from dashboard.components.filters import (
+    filter_bar,
+    filters_from_controls,
+    indicator_select,
+    option_values,
+    parse_filters,
+    partner_checklist,
+    period_slider,
+    to_search,
+    url_location,
+)
+from dashboard.components.indicator_panels import IndicatorView, indicator_panels
+from dashboard.database import read_session
+from dashboard.i18n import _
+from dashboard.queries.benchmarks import EU, benchmark_series
+from dashboard.queries.catalogue import indicators, reporting_periods, visible_partners
+from dashboard.queries.indicators import (
+    cumulative,
+    describe_sources,
+    indicator_milestones,
+    indicator_targets,
+    indicator_values,
+)
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    """One page's settings. ``policy_targets(geos)`` -> {geo: [(label, value %)]}."""
+
+    name: str  # id prefix and download names
+    title: str
+    intro: str
+    categories: tuple[str, ...]
+    extra_codes: tuple[str, ...]
+    series_code: str
+    reference_title: str
+    overlay_codes: tuple[
+        str, ...
+    ] = ()  # indicators measured like the series: draw it on the panels
+    policy_targets: Callable[[list[str]], dict[str, list[tuple[str, float]]]] = lambda geos: {}
+
+
+def build_layout(page: IndicatorPage, query: dict):
+    today = date.today()
+    with read_session() as session:
+        partners = visible_partners(session, current_actor())
+        catalogue = indicators(
+            session, categories=list(page.categories), codes=list(page.extra_codes)
+        )
+        if partners.empty or catalogue.empty:
+            return html.Div([html.H1(page.title), no_data_alert(f"{page.name}-empty")])
+        periods = reporting_periods(session)
+        codes = partners["code"].tolist()
+        filters = parse_filters(
+            query,
+            partner_codes=codes,
+            period_numbers=periods["number"].tolist(),
+            indicator_codes=catalogue["code"].tolist(),
+        )
+        indicator = catalogue.set_index("code").loc[filters.indicator or catalogue["code"].iloc[0]]
+        indicator["code"] = indicator.name
+        chosen = filters.selected_partners(codes)
+        first, last = filters.period_bounds(periods["number"].tolist())
+        is_sum = indicator["aggregation"] == "sum"
+        # Running totals start at the first period whatever range is shown.
+        values = indicator_values(
+            session, indicator.name, chosen, None if is_sum else (first, last)
+        )
+        if is_sum:
+            values = cumulative(values)
+            values = values[values["period_number"].between(first, last)]
+        targets = indicator_targets(session, indicator.name, chosen)
+        milestones = indicator_milestones(session, indicator.name, chosen)
+        chosen_partners = partners[partners["code"].isin(chosen)]
+        geos = [EU, *dict.fromkeys(chosen_partners["country"])]
+        references = benchmark_series(session, page.series_code, geos)
+    shown_periods = periods[periods["number"].between(first, last)]
+    view = IndicatorView(
+        page=page.name,
+        indicator=indicator,
+        partners=chosen_partners,
+        periods=shown_periods,
+        values=values.reset_index(drop=True),
+        targets=targets,
+        milestones=milestones,
+        today=today,
+        cumulative=is_sum,
+        references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
+        policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
+        source=_("Source:")
+        + " "
+        + describe_sources(values)
+        + "."
+        + (
+            " " + _("Reference lines:") + f" Eurostat {page.series_code}."
+            if indicator.name in page.overlay_codes and not references.empty
+            else ""
+        ),
+    )
+    return html.Div(
+        [
+            url_location(f"{page.name}-url"),
+            html.H1(page.title),
+            html.P(page.intro, className="text-muted"),
+            filter_bar(
+                partner_checklist(
+                    f"{page.name}-partners",
+                    list(zip(partners["code"], partners["short_name"], strict=True)),
+                    chosen,
+                ),
+                indicator_select(
+                    f"{page.name}-indicator",
+                    [
+                        (c, f"{c} — {n}")
+                        for c, n in zip(catalogue["code"], catalogue["name"], strict=True)
+                    ],
+                    indicator.name,
+                ),
+                period_slider(
+                    f"{page.name}-periods",
+                    list(zip(periods["number"], periods["label"], strict=True)),
+                    (first, last),
+                ),
+            ),
+            indicator_panels(view),
+            _reference_card(page, references, chosen_partners, geos),
+        ]
+    )
+
+
+def _reference_card(page: IndicatorPage, references: pd.DataFrame, partners, geos) -> dbc.Card:
+    missing = [geo for geo in geos if geo not in set(references["geo"])]
+    targets = [item for geo in geos for item in page.policy_targets(geos).get(geo, [])]
+    if references.empty:
+        body = html.P(_("No reference figures stored for these countries."), className="text-muted")
+    else:
+        body = graph(
+            f"{page.name}-reference",
+            reference_figure(
+                references, unit_title=_("% of individuals aged 16-74"), policy_targets=targets
+            ),
+        )
+    notes = []
+    if missing:
+        notes.append(
+            html.P(
+                _("No verified figure stored for") + " " + ", ".join(missing) + ".",
+                className="text-muted small mb-1",
+            )
+        )
+    links = [
+        html.A(
+            f"{geo} {year}", href=url, target="_blank", rel="noopener noreferrer", className="me-2"
+        )
+        for geo, year, url in references[["geo", "year", "source_url"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    name = references["series_name"].iloc[0] if not references.empty else page.series_code
+    return chart_card(
+        page.reference_title,
+        html.Div([body, *notes]),
+        subtitle=name,
+        source=html.Span(
+            [
+                _("Source: Eurostat")
+                + f" {page.series_code}; "
+                + _("figures as published in:")
+                + " ",
+                *links,
+            ]
+        ),
+        downloads=download_buttons(
+            f"{page.name}-reference",
+            references.drop(columns=["series_name"]),
+            f"{page.name}-eurostat",
+        ),
+        card_id=f"{page.name}-reference-card",
+    )
+
+
+def register_url_callback(page: IndicatorPage) -> None:
+    """Controls -> URL: the page is then rendered again from the URL (components/filters.py)."""
+
+    @callback(
+        Output(f"{page.name}-url", "search"),
+        Input(f"{page.name}-partners", "value"),
+        Input(f"{page.name}-periods", "value"),
+        Input(f"{page.name}-indicator", "value"),
+        State(f"{page.name}-partners", "options"),
+        State(f"{page.name}-periods", "marks"),
+        prevent_initial_call=True,
+    )
+    def _filters_to_url(partners, periods, indicator, partner_options, period_marks):
+        filters = filters_from_controls(
+            partners,
+            periods,
+            indicator,
+            all_partners=option_values(partner_options),
+            all_periods=[int(number) for number in period_marks or {}],
+        )
+        return to_search(filters)

@@ -1,0 +1,44 @@
+"""Digital skills: the DSK-* indicators per partner against targets, with Eurostat's basic digital
+skills figures for the partner's country and the EU and the policy targets (EU 80 % by 2030,
+Latvia 70 % by 2027)."""
+
+import dash
+
+from dashboard.i18n import _
+from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
+from dashboard.queries.benchmarks import SKILLS_SERIES, skills_policy_targets
+
+
+def _policy_targets(geos: list[str]) -> dict[str, list[tuple[str, float]]]:
+    targets: dict[str, list[tuple[str, float]]] = {}
+    for geo, label, value, year in skills_policy_targets(geos):
+        targets.setdefault(geo, []).append((f"{label}: {value:g} % " + _("by") + f" {year}", value))
+    return targets
+
+
+PAGE = IndicatorPage(
+    name="dsk",
+    title=_("Digital skills"),
+    intro=_(
+        "Residents and staff trained, and the share of residents with at least basic digital skills, "
+        "against each partner's target. Eurostat's national figures and the EU and Latvian targets "
+        "are drawn for reference."
+    ),
+    categories=("digital skills",),
+    extra_codes=(),
+    series_code=SKILLS_SERIES,
+    reference_title=_("Reference: people with at least basic digital skills (Eurostat)"),
+    overlay_codes=("DSK-BASIC",),
+    policy_targets=_policy_targets,
+)
+
+dash.register_page(
+    __name__, path="/digital-skills", name=_("Digital skills"), title=_("Digital skills"), order=30
+)
+
+
+def layout(**query):
+    return build_layout(PAGE, query)
+
+
+register_url_callback(PAGE)

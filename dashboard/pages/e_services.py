@@ -1,0 +1,33 @@
+"""E-service uptake: the ESU-* indicators and RCR11 per partner over the reporting periods, against
+targets, next to Eurostat's e-government users series (isoc_ciegi_ac, from 2022 only)."""
+
+import dash
+
+from dashboard.i18n import _
+from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
+from dashboard.queries.benchmarks import EGOV_SERIES
+
+PAGE = IndicatorPage(
+    name="esu",
+    title=_("E-service uptake"),
+    intro=_(
+        "How many people use the partners' e-services, period by period, against each partner's "
+        "target. Eurostat's share of people using public e-services is shown for reference: it "
+        "measures a country, not a municipality, so compare trends, not levels."
+    ),
+    categories=("e-service uptake",),
+    extra_codes=("RCR11",),
+    series_code=EGOV_SERIES,
+    reference_title=_("Reference: people using public e-services (Eurostat)"),
+)
+
+dash.register_page(
+    __name__, path="/e-services", name=_("E-service uptake"), title=_("E-service uptake"), order=20
+)
+
+
+def layout(**query):
+    return build_layout(PAGE, query)
+
+
+register_url_callback(PAGE)

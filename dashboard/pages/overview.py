@@ -1,0 +1,385 @@
+"""Overview, the steering committee's first screen: headline figures, the policy-change pipeline,
+progress to target and who has not yet reported the last ended period.
+
+Filters (partners, the indicator of the progress chart) live in the URL: see components/filters.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.access import current_actor
+from dashboard.components.charts import (
+    chart_card,
+    empty_figure,
+    graph,
+    pipeline_figure,
+    progress_figure,
+)
+from dashboard.components.downloads import download_buttons
+from dashboard.components.empty_states import missing_period_note, no_data_alert
+from dashboard.components.filters import (
+    filter_bar,
+    filters_from_controls,
+    indicator_select,
+    option_values,
+    parse_filters,
+    partner_checklist,
+    to_search,
+    url_location,
+)
+from dashboard.components.stages import STAGE_LABELS
+from dashboard.database import read_session
+from dashboard.i18n import _
+from dashboard.queries.catalogue import reporting_periods, visible_partners
+from dashboard.queries.overview import (
+    change_pipeline,
+    classify_progress,
+    instruments_improved,
+    latest_ended_period,
+    reporting_freshness,
+    target_progress,
+)
+
+dash.register_page(__name__, path="/", name=_("Overview"), title=_("Overview"), order=0)
+
+STATUS_COLOURS = {"on track": "success", "behind": "danger", "no data": "secondary"}
+STATUS_LABELS = {"on track": _("on track"), "behind": _("behind"), "no data": _("no data")}
+
+
+def layout(**query):
+    today = date.today()
+    with read_session() as session:
+        partners = visible_partners(session, current_actor())
+        if partners.empty:
+            return html.Div([html.H1(_("Overview")), no_data_alert("overview-empty")])
+        periods = reporting_periods(session)
+        codes = partners["code"].tolist()
+        period = latest_ended_period(session, today)
+        progress_all = target_progress(session, codes, period.number if period else None)
+        filters = parse_filters(
+            query,
+            partner_codes=codes,
+            indicator_codes=progress_all["indicator_code"].unique().tolist(),
+        )
+        chosen = filters.selected_partners(codes)
+        pipeline = change_pipeline(session, chosen)
+        instruments = instruments_improved(session, chosen)
+        freshness = reporting_freshness(session, chosen, period.number) if period else None
+    progress = classify_progress(
+        progress_all[progress_all["partner_code"].isin(chosen)],
+        periods_elapsed=period.number if period else 0,
+        periods_total=len(periods),
+    )
+    indicator_options = progress_all.drop_duplicates("indicator_code")[
+        ["indicator_code", "indicator_name"]
+    ].itertuples(index=False, name=None)
+    indicator_options = [(code, f"{code} — {name}") for code, name in indicator_options]
+    indicator = filters.indicator or (indicator_options[0][0] if indicator_options else None)
+    labels = dict(zip(partners["code"], partners["short_name"], strict=True))
+    return html.Div(
+        [
+            url_location("overview-url"),
+            html.H1(_("Overview")),
+            _as_of(period),
+            filter_bar(
+                partner_checklist("overview-partners", list(labels.items()), chosen),
+                indicator_select("overview-indicator", indicator_options, indicator)
+                if indicator
+                else None,
+            ),
+            _headline_cards(pipeline, instruments, progress, freshness, period),
+            dbc.Row(
+                [
+                    dbc.Col(_pipeline_card(pipeline), xs=12, xl=6),
+                    dbc.Col(_progress_card(progress, indicator), xs=12, xl=6),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(_status_matrix(progress, chosen, labels), xs=12, xl=7),
+                    dbc.Col(_freshness_card(freshness, period), xs=12, xl=5),
+                ]
+            ),
+        ],
+        className="overview-page",
+    )
+
+
+@callback(
+    Output("overview-url", "search"),
+    Input("overview-partners", "value"),
+    Input("overview-indicator", "value"),
+    State("overview-partners", "options"),
+    prevent_initial_call=True,
+)
+def _filters_to_url(partners, indicator, partner_options):
+    filters = filters_from_controls(
+        partners, None, indicator, all_partners=option_values(partner_options), all_periods=[]
+    )
+    return to_search(filters)
+
+
+def _as_of(period) -> html.P:
+    if period is None:
+        return html.P(_("No reporting period has ended yet."), className="text-muted")
+    return html.P(
+        [
+            _("Figures up to the last ended reporting period"),
+            f" {period.label} ({period.start_date:%d %b %Y} – {period.end_date:%d %b %Y}; ",
+            _("reports due"),
+            f" {period.due_date:%d %b %Y}).",
+        ],
+        className="text-muted as-of",
+    )
+
+
+def _headline(title: str, figure: str, detail, card_id: str) -> dbc.Col:
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(title, className="headline-title"),
+                    html.Div(figure, className="headline-figure"),
+                    html.Div(detail, className="headline-detail"),
+                ]
+            ),
+            className="headline-card h-100",
+            id=card_id,
+        ),
+        xs=12,
+        sm=6,
+        xl=3,
+        className="mb-3",
+    )
+
+
+def _headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.Row:
+    by_stage = pipeline.groupby("stage")["changes"].sum()
+    stage_parts = [
+        f"{int(by_stage[stage])} {STAGE_LABELS[stage]}"
+        for stage in STAGE_LABELS
+        if stage in by_stage.index
+    ]
+    improved = int((instruments["validated_changes"] > 0).sum())
+    status = progress["status"].value_counts()
+    if freshness is not None and period is not None:
+        up_to_date = int((freshness["values_in_period"] > 0).sum())
+        fresh_figure = f"{up_to_date} / {len(freshness)}"
+        fresh_detail = _("partners have reported") + f" {period.label}"
+    else:
+        fresh_figure, fresh_detail = "–", _("no reporting period has ended yet")
+    return dbc.Row(
+        [
+            _headline(
+                _("Policy changes"),
+                str(int(by_stage.sum())),
+                " · ".join(stage_parts) or _("none recorded yet"),
+                "overview-card-changes",
+            ),
+            _headline(
+                _("Instruments improved"),
+                f"{improved} / {len(instruments)}",
+                _("with a validated improvement"),
+                "overview-card-instruments",
+            ),
+            _headline(
+                _("Indicators on track"),
+                f"{int(status.get('on track', 0))} / {len(progress)}",
+                [
+                    f"{int(status.get('behind', 0))} ",
+                    _("behind"),
+                    " · ",
+                    f"{int(status.get('no data', 0))} ",
+                    _("no data"),
+                ],
+                "overview-card-indicators",
+            ),
+            _headline(_("Up to date"), fresh_figure, fresh_detail, "overview-card-freshness"),
+        ]
+    )
+
+
+def _pipeline_card(pipeline: pd.DataFrame) -> dbc.Card:
+    if pipeline.empty:
+        body = dcc.Graph(
+            figure=empty_figure(_("No policy changes recorded yet")),
+            config={"displayModeBar": False},
+        )
+    else:
+        body = graph("overview-pipeline", pipeline_figure(pipeline))
+    export = pipeline.rename(columns={"changes": "policy_changes"}).drop(columns="partner_label")
+    return chart_card(
+        _("Policy-change pipeline"),
+        body,
+        subtitle=_("Policy changes by their current stage, per partner"),
+        source=_("Source: stage events recorded by the partners (policy instruments page)."),
+        downloads=download_buttons("overview-pipeline", export, "policy-change-pipeline"),
+        demo=bool(pipeline["demo_changes"].sum()) if not pipeline.empty else False,
+    )
+
+
+def _progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
+    rows = progress[progress["indicator_code"] == indicator]
+    if rows.empty:
+        title = _("Progress to target")
+        body = dcc.Graph(
+            figure=empty_figure(_("No targets set yet")), config={"displayModeBar": False}
+        )
+    else:
+        first = rows.iloc[0]
+        title = _("Progress to target") + f": {first.indicator_name}"
+        body = graph("overview-progress", progress_figure(rows, first.indicator_code, first.unit))
+    export = rows[
+        ["partner_code", "indicator_code", "unit", "baseline", "target", "current",
+         "progress_pct", "expected_pct", "status"]
+    ]  # fmt: skip
+    return chart_card(
+        title,
+        body,
+        subtitle=_(
+            "How far each partner has come from its baseline to its final target; the black tick is "
+            "where a straight line (or the milestone) says it should be by now."
+        ),
+        source=_(
+            "Source: values and targets reported by the partners, up to the last ended period."
+        ),
+        downloads=download_buttons("overview-progress", export, "progress-to-target"),
+        demo=bool(rows["demo_values"].sum() or rows["is_demo"].any()),
+    )
+
+
+def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> dbc.Card:
+    if progress.empty:
+        content = html.P(_("No targets set yet."), className="text-muted")
+    else:
+        header = html.Tr(
+            [html.Th(_("Indicator"))]
+            + [html.Th(labels[code], className="text-center") for code in chosen]
+        )
+        cells = progress.set_index(["indicator_code", "partner_code"])
+        body = []
+        for code, name in progress.drop_duplicates("indicator_code")[
+            ["indicator_code", "indicator_name"]
+        ].itertuples(index=False, name=None):
+            row = [
+                html.Td(
+                    [
+                        html.Span(code, className="fw-semibold"),
+                        html.Br(),
+                        html.Small(name, className="text-muted"),
+                    ]
+                )
+            ]
+            for partner in chosen:
+                if (code, partner) in cells.index:
+                    status = cells.loc[(code, partner), "status"]
+                    row.append(
+                        html.Td(
+                            dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status]),
+                            className="text-center align-middle",
+                        )
+                    )
+                else:
+                    row.append(
+                        html.Td(
+                            "–",
+                            className="text-center text-muted align-middle",
+                            title=_("no target"),
+                        )
+                    )
+            body.append(html.Tr(row))
+        content = dbc.Table(
+            [html.Thead(header), html.Tbody(body)],
+            size="sm",
+            hover=True,
+            responsive=True,
+            className="mb-0 status-matrix",
+            id="overview-status-matrix",
+        )
+    return chart_card(
+        _("Indicators at a glance"),
+        content,
+        subtitle=_(
+            "On track: at least 90 % of the progress expected by now; – : no target for this partner."
+        ),
+        source=_(
+            "Source: values and targets reported by the partners, up to the last ended period."
+        ),
+        demo=bool(progress["demo_values"].sum()) if not progress.empty else False,
+    )
+
+
+def _freshness_card(freshness: pd.DataFrame | None, period) -> dbc.Card:
+    if freshness is None or period is None:
+        return chart_card(
+            _("Data freshness"),
+            html.P(_("No reporting period has ended yet."), className="text-muted"),
+            source=_(
+                "Source: reporting periods (programme rules: reports due 3 months after a period)."
+            ),
+        )
+    rows = []
+    for row in freshness.itertuples():
+        reported = row.values_in_period > 0
+        status = (
+            dbc.Badge(_("reported"), color="success")
+            if reported
+            else html.Span(
+                [
+                    dbc.Badge(_("missing"), color="danger", className="me-1"),
+                    html.Small(
+                        missing_period_note(row.partner_name, row.partner_code, period.label)
+                    ),
+                ]
+            )
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(html.A(row.partner_name, href=f"/partners/{row.partner_code}")),
+                    html.Td(row.last_reported_period or _("never"), className="text-center"),
+                    html.Td(status),
+                ],
+                className="" if reported else "table-warning",
+            )
+        )
+    days_left = (period.due_date - date.today()).days
+    due = (
+        _("due in") + f" {days_left} " + _("days")
+        if days_left >= 0
+        else _("overdue by") + f" {-days_left} " + _("days")
+    )
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(_("Partner")),
+                        html.Th(_("Last reported"), className="text-center"),
+                        html.Th(period.label),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        size="sm",
+        responsive=True,
+        className="mb-0",
+        id="overview-freshness",
+    )
+    return chart_card(
+        _("Data freshness"),
+        table,
+        subtitle=f"{period.label} "
+        + _("ended")
+        + f" {period.end_date:%d %b %Y}; "
+        + _("reports are due")
+        + f" {period.due_date:%d %b %Y} ({due}).",
+        source=_("Source: values stored per partner and period (uploads, corrections, demo data)."),
+    )
