@@ -257,7 +257,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
         figure.add_trace(
             go.Bar(
                 x=geos,
-                y=by_geo.tolist(),
+                y=[None if pd.isna(v) else v for v in by_geo],
                 name=str(year),
                 marker_color=greys[index] if greys else None,
                 text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],

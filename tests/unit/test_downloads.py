@@ -1,0 +1,48 @@
+"""Chart data downloads: formulas neutralised in CSV and XLSX, numbers left as numbers."""
+
+import base64
+import io
+
+import openpyxl
+import pandas as pd
+
+from dashboard.components.downloads import neutralise_formulas, send_frame
+
+FRAME = pd.DataFrame(
+    {
+        "partner_code": ["PLH", '=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "ok"],
+        "value": [1.5, -3.0, None, 4.0, 5.0, 6.0],
+    }
+)
+
+
+def test_text_that_starts_like_a_formula_gets_an_apostrophe():
+    safe = neutralise_formulas(FRAME)
+    assert safe["partner_code"].tolist() == [
+        "PLH", "'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "ok",
+    ]  # fmt: skip
+    assert safe["value"].iloc[1] == -3.0  # negative numbers are numbers, not formulas
+    assert FRAME["partner_code"].iloc[1].startswith("=")  # the input is not modified
+
+
+def test_csv_download():
+    payload = send_frame(FRAME, "pipeline", "csv")
+    assert payload["filename"].startswith("pipeline-") and payload["filename"].endswith(".csv")
+    text = (
+        payload["content"]
+        if not payload.get("base64")
+        else base64.b64decode(payload["content"]).decode()
+    )
+    lines = text.splitlines()
+    assert lines[0] == "partner_code,value"
+    assert lines[2].startswith("\"'=HYPERLINK(")
+
+
+def test_xlsx_download_holds_no_formula():
+    payload = send_frame(FRAME, "pipeline", "xlsx")
+    assert payload["filename"].endswith(".xlsx") and payload["base64"]
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"])))["data"]
+    cells = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert cells[1][0] == '\'=HYPERLINK("http://x")'
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert cells[1][1] == -3.0

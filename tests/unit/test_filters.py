@@ -1,0 +1,86 @@
+"""URL filters: what parse_filters reads back is what to_search wrote, and bad links still open."""
+
+from urllib.parse import parse_qs
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.components.filters import (
+    ViewFilters,
+    filters_from_controls,
+    parse_filters,
+    to_search,
+)
+
+PARTNERS = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
+PERIODS = list(range(1, 9))
+INDICATORS = ["ESU-SERVICES", "ESU-USERS", "RCR11"]
+
+
+def _query(search: str) -> dict:
+    """What Dash Pages hands to layout(): parse_qs with single values unwrapped."""
+    parsed = parse_qs(search.removeprefix("?"), keep_blank_values=True)
+    return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
+
+
+def _parse(search: str) -> ViewFilters:
+    return parse_filters(
+        _query(search), partner_codes=PARTNERS, period_numbers=PERIODS, indicator_codes=INDICATORS
+    )
+
+
+def test_the_default_view_has_an_empty_query_string():
+    assert to_search(ViewFilters()) == ""
+    assert _parse("") == ViewFilters()
+
+
+def test_a_full_query_string_is_read():
+    filters = _parse("?partner=PLH,SMILTENE&from=P2&to=P6&indicator=ESU-USERS")
+    # Partners come back in display order, whatever order the link used.
+    assert filters == ViewFilters(("SMILTENE", "PLH"), 2, 6, "ESU-USERS")
+    assert filters.selected_partners(PARTNERS) == ["SMILTENE", "PLH"]
+    assert filters.period_bounds(PERIODS) == (2, 6)
+
+
+def test_unknown_values_are_dropped_and_a_reversed_range_is_put_in_order():
+    filters = _parse("?partner=NOPE,PLH&from=P7&to=3&indicator=DROP TABLE")
+    assert filters == ViewFilters(("PLH",), 3, 7, None)
+    assert _parse("?from=P0&to=P99") == ViewFilters()
+    assert _parse("?from=abc") == ViewFilters()
+
+
+def test_an_empty_partner_list_means_none_and_a_missing_one_means_all():
+    assert _parse("?partner=").selected_partners(PARTNERS) == []
+    assert _parse("?from=P2").selected_partners(PARTNERS) == PARTNERS
+
+
+def test_repeated_keys_are_accepted():
+    assert _parse("?partner=PLH&partner=MDPWA").partners == ("MDPWA", "PLH")
+
+
+def test_partners_the_user_may_not_see_never_come_through():
+    filters = parse_filters({"partner": "MDPWA,PLH"}, partner_codes=["PLH"])
+    assert filters.selected_partners(["PLH"]) == ["PLH"]
+
+
+def test_controls_left_at_their_defaults_stay_out_of_the_url():
+    filters = filters_from_controls(
+        PARTNERS, [1, 8], "ESU-USERS", all_partners=PARTNERS, all_periods=PERIODS
+    )
+    assert to_search(filters) == "?indicator=ESU-USERS"
+    narrowed = filters_from_controls(
+        ["PLH"], [2, 5], None, all_partners=PARTNERS, all_periods=PERIODS
+    )
+    assert to_search(narrowed) == "?partner=PLH&from=P2&to=P5"
+
+
+@given(
+    partners=st.none() | st.lists(st.sampled_from(PARTNERS), unique=True),
+    bounds=st.none() | st.tuples(st.sampled_from(PERIODS), st.sampled_from(PERIODS)),
+    indicator=st.none() | st.sampled_from(INDICATORS),
+)
+def test_to_search_and_parse_filters_round_trip(partners, bounds, indicator):
+    ordered = None if partners is None else tuple(c for c in PARTNERS if c in partners)
+    first, last = sorted(bounds) if bounds else (None, None)
+    filters = ViewFilters(ordered, first, last, indicator)
+    assert _parse(to_search(filters)) == filters
