@@ -7,6 +7,7 @@ python-calamine, openpyxl or the CSV reader return them) and returns a value or 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -74,10 +75,12 @@ NO_VALUE_TEXTS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case, accents removed, spacing collapsed: how header names and words are compared.
 
-    Croatian đ and Latvian/Polish ł have no decomposition, so they are mapped by hand.
+    Croatian đ and Latvian/Polish ł have no decomposition, so they are mapped by hand. Cached: a large
+    file repeats the same few indicator, period and partner texts in every row.
     """
     text = text.strip().lstrip("'").replace("đ", "d").replace("Đ", "d").replace("ł", "l")
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -6,6 +6,7 @@ are, so validation can name the cell of every problem.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -21,12 +22,18 @@ _TOTAL_WORDS = frozenset(
 
 def cell_name(row: int, column: int) -> str:
     """0-based (row, column) -> "D14"."""
+    return f"{column_letters(column)}{row + 1}"
+
+
+@functools.lru_cache(maxsize=1024)
+def column_letters(column: int) -> str:
+    """0-based column -> "A", "Z", "AA"..."""
     letters = ""
     column += 1
     while column:
         column, remainder = divmod(column - 1, 26)
         letters = chr(65 + remainder) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 @dataclass(slots=True)

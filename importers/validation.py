@@ -106,14 +106,13 @@ class CleanObservation:
     comment: str
     sheet: str
     cell: str  # the value cell, e.g. "D14"
+    # Computed once: a 100,000-row import reads them several times per row.
+    key: tuple[int, int, int] = ()
+    source_cell: str = ""
 
-    @property
-    def key(self) -> tuple[int, int, int]:
-        return self.indicator.id, self.partner.id, self.period.id
-
-    @property
-    def source_cell(self) -> str:
-        return f"{self.sheet}!{self.cell}"
+    def __post_init__(self) -> None:
+        self.key = (self.indicator.id, self.partner.id, self.period.id)
+        self.source_cell = f"{self.sheet}!{self.cell}"
 
 
 @dataclass
@@ -203,6 +202,7 @@ class _Lookups:
         self._indicators: dict[str, IndicatorInfo | None] = {}
         self._periods: dict[object, PeriodInfo | CellError] = {}
         self._by_number = {period.number: period for period in reference.periods}
+        self._partners: dict[str, PartnerInfo | None] = {}
 
     def indicator(self, raw: RawObservation, problems: list[ImportIssue]) -> IndicatorInfo | None:
         found = None
@@ -265,7 +265,10 @@ class _Lookups:
             if fixed is None:
                 problems.append(error("missing-partner", f"{cell}: the partner is empty; write its code, such as SMILTENE", raw.sheet, cell))  # fmt: skip
             return fixed
-        found = self.reference.partner(raw.partner)
+        text = raw_text(raw.partner)
+        if text not in self._partners:
+            self._partners[text] = self.reference.partner(text)
+        found = self._partners[text]
         if found is None:
             codes = ", ".join(sorted({p.code for p in self.reference.partners.values()}))
             problems.append(
