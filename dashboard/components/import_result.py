@@ -32,8 +32,13 @@ CHANGES_SHOWN = 200
 ISSUES_SHOWN = 500
 
 
-def result_summary(result, filename: str) -> dbc.Alert:
+def result_summary(result, filename: str, nothing_new: bool = False) -> dbc.Alert:
     colour, text = STATUS_TEXT.get(result.status, ("info", result.status))
+    if nothing_new:
+        colour, text = (
+            "secondary",
+            _("The workbook is fine, and every value in it is already imported."),
+        )
     return dbc.Alert(
         [html.Strong(filename), html.Br(), text],
         color=colour,

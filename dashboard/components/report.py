@@ -32,7 +32,7 @@ def format_value(value, value_kind: str = "count", unit: str = "") -> str:
         return ""
     if value_kind == "percentage":
         return f"{value:.1f} %"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
     return text.replace(",", "\u202f")
 
 

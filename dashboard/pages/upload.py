@@ -254,13 +254,14 @@ def dry_run(contents, filename, partner):
         )
     except (AccessDenied, UnknownPartnerError, ValueError) as error:
         return dbc.Alert(str(error), color="danger"), None, hidden, hidden, None, None
+    nothing_new = result.status == "dry-run" and not (result.rows.inserted or result.rows.updated)
     children = [
-        result_summary(result, result.filename),
+        result_summary(result, result.filename, nothing_new=nothing_new),
         counts_row(result.rows),
         issues_table(result.issues),
         changes_table(result.changes, _("Values that would change")),
     ]
-    can_import = result.status == "dry-run"
+    can_import = result.status == "dry-run" and not nothing_new
     has_cells = any(issue.cell for issue in result.issues)
     return (
         children,
@@ -291,6 +292,7 @@ def _decode(contents: str) -> bytes:
 @callback(
     Output("upload-imported", "children", allow_duplicate=True),
     Output("upload-confirm", "style", allow_duplicate=True),
+    Output("upload-result", "children", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-id", "data"),
     prevent_initial_call=True,
@@ -312,7 +314,7 @@ def confirm_import(n_clicks, upload_id):
             session_factory(), upload_id, uploaded_by=actor.name, settings=app_settings()
         )
     except (AccessDenied, UploadNotFoundError) as error:
-        return dbc.Alert(str(error), color="danger"), no_update
+        return dbc.Alert(str(error), color="danger"), no_update, no_update
     partner_link = dcc.Link(
         _("See {partner}'s page").format(partner=record["partner_code"]),
         href=f"/partners/{record['partner_code']}",
@@ -334,6 +336,7 @@ def confirm_import(n_clicks, upload_id):
             id="upload-import-done",
         ),
         {"display": "none"},
+        None,  # the dry run's "check, then import" no longer applies
     )
 
 

@@ -1,0 +1,449 @@
+"""Setup (monitoring officers): the indicator catalogue, targets and milestones, partners and reporting
+periods, edited in place in grids and exported as one workbook.
+
+Every edited cell is validated on the server (numbers as partners write them, known codes, units); a
+refused value is put back and the message names the field. Grids are dash-ag-grid; ids are pattern-matching
+(``{"type": "setup-grid", "table": "target"}``) so one callback serves every table.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.database import read_session, write_session
+from dashboard.i18n import _
+from dashboard.queries.partner import partner_codes
+from dashboard.queries.setup import (
+    EDITABLE,
+    SetupError,
+    add_indicator,
+    add_milestone,
+    add_target,
+    indicators_frame,
+    milestones_frame,
+    partners_frame,
+    periods_frame,
+    setup_workbook,
+    targets_frame,
+    update_setup_value,
+)
+from models import AGGREGATIONS, CATEGORIES, VALUE_KINDS
+from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+
+dash.register_page(__name__, path="/setup", name=_("Setup"), title=_("Setup"), order=90)
+
+GRID = "setup-grid"
+FEEDBACK = "setup-feedback"
+CHOICES = {
+    "category": CATEGORIES,
+    "value_kind": VALUE_KINDS,
+    "aggregation": AGGREGATIONS,
+    "level": PARTNER_LEVELS,
+    "role": PARTNER_ROLES,
+}
+COLUMNS = {
+    "indicator": [
+        ("code", _("Code")), ("name", _("Name")), ("unit", _("Unit")), ("category", _("Category")),
+        ("value_kind", _("Kind of value")), ("aggregation", _("Aggregation")),
+        ("higher_is_better", _("Higher is better")), ("eu_code", _("EU code")),
+        ("display_order", _("Order")), ("description", _("Description")),
+    ],
+    "target": [
+        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("unit", _("Unit")),
+        ("baseline_value", _("Baseline")), ("baseline_date", _("Baseline date")),
+        ("target_value", _("Target")), ("is_demo", _("Demo data")),
+    ],
+    "milestone": [
+        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("period", _("Period")),
+        ("value", _("Milestone value")), ("unit", _("Unit")),
+    ],
+    "partner": [
+        ("code", _("Code")), ("name", _("Name")), ("short_name", _("Short name")),
+        ("country", _("Country")), ("nuts_code", _("NUTS code")), ("level", _("Level")),
+        ("role", _("Role")), ("display_order", _("Order")),
+    ],
+    "period": [
+        ("label", _("Period")), ("start_date", _("Start")), ("end_date", _("End")),
+        ("due_date", _("Report due")), ("phase", _("Phase")),
+    ],
+}  # fmt: skip
+
+
+def layout(**_query):
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        frames = _frames(session, visible)
+    indicator_codes = list(frames["indicator"]["code"])
+    periods = list(frames["period"]["label"])
+    officer = actor.can_edit(None)
+    tabs = [
+        _tab("indicator", _("Indicator catalogue"), frames, officer, _add_indicator_form()),
+        _tab(
+            "target",
+            _("Targets"),
+            frames,
+            True,
+            _add_target_form(visible, indicator_codes),
+        ),
+        _tab(
+            "milestone",
+            _("Milestones"),
+            frames,
+            True,
+            _add_milestone_form(visible, indicator_codes, periods),
+        ),
+        _tab("partner", _("Partners"), frames, officer, None),
+        _tab(
+            "period",
+            _("Reporting periods"),
+            frames,
+            False,
+            html.P(
+                _(
+                    "Periods follow from the project start (SHARING_PROJECT_START) by the programme's "
+                    "rules: 6 months each, the last one 9; each report is due 3 months after its period."
+                ),
+                className="small text-muted mt-2",
+            ),
+        ),
+    ]
+    return html.Div(
+        [
+            dcc.Download(id="setup-download"),
+            dbc.Row(
+                [
+                    dbc.Col(html.H1(_("Setup")), xs="auto"),
+                    dbc.Col(
+                        dbc.Button(
+                            _("Export the setup as a workbook"),
+                            id="setup-export",
+                            color="outline-primary",
+                            n_clicks=0,
+                        ),
+                        xs="auto",
+                        className="ms-auto",
+                    ),
+                ],
+                align="center",
+                className="mb-2",
+            ),
+            html.P(
+                _(
+                    "Double-click a cell to change it; the change is checked and saved at once. "
+                    "Codes are fixed because workbooks refer to them."
+                ),
+                className="text-muted",
+            ),
+            dbc.Tabs(tabs, id="setup-tabs", active_tab="indicator"),
+        ]
+    )
+
+
+def _frames(session, visible: list[str]) -> dict[str, pd.DataFrame]:
+    return {
+        "indicator": indicators_frame(session),
+        "target": targets_frame(session, visible),
+        "milestone": milestones_frame(session, visible),
+        "partner": partners_frame(session, visible),
+        "period": periods_frame(session),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows for the grid: dates as ISO text, missing numbers as empty cells."""
+
+    def cell(value):
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+
+    return [{key: cell(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _column_defs(table: str, editable: bool) -> list[dict]:
+    fields = EDITABLE.get(table, {})
+    defs = []
+    for column, header in COLUMNS[table]:
+        definition = {"field": column, "headerName": header}
+        if editable and column in fields:
+            definition["editable"] = True
+            definition["cellClass"] = "setup-editable"
+            if column in CHOICES:
+                definition["cellEditor"] = "agSelectCellEditor"
+                definition["cellEditorParams"] = {"values": list(CHOICES[column])}
+            if fields[column].kind == "boolean":
+                definition["cellEditor"] = "agCheckboxCellEditor"
+        if column in ("code", "partner_code", "indicator_code", "label"):
+            definition["pinned"] = "left"
+            definition["minWidth"] = 150
+        if column in ("name", "description"):
+            definition["minWidth"] = 260
+        if column in ("baseline_value", "target_value", "value", "display_order"):
+            definition["type"] = "rightAligned"
+        defs.append(definition)
+    return defs
+
+
+def _tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
+    grid = dag.AgGrid(
+        id={"type": GRID, "table": table},
+        rowData=_records(frames[table]),
+        columnDefs=_column_defs(table, editable),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        getRowId="params.data.id",
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={
+            "stopEditingWhenCellsLoseFocus": True,
+            "singleClickEdit": False,
+        },
+        className="setup-grid",
+    )
+    return dbc.Tab(
+        html.Div(
+            [
+                dbc.Alert(
+                    id={"type": FEEDBACK, "table": table},
+                    is_open=False,
+                    dismissable=True,
+                    className="mt-2 mb-2",
+                ),
+                grid,
+                extra,
+            ],
+            className="pt-2",
+        ),
+        label=label,
+        tab_id=table,
+    )
+
+
+def _add_form(table: str, title: str, controls: list, button: str) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(title, className="h6"),
+                dbc.Row(
+                    [dbc.Col(control, xs=12, md=True) for control in controls]
+                    + [
+                        dbc.Col(
+                            dbc.Button(button, id=f"setup-add-{table}", n_clicks=0),
+                            xs=12,
+                            md="auto",
+                            className="d-flex align-items-end",
+                        )
+                    ],
+                    className="g-2",
+                ),
+            ]
+        ),
+        className="mt-3",
+    )
+
+
+def _labelled(component_id: str, label: str, control) -> html.Div:
+    return html.Div([dbc.Label(label, html_for=component_id, className="small mb-1"), control])
+
+
+def _select(component_id: str, label: str, values) -> html.Div:
+    return _labelled(
+        component_id,
+        label,
+        dbc.Select(id=component_id, options=[{"label": v, "value": v} for v in values]),
+    )
+
+
+def _text(component_id: str, label: str, placeholder: str = "") -> html.Div:
+    return _labelled(component_id, label, dbc.Input(id=component_id, placeholder=placeholder))
+
+
+def _add_target_form(partners, indicators) -> dbc.Card:
+    return _add_form(
+        "target",
+        _("Add a target"),
+        [
+            _select("setup-target-partner", _("Partner"), partners),
+            _select("setup-target-indicator", _("Indicator"), indicators),
+            _text("setup-target-baseline", _("Baseline (optional)"), "12,5"),
+            _text("setup-target-value", _("Target"), "1 250"),
+        ],
+        _("Add target"),
+    )
+
+
+def _add_milestone_form(partners, indicators, periods) -> dbc.Card:
+    return _add_form(
+        "milestone",
+        _("Add a milestone"),
+        [
+            _select("setup-milestone-partner", _("Partner"), partners),
+            _select("setup-milestone-indicator", _("Indicator"), indicators),
+            _select("setup-milestone-period", _("Period"), periods),
+            _text("setup-milestone-value", _("Value expected by the period's end")),
+        ],
+        _("Add milestone"),
+    )
+
+
+def _add_indicator_form() -> dbc.Card:
+    return _add_form(
+        "indicator",
+        _("Add an indicator"),
+        [
+            _text("setup-indicator-code", _("Code"), "ESU-APPS"),
+            _text("setup-indicator-name", _("Name")),
+            _text("setup-indicator-unit", _("Unit"), "users"),
+            _select("setup-indicator-category", _("Category"), CATEGORIES),
+            _select("setup-indicator-kind", _("Kind of value"), VALUE_KINDS),
+            _select("setup-indicator-aggregation", _("Aggregation"), AGGREGATIONS),
+        ],
+        _("Add indicator"),
+    )
+
+
+@callback(
+    Output({"type": GRID, "table": MATCH}, "rowTransaction"),
+    Output({"type": FEEDBACK, "table": MATCH}, "children"),
+    Output({"type": FEEDBACK, "table": MATCH}, "color"),
+    Output({"type": FEEDBACK, "table": MATCH}, "is_open"),
+    Input({"type": GRID, "table": MATCH}, "cellValueChanged"),
+    prevent_initial_call=True,
+)
+def save_cell(changes):
+    """Save each edited cell, or put the old value back and say why."""
+    table = ctx.triggered_id["table"]
+    restored, messages, failed = [], [], False
+    for change in changes or []:
+        row, column = dict(change["data"]), change["colId"]
+        try:
+            with write_session() as session:
+                saved = update_setup_value(
+                    session, current_actor(), table, int(row["id"]), column, change["value"]
+                )
+            messages.append(_("Saved {what} ({key}).").format(what=saved, key=_row_key(row)))
+            row.update(_stored_row(table, int(row["id"])))
+        except (SetupError, AccessDenied) as error:
+            failed = True
+            messages.append(str(error))
+            row[column] = change["oldValue"]
+        restored.append(row)
+    return {"update": restored}, " ".join(messages), "danger" if failed else "success", True
+
+
+def _row_key(row: dict) -> str:
+    return " · ".join(
+        str(row[key])
+        for key in ("code", "partner_code", "indicator_code", "period")
+        if row.get(key)
+    )
+
+
+def _stored_row(table: str, row_id: int) -> dict:
+    """The row as stored after a save (codes upper-cased, numbers parsed, demo flag cleared)."""
+    with read_session() as session:
+        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        frame = _frames(session, visible)[table]
+    found = frame[frame["id"] == row_id]
+    return _records(found)[0] if not found.empty else {}
+
+
+def _refresh(table: str) -> list[dict]:
+    with read_session() as session:
+        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        return _records(_frames(session, visible)[table])
+
+
+def _added(table: str, action) -> tuple:
+    try:
+        with write_session() as session:
+            what = action(session)
+    except (SetupError, AccessDenied) as error:
+        return no_update, str(error), "danger", True
+    return _refresh(table), _("Added {what}.").format(what=what), "success", True
+
+
+def _add_outputs(table: str) -> list[Output]:
+    return [
+        Output({"type": GRID, "table": table}, "rowData", allow_duplicate=True),
+        Output({"type": FEEDBACK, "table": table}, "children", allow_duplicate=True),
+        Output({"type": FEEDBACK, "table": table}, "color", allow_duplicate=True),
+        Output({"type": FEEDBACK, "table": table}, "is_open", allow_duplicate=True),
+    ]
+
+
+@callback(
+    *_add_outputs("target"),
+    Input("setup-add-target", "n_clicks"),
+    State("setup-target-partner", "value"),
+    State("setup-target-indicator", "value"),
+    State("setup-target-baseline", "value"),
+    State("setup-target-value", "value"),
+    prevent_initial_call=True,
+)
+def add_target_row(_n, partner, indicator, baseline, value):
+    def action(session):
+        add_target(session, current_actor(), partner or "", indicator or "", value, baseline)
+        return f"{partner} · {indicator}"
+
+    return _added("target", action)
+
+
+@callback(
+    *_add_outputs("milestone"),
+    Input("setup-add-milestone", "n_clicks"),
+    State("setup-milestone-partner", "value"),
+    State("setup-milestone-indicator", "value"),
+    State("setup-milestone-period", "value"),
+    State("setup-milestone-value", "value"),
+    prevent_initial_call=True,
+)
+def add_milestone_row(_n, partner, indicator, period, value):
+    def action(session):
+        add_milestone(session, current_actor(), partner or "", indicator or "", period or "", value)
+        return f"{partner} · {indicator} · {period}"
+
+    return _added("milestone", action)
+
+
+@callback(
+    *_add_outputs("indicator"),
+    Input("setup-add-indicator", "n_clicks"),
+    State("setup-indicator-code", "value"),
+    State("setup-indicator-name", "value"),
+    State("setup-indicator-unit", "value"),
+    State("setup-indicator-category", "value"),
+    State("setup-indicator-kind", "value"),
+    State("setup-indicator-aggregation", "value"),
+    prevent_initial_call=True,
+)
+def add_indicator_row(_n, code, name, unit, category, kind, aggregation):
+    def action(session):
+        indicator = add_indicator(
+            session, current_actor(), code or "", name or "", unit or "", category or "",
+            kind or "", aggregation or "",
+        )  # fmt: skip
+        return indicator.code
+
+    return _added("indicator", action)
+
+
+@callback(
+    Output("setup-download", "data"),
+    Input("setup-export", "n_clicks"),
+    prevent_initial_call=True,
+)
+def export_setup(_n):
+    with read_session() as session:
+        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        content = setup_workbook(session, visible)
+    return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")

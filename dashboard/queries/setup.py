@@ -1,0 +1,422 @@
+"""Setup for the monitoring officers: the indicator catalogue, targets and milestones, partners and periods.
+
+Reads return DataFrames (one row per record, ``id`` first). Every edit goes through ``update_setup_value``
+or an ``add_*`` function, which check the actor's rights (dashboard.access) and validate the value the way
+the importer does (numbers as partners write them, known codes, units), raising SetupError with a message
+that names the field. The whole setup can be exported as one workbook.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.access import Actor, require_edit
+from importers.cells import CellError, parse_date, parse_number
+from importers.export import neutralise
+from models import (
+    AGGREGATIONS,
+    CATEGORIES,
+    VALUE_KINDS,
+    Indicator,
+    Milestone,
+    Partner,
+    ReportingPeriod,
+    Target,
+)
+from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+
+
+class SetupError(ValueError):
+    """An edit the rules refuse; the message names the field and says what to write."""
+
+
+def indicators_frame(session: Session) -> pd.DataFrame:
+    query = select(
+        Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.category,
+        Indicator.value_kind, Indicator.aggregation, Indicator.higher_is_better, Indicator.eu_code,
+        Indicator.display_order, Indicator.description,
+    ).order_by(Indicator.display_order, Indicator.code)  # fmt: skip
+    columns = [
+        "id", "code", "name", "unit", "category", "value_kind", "aggregation", "higher_is_better",
+        "eu_code", "display_order", "description",
+    ]  # fmt: skip
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def targets_frame(session: Session, partner_codes: list[str]) -> pd.DataFrame:
+    query = (
+        select(
+            Target.id,
+            Partner.code,
+            Indicator.code,
+            Indicator.unit,
+            Indicator.value_kind,
+            Target.baseline_value,
+            Target.baseline_date,
+            Target.target_value,
+            Target.is_demo,
+        )  # fmt: skip
+        .join(Partner, Partner.id == Target.partner_id)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .where(Partner.code.in_(partner_codes))
+        .order_by(Partner.display_order, Indicator.display_order)
+    )
+    columns = [
+        "id", "partner_code", "indicator_code", "unit", "value_kind", "baseline_value",
+        "baseline_date", "target_value", "is_demo",
+    ]  # fmt: skip
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def milestones_frame(session: Session, partner_codes: list[str]) -> pd.DataFrame:
+    query = (
+        select(
+            Milestone.id,
+            Partner.code,
+            Indicator.code,
+            ReportingPeriod.label,
+            Milestone.value,
+            Indicator.unit,
+        )  # fmt: skip
+        .join(Target, Target.id == Milestone.target_id)
+        .join(Partner, Partner.id == Target.partner_id)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .join(ReportingPeriod, ReportingPeriod.id == Milestone.period_id)
+        .where(Partner.code.in_(partner_codes))
+        .order_by(Partner.display_order, Indicator.display_order, ReportingPeriod.number)
+    )
+    columns = ["id", "partner_code", "indicator_code", "period", "value", "unit"]
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def partners_frame(session: Session, partner_codes: list[str]) -> pd.DataFrame:
+    query = (
+        select(
+            Partner.id,
+            Partner.code,
+            Partner.name,
+            Partner.short_name,
+            Partner.country,
+            Partner.nuts_code,
+            Partner.level,
+            Partner.role,
+            Partner.display_order,
+        )  # fmt: skip
+        .where(Partner.code.in_(partner_codes))
+        .order_by(Partner.display_order, Partner.id)
+    )
+    columns = [
+        "id", "code", "name", "short_name", "country", "nuts_code", "level", "role", "display_order",
+    ]  # fmt: skip
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def periods_frame(session: Session) -> pd.DataFrame:
+    query = select(
+        ReportingPeriod.id, ReportingPeriod.label, ReportingPeriod.start_date,
+        ReportingPeriod.end_date, ReportingPeriod.due_date, ReportingPeriod.phase,
+    ).order_by(ReportingPeriod.number)  # fmt: skip
+    columns = ["id", "label", "start_date", "end_date", "due_date", "phase"]
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+# --- validation of one typed value -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    kind: str  # text, choice, number, optional number, date, integer, boolean, country, code
+    max_length: int = 300
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+EDITABLE = {
+    "indicator": {
+        "name": Field("Name", "text", 300),
+        "unit": Field("Unit", "text", 60),
+        "category": Field("Category", "choice", choices=CATEGORIES),
+        "value_kind": Field("Kind of value", "choice", choices=VALUE_KINDS),
+        "aggregation": Field("Aggregation", "choice", choices=AGGREGATIONS),
+        "higher_is_better": Field("Higher is better", "boolean"),
+        "eu_code": Field("EU code", "code", 20, required=False),
+        "display_order": Field("Order", "integer"),
+        "description": Field("Description", "text", 5000, required=False),
+    },
+    "target": {
+        "baseline_value": Field("Baseline", "number", required=False),
+        "baseline_date": Field("Baseline date", "date", required=False),
+        "target_value": Field("Target", "number"),
+    },
+    "milestone": {"value": Field("Milestone value", "number")},
+    "partner": {
+        "name": Field("Name", "text", 200),
+        "short_name": Field("Short name", "text", 60),
+        "country": Field("Country", "country"),
+        "nuts_code": Field("NUTS code", "code", 10),
+        "level": Field("Level", "choice", choices=PARTNER_LEVELS),
+        "role": Field("Role", "choice", choices=PARTNER_ROLES),
+        "display_order": Field("Order", "integer"),
+    },
+}
+MODELS = {"indicator": Indicator, "target": Target, "milestone": Milestone, "partner": Partner}
+
+
+def clean_value(field: Field, raw: object, value_kind: str | None = None):
+    """``raw`` as the column stores it, or SetupError naming ``field``."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        if field.required:
+            raise SetupError(f"{field.label}: cannot be empty")
+        return "" if field.kind == "text" else None
+    if field.kind == "text":
+        if len(text) > field.max_length:
+            raise SetupError(f"{field.label}: at most {field.max_length} characters")
+        return text
+    if field.kind == "choice":
+        if text not in field.choices:
+            raise SetupError(f"{field.label}: {text!r} is not one of {', '.join(field.choices)}")
+        return text
+    if field.kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in ("true", "yes", "1"):
+            return True
+        if text.lower() in ("false", "no", "0"):
+            return False
+        raise SetupError(f"{field.label}: write yes or no")
+    if field.kind == "integer":
+        if not re.fullmatch(r"-?\d+", text):
+            raise SetupError(f"{field.label}: {text!r} is not a whole number")
+        return int(text)
+    if field.kind == "country":
+        if not re.fullmatch(r"[A-Za-z]{2}", text):
+            raise SetupError(f"{field.label}: write the two-letter code (RO, HR, LV, FR...)")
+        return text.upper()
+    if field.kind == "code":
+        if len(text) > field.max_length or not re.fullmatch(r"[A-Za-z0-9-]+", text):
+            raise SetupError(
+                f"{field.label}: {text!r} must be letters, digits and dashes, at most "
+                f"{field.max_length} characters"
+            )
+        return text.upper()
+    if field.kind == "date":
+        try:
+            return parse_date(raw if isinstance(raw, date) else text)
+        except CellError as problem:
+            raise SetupError(f"{field.label}: {text!r} {problem.problem}") from None
+    return _number(field, raw, text, value_kind)
+
+
+def _number(field: Field, raw: object, text: str, value_kind: str | None) -> float:
+    try:
+        parsed = parse_number(raw if isinstance(raw, int | float) else text)
+    except CellError:
+        raise SetupError(f"{field.label}: {text!r} is not a number; write 12,5 or 1 234") from None
+    if parsed.ambiguous_mark is not None:
+        raise SetupError(
+            f"{field.label}: {text!r} could be {parsed.value:g} or {parsed.as_thousands:g}; "
+            "write it without the separator"
+        )
+    if parsed.value < 0:
+        raise SetupError(f"{field.label}: {text!r} is negative")
+    if value_kind == "percentage" and parsed.value > 100:
+        raise SetupError(f"{field.label}: {text!r} is above 100 % for a percentage indicator")
+    if parsed.percent_sign and value_kind not in (None, "percentage"):
+        raise SetupError(f"{field.label}: {text!r} is a percentage but the indicator is a count")
+    return parsed.value
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+
+def update_setup_value(
+    session: Session, actor: Actor, table: str, row_id: int, column: str, raw: object
+) -> str:
+    """Set one field of one setup record; returns what was saved, for the page to confirm.
+
+    Raises SetupError (unknown table, record or field; invalid value) or AccessDenied. The caller commits.
+    """
+    fields = EDITABLE.get(table)
+    if fields is None or column not in fields:
+        raise SetupError(f"{column!r} of {table!r} cannot be edited here")
+    record = session.get(MODELS[table], row_id)
+    if record is None:
+        raise SetupError(f"The {table} was deleted meanwhile; reload the page")
+    require_edit(actor, _owner(session, table, record))
+    value = clean_value(fields[column], raw, _value_kind(session, table, record))
+    setattr(record, column, value)
+    if table == "target" and column != "baseline_date":
+        record.is_demo = False  # an officer's figure is no longer invented
+    session.flush()
+    return f"{fields[column].label} = {value if value not in (None, '') else '(empty)'}"
+
+
+def _owner(session: Session, table: str, record) -> str | None:
+    """The partner whose data ``record`` is (None: shared by the whole partnership)."""
+    if table == "target":
+        return session.get(Partner, record.partner_id).code
+    if table == "milestone":
+        return session.get(Partner, record.target.partner_id).code
+    return None
+
+
+def _value_kind(session: Session, table: str, record) -> str | None:
+    if table == "target":
+        return session.get(Indicator, record.indicator_id).value_kind
+    if table == "milestone":
+        return session.get(Indicator, record.target.indicator_id).value_kind
+    return None
+
+
+def add_target(
+    session: Session,
+    actor: Actor,
+    partner_code: str,
+    indicator_code: str,
+    target_raw: object,
+    baseline_raw: object = None,
+) -> Target:
+    """A new target for a partner and indicator (each pair has at most one)."""
+    partner = session.scalar(select(Partner).where(Partner.code == partner_code))
+    indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_code))
+    if partner is None:
+        raise SetupError(f"Partner: {partner_code!r} is not a known partner code")
+    if indicator is None:
+        raise SetupError(f"Indicator: {indicator_code!r} is not in the catalogue")
+    require_edit(actor, partner.code)
+    exists = session.scalar(
+        select(Target.id).where(
+            Target.partner_id == partner.id, Target.indicator_id == indicator.id
+        )
+    )
+    if exists:
+        raise SetupError(
+            f"Indicator: {partner.code} already has a target for {indicator.code}; edit it in the table"
+        )
+    fields = EDITABLE["target"]
+    target = Target(
+        partner_id=partner.id,
+        indicator_id=indicator.id,
+        target_value=clean_value(fields["target_value"], target_raw, indicator.value_kind),
+        baseline_value=clean_value(fields["baseline_value"], baseline_raw, indicator.value_kind),
+        is_demo=False,
+    )
+    session.add(target)
+    session.flush()
+    return target
+
+
+def add_milestone(
+    session: Session,
+    actor: Actor,
+    partner_code: str,
+    indicator_code: str,
+    period_label: str,
+    value_raw: object,
+) -> Milestone:
+    """A milestone (the value expected by the end of a period) on an existing target."""
+    target = session.scalar(
+        select(Target)
+        .join(Partner, Partner.id == Target.partner_id)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .where(Partner.code == partner_code, Indicator.code == indicator_code)
+    )
+    if target is None:
+        raise SetupError(
+            f"Indicator: {partner_code} has no target for {indicator_code!r}; add the target first"
+        )
+    require_edit(actor, partner_code)
+    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    if period is None:
+        raise SetupError(f"Period: {period_label!r} is not a reporting period")
+    if any(m.period_id == period.id for m in target.milestones):
+        raise SetupError(f"Period: there is already a milestone for {period.label}; edit it")
+    value = clean_value(EDITABLE["milestone"]["value"], value_raw, target.indicator.value_kind)
+    milestone = Milestone(period_id=period.id, value=value)
+    target.milestones.append(milestone)
+    session.flush()
+    return milestone
+
+
+def add_indicator(
+    session: Session,
+    actor: Actor,
+    code: str,
+    name: str,
+    unit: str,
+    category: str,
+    value_kind: str,
+    aggregation: str,
+) -> Indicator:
+    """A new indicator in the catalogue (monitoring officers only)."""
+    require_edit(actor, None)
+    clean_code = clean_value(Field("Code", "code", 30), code)
+    if session.scalar(select(Indicator.id).where(Indicator.code == clean_code)):
+        raise SetupError(f"Code: {clean_code} is already in the catalogue")
+    fields = EDITABLE["indicator"]
+    order = max(session.scalars(select(Indicator.display_order)), default=0) + 1
+    indicator = Indicator(
+        code=clean_code,
+        name=clean_value(fields["name"], name),
+        unit=clean_value(fields["unit"], unit),
+        category=clean_value(fields["category"], category),
+        value_kind=clean_value(fields["value_kind"], value_kind),
+        aggregation=clean_value(fields["aggregation"], aggregation),
+        display_order=order,
+    )
+    session.add(indicator)
+    session.flush()
+    return indicator
+
+
+# --- the workbook ------------------------------------------------------------------------------------
+
+SHEETS = ("Indicators", "Targets", "Milestones", "Partners", "Periods")
+
+
+def setup_workbook(session: Session, partner_codes: list[str]) -> bytes:
+    """The whole setup as an .xlsx, one sheet per table; text cells that look like formulas are
+    neutralised (a leading apostrophe), as in every export."""
+    frames = {
+        "Indicators": indicators_frame(session).drop(columns="id"),
+        "Targets": targets_frame(session, partner_codes).drop(columns=["id", "value_kind"]),
+        "Milestones": milestones_frame(session, partner_codes).drop(columns="id"),
+        "Partners": partners_frame(session, partner_codes).drop(columns="id"),
+        "Periods": periods_frame(session).drop(columns="id"),
+    }
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for name, frame in frames.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font, cell.fill = bold, fill
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(value) for value in row])
+        for index, column in enumerate(frame.columns, start=1):
+            width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(
+                width + 2, 60
+            )
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return neutralise(value)
