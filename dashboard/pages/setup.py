@@ -182,6 +182,10 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
             if column in CHOICES:
                 definition["cellEditor"] = "agSelectCellEditor"
                 definition["cellEditorParams"] = {"values": list(CHOICES[column])}
+            if fields[column].kind in ("number", "integer", "date", "code", "country", "text"):
+                # Raw text reaches the server, which reads "1 234" and "12,5" like the importer does
+                # (a number editor would turn them into empty cells).
+                definition["cellDataType"] = "text"
             if fields[column].kind == "boolean":
                 definition["cellEditor"] = "agCheckboxCellEditor"
         if column in ("code", "partner_code", "indicator_code", "label"):
