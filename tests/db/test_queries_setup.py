@@ -1,0 +1,143 @@
+"""Setup queries: the tables, validated edits naming the field, additions, and the workbook export."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from dashboard.access import AccessDenied, Actor
+from dashboard.queries.setup import (
+    SetupError,
+    add_indicator,
+    add_milestone,
+    add_target,
+    indicators_frame,
+    milestones_frame,
+    partners_frame,
+    periods_frame,
+    setup_workbook,
+    targets_frame,
+    update_setup_value,
+)
+from importers.demo import load_demo
+from models import Indicator, Partner, Target
+
+OFFICER = Actor(name="officer", role="admin")
+SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
+ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session, date(2023, 3, 1), today=date(2026, 11, 27))
+    session.commit()
+    return session
+
+
+def _target_id(session, partner: str, indicator: str) -> int:
+    return session.scalar(
+        select(Target.id)
+        .join(Partner, Partner.id == Target.partner_id)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .where(Partner.code == partner, Indicator.code == indicator)
+    )
+
+
+def test_tables(demo):
+    assert len(indicators_frame(demo)) == 16
+    assert len(targets_frame(demo, ALL)) == 46
+    assert set(targets_frame(demo, ["PLH"])["partner_code"]) == {"PLH"}
+    assert milestones_frame(demo, ALL).empty
+    assert partners_frame(demo, ALL)["code"].tolist() == ALL
+    assert periods_frame(demo)["label"].tolist()[-1] == "P8"
+
+
+def test_a_target_edited_as_partners_write_numbers(demo):
+    target_id = _target_id(demo, "SMILTENE", "ESU-USERS")
+    saved = update_setup_value(demo, SMILTENE_EDITOR, "target", target_id, "target_value", "6 500")
+    demo.commit()
+    assert saved == "Target = 6500.0"
+    target = demo.get(Target, target_id)
+    assert target.target_value == 6500
+    assert target.is_demo is False  # an officer's figure is no longer invented
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "raw", "message"),
+    [
+        ("target", "target_value", "lots", "Target: 'lots' is not a number"),
+        ("target", "target_value", "", "Target: cannot be empty"),
+        ("target", "target_value", "-5", "Target: '-5' is negative"),
+        ("target", "baseline_date", "31.02.2024", "Baseline date:"),
+        ("indicator", "category", "misc", "Category: 'misc' is not one of"),
+        ("indicator", "display_order", "1.5", "Order: '1.5' is not a whole number"),
+        ("indicator", "code", "NEW", "cannot be edited here"),
+        ("partner", "country", "Latvia", "Country: write the two-letter code"),
+        ("partner", "level", "global", "Level: 'global' is not one of"),
+    ],
+)
+def test_invalid_edits_name_the_field(demo, table, column, raw, message):
+    row_id = {
+        "target": _target_id(demo, "SMILTENE", "ESU-USERS"),
+        "indicator": demo.scalar(select(Indicator.id).where(Indicator.code == "ESU-USERS")),
+        "partner": demo.scalar(select(Partner.id).where(Partner.code == "PLH")),
+    }[table]
+    with pytest.raises(SetupError, match=message):
+        update_setup_value(demo, OFFICER, table, row_id, column, raw)
+    demo.rollback()
+
+
+def test_percentage_targets_stay_within_100(demo):
+    target_id = _target_id(demo, "SMILTENE", "DSK-BASIC")
+    with pytest.raises(SetupError, match="above 100"):
+        update_setup_value(demo, OFFICER, "target", target_id, "target_value", "120")
+
+
+def test_rights(demo):
+    plh_target = _target_id(demo, "PLH", "ESU-USERS")
+    with pytest.raises(AccessDenied):
+        update_setup_value(demo, SMILTENE_EDITOR, "target", plh_target, "target_value", "10")
+    indicator_id = demo.scalar(select(Indicator.id).where(Indicator.code == "ESU-USERS"))
+    with pytest.raises(AccessDenied):
+        update_setup_value(demo, SMILTENE_EDITOR, "indicator", indicator_id, "unit", "people")
+
+
+def test_partner_country_is_upper_cased(demo):
+    partner_id = demo.scalar(select(Partner.id).where(Partner.code == "PLH"))
+    update_setup_value(demo, OFFICER, "partner", partner_id, "country", "fr")
+    assert demo.get(Partner, partner_id).country == "FR"
+
+
+def test_add_indicator_target_and_milestone(demo):
+    add_indicator(demo, OFFICER, "esu-apps", "Mobile app users", "users", "e-service uptake",
+                  "count", "latest")  # fmt: skip
+    add_target(demo, OFFICER, "PLH", "ESU-APPS", "1 200", "0")
+    add_milestone(demo, OFFICER, "PLH", "ESU-APPS", "P7", "600")
+    demo.commit()
+    milestones = milestones_frame(demo, ["PLH"])
+    assert milestones[["indicator_code", "period", "value"]].values.tolist() == [
+        ["ESU-APPS", "P7", 600.0]
+    ]
+    with pytest.raises(SetupError, match="already has a target"):
+        add_target(demo, OFFICER, "PLH", "ESU-APPS", "5")
+    with pytest.raises(SetupError, match="already a milestone"):
+        add_milestone(demo, OFFICER, "PLH", "ESU-APPS", "P7", "700")
+    with pytest.raises(SetupError, match="Code: ESU-APPS is already"):
+        add_indicator(demo, OFFICER, "ESU-APPS", "x", "x", "context", "count", "sum")
+    with pytest.raises(SetupError, match="Partner: 'NOPE'"):
+        add_target(demo, OFFICER, "NOPE", "ESU-APPS", "5")
+    with pytest.raises(SetupError, match="no target for"):
+        add_milestone(demo, OFFICER, "SMILTENE", "ESU-APPS", "P7", "5")
+
+
+def test_setup_workbook_has_every_table_and_neutralises_formulas(demo):
+    partner_id = demo.scalar(select(Partner.id).where(Partner.code == "PLH"))
+    update_setup_value(demo, OFFICER, "partner", partner_id, "short_name", "=HYPERLINK(1)")
+    content = setup_workbook(demo, ALL)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Indicators", "Targets", "Milestones", "Partners", "Periods"]
+    assert book["Targets"].max_row == 47
+    short_names = [row[2] for row in book["Partners"].iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(1)" in short_names

@@ -1,0 +1,62 @@
+"""Upload history, original files and value revisions, with real imports through the importer."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.queries.uploads import (
+    original_file,
+    upload_history,
+    upload_record,
+    value_revisions,
+)
+from importers.demo import load_demo
+from importers.workbook_import import run_import
+from models.database import transaction
+from tests.factories.workbooks import xlsx
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo_factory(session_factory):
+    with transaction(session_factory) as session:
+        load_demo(session, date(2023, 3, 1), today=TODAY)
+    return session_factory
+
+
+def _import(factory, settings, rows, *, dry_run=False, name="report.xlsx"):
+    return run_import(
+        factory, xlsx(rows), name, partner_code="SMILTENE", uploaded_by="anna",
+        dry_run=dry_run, settings=settings, today=TODAY,
+    )  # fmt: skip
+
+
+def test_history_original_file_and_revisions(demo_factory, settings):
+    rejected = _import(demo_factory, settings, [("ESU-USERS", "P7", "lots", None)], name="bad.xlsx")
+    dry = _import(demo_factory, settings, [("ESU-USERS", "P7", "4 700", None)], dry_run=True)
+    done = _import(demo_factory, settings, [("ESU-USERS", "P7", "4 700", None)])
+    assert (rejected.status, dry.status, done.status) == ("rejected", "dry-run", "imported")
+    with demo_factory() as session:
+        history = upload_history(session, ["SMILTENE"])
+        assert history["upload_id"].tolist() == [done.upload_id, rejected.upload_id]  # no dry run
+        assert history.iloc[1][["outcome", "error_count"]].tolist() == ["rejected", 1]
+        assert len(upload_history(session, ["SMILTENE"], include_dry_runs=True)) == 3
+        assert upload_history(session, ["PLH"]).empty
+
+        filename, content = original_file(session, rejected.upload_id, ["SMILTENE"])
+        assert filename == "bad.xlsx" and content.startswith(b"PK")
+        assert original_file(session, rejected.upload_id, ["PLH"]) is None
+
+        record = upload_record(session, rejected.upload_id, ["SMILTENE"])
+        assert record["partner_code"] == "SMILTENE"
+        assert record["issues"][0]["cell"]
+
+        revisions = value_revisions(session, ["SMILTENE"])
+        assert len(revisions) == 1
+        row = revisions.iloc[0]
+        assert (row.indicator_code, row.period_label, row.new_value) == ("ESU-USERS", "P7", 4700)
+        assert (int(row.upload_id), row.upload_filename) == (done.upload_id, "report.xlsx")
+        assert value_revisions(session, ["SMILTENE"], indicator_codes=["DSK-BASIC"]).empty
+        assert len(value_revisions(session, ["SMILTENE"], period_labels=["P7"])) == 1
+        assert len(value_revisions(session, ["SMILTENE"], upload_id=done.upload_id)) == 1
