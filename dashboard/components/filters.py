@@ -10,7 +10,8 @@ URL, and Back simply renders the previous URL::
     @callback(Output("esu-url", "search"), Input("esu-partners", "value"), Input("esu-periods", "value"),
               State("esu-partners", "options"), prevent_initial_call=True)
     def _filters_to_url(partners, periods, options):
-        return to_search(filters_from_controls(partners, periods, ..., all_partners=option_values(options)))
+        return to_search(filters_from_controls(partners, periods, None,
+                                               all_partners=option_values(options), all_periods=...))
 
 Query keys: ``partner`` (comma-separated codes; absent = all the user may see, empty = none),
 ``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code).
@@ -106,12 +107,16 @@ def filters_from_controls(
     *,
     all_partners: Sequence[str],
     all_periods: Sequence[int],
+    default_indicator: str | None = None,
 ) -> ViewFilters:
-    """The filters that controls show, with defaults (all partners, all periods) left out of the URL."""
+    """The filters that controls show, with defaults (all partners, all periods, the default
+    indicator) left out of the URL, so the plain page URL stays the default view."""
     chosen = None if partners is None or set(all_partners) <= set(partners) else tuple(partners)
     first, last = (periods[0], periods[-1]) if periods else (None, None)
     if all_periods and first == min(all_periods) and last == max(all_periods):
         first = last = None
+    if indicator == default_indicator:
+        indicator = None
     return ViewFilters(partners=chosen, period_from=first, period_to=last, indicator=indicator)
 
 
@@ -134,8 +139,10 @@ def option_values(options: Sequence[Mapping] | None) -> list:
 
 
 def url_location(component_id: str) -> dcc.Location:
-    """The page's own location: writing its ``search`` pushes a history entry without reloading."""
-    return dcc.Location(id=component_id, refresh=False)
+    """The page's own location. Writing its ``search`` pushes a history entry without reloading and
+    ("callback-nav") tells Dash Pages' router, which renders the page again for the new URL; with
+    refresh=False the URL would change but the page would not."""
+    return dcc.Location(id=component_id, refresh="callback-nav")
 
 
 def partner_checklist(

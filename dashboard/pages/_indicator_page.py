@@ -206,14 +206,16 @@ def register_url_callback(page: IndicatorPage) -> None:
         Input(f"{page.name}-indicator", "value"),
         State(f"{page.name}-partners", "options"),
         State(f"{page.name}-periods", "marks"),
+        State(f"{page.name}-indicator", "options"),
         prevent_initial_call=True,
     )
-    def _filters_to_url(partners, periods, indicator, partner_options, period_marks):
+    def _filters_to_url(partners, periods, indicator, partner_options, period_marks, indicators):
         filters = filters_from_controls(
             partners,
             periods,
             indicator,
             all_partners=option_values(partner_options),
             all_periods=[int(number) for number in period_marks or {}],
+            default_indicator=(option_values(indicators) or [None])[0],
         )
         return to_search(filters)

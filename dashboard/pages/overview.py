@@ -116,11 +116,17 @@ def layout(**query):
     Input("overview-partners", "value"),
     Input("overview-indicator", "value"),
     State("overview-partners", "options"),
+    State("overview-indicator", "options"),
     prevent_initial_call=True,
 )
-def _filters_to_url(partners, indicator, partner_options):
+def _filters_to_url(partners, indicator, partner_options, indicator_options):
     filters = filters_from_controls(
-        partners, None, indicator, all_partners=option_values(partner_options), all_periods=[]
+        partners,
+        None,
+        indicator,
+        all_partners=option_values(partner_options),
+        all_periods=[],
+        default_indicator=(option_values(indicator_options) or [None])[0],
     )
     return to_search(filters)
 

@@ -1,0 +1,78 @@
+"""The Overview page in a real browser: demo data, empty database, filters in the URL, downloads."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.support.browser import wait_for_dash
+
+
+def _open(page, server, path="/"):
+    page.goto(server.url + path)
+    wait_for_dash(page)
+
+
+def test_overview_shows_the_partnership_at_a_glance(page, demo_server, screenshot):
+    _open(page, demo_server)
+    expect(page.locator("h1")).to_have_text("Overview")
+    expect(page.locator("#overview-card-changes .headline-figure")).to_have_text("11")
+    expect(page.locator("#overview-card-instruments .headline-figure")).to_have_text("1 / 5")
+    expect(page.locator("#overview-card-freshness .headline-figure")).to_have_text("4 / 5")
+    expect(page.locator("#overview-pipeline .legend .traces")).to_have_count(5)
+    expect(page.locator("#overview-progress .bars .point")).to_have_count(5)
+    freshness = page.locator("#overview-freshness")
+    expect(freshness).to_contain_text(
+        "No data for P7 yet from Plœuc-L'Hermitage — download the template"
+    )
+    expect(page.locator(".demo-badge").first).to_have_text("demo data")
+    expect(page.locator("#overview-status-matrix")).to_contain_text("ESU-SERVICES")
+    screenshot("overview")
+
+
+def test_overview_on_an_empty_database_says_what_to_do(page, empty_server, screenshot):
+    _open(page, empty_server)
+    alert = page.locator("#overview-empty")
+    expect(alert).to_contain_text(
+        "No data yet — load the demo with sharing demo or upload a workbook"
+    )
+    expect(alert.get_by_role("link", name="upload a workbook")).to_have_attribute("href", "/upload")
+    screenshot("overview-empty")
+
+
+def test_a_partner_filter_updates_the_charts_and_the_url_and_back_restores(page, demo_server):
+    _open(page, demo_server)
+    page.locator("#overview-partners").get_by_text("Plœuc-L'Hermitage").click()
+    page.wait_for_url(re.compile(r"\?partner=MDPWA,SWO-RDA,REDEA,SMILTENE$"))
+    wait_for_dash(page)
+    expect(page.locator("#overview-pipeline .legend .traces")).to_have_count(4)
+    expect(page.locator("#overview-card-freshness .headline-figure")).to_have_text("4 / 4")
+    expect(page.locator("#overview-partners input").nth(4)).not_to_be_checked()
+
+    page.go_back()
+    page.wait_for_url(demo_server.url + "/")
+    wait_for_dash(page)
+    expect(page.locator("#overview-pipeline .legend .traces")).to_have_count(5)
+    expect(page.locator("#overview-partners input").nth(4)).to_be_checked()
+
+
+def test_a_link_reproduces_the_view(page, demo_server):
+    _open(page, demo_server, "/?partner=SMILTENE&indicator=DSK-BASIC")
+    expect(page.locator("#overview-pipeline .barlayer .trace")).to_have_count(1)
+    expect(page.locator("#overview-progress .bars .point")).to_have_count(1)
+    expect(page.locator(".chart-title", has_text="Progress to target")).to_contain_text(
+        "Residents with at least basic digital skills"
+    )
+
+
+def test_pipeline_data_downloads_as_csv(page, demo_server):
+    _open(page, demo_server)
+    card = page.locator(".chart-card", has=page.locator("#overview-pipeline"))
+    with page.expect_download() as download_info:
+        card.get_by_role("button", name="Data as CSV").click()
+    download = download_info.value
+    assert re.fullmatch(
+        r"policy-change-pipeline-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
+    )
+    lines = download.path().read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "partner_code,stage,policy_changes,demo_changes"
+    assert len(lines) == 1 + 11  # one row per partner and stage in use
