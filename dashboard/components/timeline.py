@@ -73,14 +73,22 @@ def evidence_list(evidence: pd.DataFrame, download_id_type: str) -> html.Ul | ht
         return html.P(_("No evidence yet."), className="text-muted small mb-0")
     items = []
     for row in evidence.itertuples():
-        if isinstance(row.url, str) and row.url:
-            target = html.A(row.title, href=row.url, target="_blank", rel="noopener noreferrer")
-        else:
-            target = html.Button(
-                [row.title, " ", html.Small(_("(document)"), className="text-muted")],
-                id={"type": download_id_type, "sha256": row.file_sha256},
-                className="btn btn-link btn-sm p-0 text-start",
-                n_clicks=0,
+        has_link = isinstance(row.url, str) and bool(row.url)
+        has_file = isinstance(row.file_sha256, str) and bool(row.file_sha256)
+        parts = [html.Span(row.kind, className="evidence-kind"), " "]
+        if has_link:
+            parts.append(
+                html.A(row.title, href=row.url, target="_blank", rel="noopener noreferrer")
             )
-        items.append(html.Li([html.Span(row.kind, className="evidence-kind"), " ", target]))
+        if has_file:
+            parts.append(
+                html.Button(
+                    [html.Span(_("document") if has_link else row.title), " ", "⬇"],
+                    id={"type": download_id_type, "sha256": row.file_sha256},
+                    className="btn btn-link btn-sm p-0 ms-1 text-start align-baseline",
+                    title=_("Download the document"),
+                    n_clicks=0,
+                )
+            )
+        items.append(html.Li(parts))
     return html.Ul(items, className="evidence-list")
