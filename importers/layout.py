@@ -141,7 +141,13 @@ class _MergedFill:
         self._values: dict[tuple[int, int], object] = {}
         self._tops = set(self._top_left.values())
 
+    @property
+    def active(self) -> bool:
+        return bool(self._top_left)
+
     def value(self, row_index: int, column: int, raw: object) -> object:
+        if not self._top_left:
+            return raw
         if (row_index, column) in self._tops:
             self._values[(row_index, column)] = raw
         top = self._top_left.get((row_index, column))
@@ -167,8 +173,10 @@ def _long_rows(sheet: Sheet, header: HeaderRow, body, first_row: int, result: Ex
     merged = _MergedFill(sheet, {indicator_column, name_column, period_column, partner_column})
     percent, unsaved = sheet.percent_cells, sheet.formulas_without_value
     for row_index, row in enumerate(body, start=first_row):
-        indicator = merged.value(row_index, indicator_column, _at(row, indicator_column))
         value = _at(row, value_column)
+        if _blank(value) and not unsaved and not merged.active:
+            continue  # the cheap test first (merged cells must see every row to fill down)
+        indicator = merged.value(row_index, indicator_column, _at(row, indicator_column))
         formula_missing = (row_index, value_column) in unsaved
         if _blank(value) and not formula_missing:
             continue  # nothing reported in this row: never zero, never overwrites a stored value

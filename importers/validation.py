@@ -7,6 +7,7 @@ out, and the caller refuses the whole file when any error exists ("a file with e
 from __future__ import annotations
 
 import difflib
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -153,23 +154,25 @@ def validate_observations(
     lookups = _Lookups(reference)
     pending: list[_Pending] = []
     decimal_marks: set[str] = set()
+    problems: list[ImportIssue] = []
     for raw in rows:
-        problems: list[ImportIssue] = []
         indicator = lookups.indicator(raw, problems)
         period = lookups.period(raw, problems)
         partner = lookups.partner(raw, fixed_partner, problems)
         number = _read_number(raw, indicator, problems)
+        if problems:
+            check.issues.extend(problems)
+            has_error = any(problem.is_error for problem in problems)
+            problems.clear()
+            if has_error:
+                check.invalid_rows += 1
+                continue
         if number is not None and number.decimal_mark:
             decimal_marks.add(number.decimal_mark)
-        check.issues.extend(problems)
-        if any(problem.is_error for problem in problems):
-            check.invalid_rows += 1
-            continue
         pending.append(_Pending(raw, indicator, partner, period, number))
     file_mark = next(iter(decimal_marks)) if len(decimal_marks) == 1 else None
     seen: dict[tuple[int, int, int], str] = {}
     for item in pending:
-        problems = []
         value = _final_value(item, file_mark, decimal_marks, problems)
         record = CleanObservation(
             item.indicator, item.partner, item.period, value, item.raw.comment,
@@ -185,10 +188,13 @@ def validate_observations(
                     record.sheet, record.cell, item.raw.value,
                 )
             )  # fmt: skip
-        check.issues.extend(problems)
-        if any(problem.is_error for problem in problems):
-            check.invalid_rows += 1
-            continue
+        if problems:
+            check.issues.extend(problems)
+            has_error = any(problem.is_error for problem in problems)
+            problems.clear()
+            if has_error:
+                check.invalid_rows += 1
+                continue
         seen[record.key] = record.source_cell
         check.records.append(record)
     return check
@@ -199,13 +205,15 @@ class _Lookups:
 
     def __init__(self, reference: Reference):
         self.reference = reference
-        self._indicators: dict[str, IndicatorInfo | None] = {}
+        self._indicators: dict[object, IndicatorInfo | None] = {}
         self._periods: dict[object, PeriodInfo | CellError] = {}
         self._by_number = {period.number: period for period in reference.periods}
         self._partners: dict[str, PartnerInfo | None] = {}
 
     def indicator(self, raw: RawObservation, problems: list[ImportIssue]) -> IndicatorInfo | None:
-        found = None
+        found = self._indicators.get(raw.indicator)  # raw cell values are keys too: the fast path
+        if found is not None:
+            return found
         for value in (raw.indicator, raw.indicator_name):
             if value is None or value == "":
                 continue
@@ -214,6 +222,8 @@ class _Lookups:
                 self._indicators[text] = self.reference.indicators.get(fold(text))
             found = self._indicators[text]
             if found:
+                if isinstance(raw.indicator, str | int | float) and value is raw.indicator:
+                    self._indicators[raw.indicator] = found
                 return found
         cell = raw.cell(raw.indicator_column)
         if raw.indicator is None or raw.indicator == "":
@@ -238,7 +248,6 @@ class _Lookups:
     def period(self, raw: RawObservation, problems: list[ImportIssue]) -> PeriodInfo | None:
         if raw.period_column < 0:  # wide layout: the header gave the period number
             return self._by_number[raw.period]
-        cell = raw.cell(raw.period_column)
         key = (type(raw.period), raw.period)
         if key not in self._periods:
             try:
@@ -249,7 +258,7 @@ class _Lookups:
                 self._periods[key] = problem
         found = self._periods[key]
         if isinstance(found, CellError):
-            shown = raw_text(raw.period)
+            cell, shown = raw.cell(raw.period_column), raw_text(raw.period)
             problems.append(
                 error(found.code, f"{cell}: '{shown}' {found.problem}", raw.sheet, cell, raw.period)
             )
@@ -291,6 +300,11 @@ class _Lookups:
 def _read_number(
     raw: RawObservation, indicator: IndicatorInfo | None, problems: list[ImportIssue]
 ) -> ParsedNumber | None:
+    value = raw.value
+    if type(value) is float or type(value) is int:  # the common case, kept cheap for large files
+        number = ParsedNumber(float(value)) if math.isfinite(value) else None
+        if number is not None and not raw.percent_formatted:
+            return number
     cell = raw.value_cell
     if raw.formula_without_value:
         problems.append(
@@ -328,8 +342,12 @@ def _final_value(
     raw, indicator, number = item.raw, item.indicator, item.number
     if number is None:
         return None
-    cell = raw.value_cell
     value = number.resolve(file_mark)
+    if value is not None and (
+        indicator.value_kind == "amount" or (indicator.value_kind == "count" and value >= 0)
+    ):
+        return value  # nothing left to check: the common case, kept cheap for large files
+    cell = raw.value_cell
     if value is None:
         mark = number.ambiguous_mark
         why = (
