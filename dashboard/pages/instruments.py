@@ -112,7 +112,9 @@ def _filter_bar(visible: list[str], types: pd.DataFrame, filters: dict) -> dbc.C
     )
 
 
-def _instrument_list(session, visible: list[str], filters: dict) -> list:
+def _instrument_list(
+    session, visible: list[str], filters: dict, open_change: str | None = None
+) -> list:
     partners = [c for c in filters["partner"] if c in visible] or visible
     changes = instruments_with_changes(
         session, partners, stages=filters["stage"] or None, change_types=filters["type"] or None
@@ -135,13 +137,15 @@ def _instrument_list(session, visible: list[str], filters: dict) -> list:
     filtered = any(filters.values())
     return [
         _instrument_card(
-            rows, events, evidence, actor.can_edit(rows.iloc[0].partner_code), filtered
+            rows, events, evidence, actor.can_edit(rows.iloc[0].partner_code), filtered, open_change
         )
         for _id, rows in changes.groupby("instrument_id", sort=False)
     ]
 
 
-def _instrument_card(rows, events, evidence, can_edit: bool, filtered: bool) -> dbc.Card:
+def _instrument_card(
+    rows, events, evidence, can_edit: bool, filtered: bool, open_change: str | None
+) -> dbc.Card:
     first = rows.iloc[0]
     change_rows = rows.dropna(subset=["change_code"])
     if change_rows.empty:
@@ -163,7 +167,12 @@ def _instrument_card(rows, events, evidence, can_edit: bool, filtered: bool) -> 
                 for row in change_rows.itertuples()
             ],
             always_open=True,
-            start_collapsed=True,
+            # After recording an event the page is rendered again: keep that change open.
+            **(
+                {"active_item": [open_change]}
+                if open_change in set(change_rows["change_code"])
+                else {"start_collapsed": True}
+            ),
             flush=True,
         )
     reference = " — ".join(
@@ -468,7 +477,7 @@ def save_stage_event(
     with read_session() as session:
         visible = visible_partner_codes(current_actor(), all_partner_codes(session))
         filters = _filters(dict(parse_qsl((search or "").lstrip("?"))), visible)
-        content = _instrument_list(session, visible, filters)
+        content = _instrument_list(session, visible, filters, open_change=code)
     return "", False, False, content
 
 

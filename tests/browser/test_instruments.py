@@ -94,8 +94,7 @@ def test_recording_a_stage_event_end_to_end(page, live_server_factory, console, 
     expect(modal).to_be_hidden()
     wait_for_dash(page)
 
-    page.get_by_text("Shared digital service point with neighbouring municipalities").click()
-    item = page.locator(".accordion-item", has_text="PLH-1")
+    item = page.locator(".accordion-item", has_text="PLH-1")  # still open after the save
     expect(item.locator(".change-heading .stage-badge")).to_have_text("adopted")
     newest = item.locator(".timeline-item").first
     expect(newest).to_contain_text("2026-10-15")
