@@ -78,15 +78,28 @@ class RawPolicyRow:
 
 @dataclass
 class Extraction:
-    observations: list[RawObservation] = field(default_factory=list)
+    """The sheets that hold data. Observation rows are produced lazily by ``iter_observations`` (a
+    100,000-row workbook is never held as rows in memory); issues found while reading them are appended to
+    ``issues``, so read ``issues`` after iterating."""
+
     policy_rows: list[RawPolicyRow] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     has_partner_column: bool = False
     data_sheets: list[str] = field(default_factory=list)
+    _tables: list[tuple[Sheet, HeaderRow]] = field(default_factory=list)
+
+    def iter_observations(self) -> Iterator[RawObservation]:
+        for sheet, header in self._tables:
+            rows = sheet.rows()
+            for _ in range(header.row_index + 1):
+                next(rows, None)
+            reader = _wide_rows if header.is_wide else _long_rows
+            yield from reader(sheet, header, rows, header.row_index + 1, self)
 
 
 def extract(workbook: Workbook, periods: Sequence[PeriodLike]) -> Extraction:
-    """Every data row of every sheet that has a recognisable header; sheets without one are skipped."""
+    """Find the table of every sheet that has a recognisable header (sheets without one are skipped) and
+    read the Policy changes rows; observation rows come later from ``iter_observations``."""
     result = Extraction()
     for sheet in workbook.sheets:
         rows = sheet.rows()
@@ -95,14 +108,12 @@ def extract(workbook: Workbook, periods: Sequence[PeriodLike]) -> Extraction:
         if header is None:
             continue
         result.data_sheets.append(sheet.name)
-        body = _chain(head[header.row_index + 1 :], rows)
-        first_row = header.row_index + 1
         if header.kind == "policy-changes":
-            result.policy_rows.extend(_policy_rows(sheet, header, body, first_row))
+            body = _chain(head[header.row_index + 1 :], rows)
+            result.policy_rows.extend(_policy_rows(sheet, header, body, header.row_index + 1))
             continue
         result.has_partner_column |= "partner" in header.columns
-        reader = _wide_rows if header.is_wide else _long_rows
-        reader(sheet, header, body, first_row, result)
+        result._tables.append((sheet, header))
     if not result.data_sheets:
         result.issues.append(
             error(
@@ -164,7 +175,9 @@ def _is_total_row(indicator: object) -> bool:
     return isinstance(indicator, str) and fold(indicator).rstrip(":") in _TOTAL_WORDS
 
 
-def _long_rows(sheet: Sheet, header: HeaderRow, body, first_row: int, result: Extraction) -> None:
+def _long_rows(
+    sheet: Sheet, header: HeaderRow, body, first_row: int, result: Extraction
+) -> Iterator[RawObservation]:
     columns = header.columns
     indicator_column = columns.get("indicator", columns.get("indicator_name"))
     name_column = columns.get("indicator_name", -1)
@@ -185,19 +198,19 @@ def _long_rows(sheet: Sheet, header: HeaderRow, body, first_row: int, result: Ex
                 _total_row_warning(sheet.name, cell_name(row_index, indicator_column), indicator)
             )
             continue
-        result.observations.append(
-            RawObservation(
+        yield RawObservation(
                 sheet.name, row_index, indicator, indicator_column,
                 merged.value(row_index, name_column, _at(row, name_column)),
                 merged.value(row_index, period_column, _at(row, period_column)), period_column,
                 value, value_column, (row_index, value_column) in percent, formula_missing,
                 merged.value(row_index, partner_column, _at(row, partner_column)), partner_column,
                 _text(_at(row, comment_column)),
-            )
         )  # fmt: skip
 
 
-def _wide_rows(sheet: Sheet, header: HeaderRow, body, first_row: int, result: Extraction) -> None:
+def _wide_rows(
+    sheet: Sheet, header: HeaderRow, body, first_row: int, result: Extraction
+) -> Iterator[RawObservation]:
     columns = header.columns
     indicator_column = columns.get("indicator", columns.get("indicator_name"))
     name_column = columns.get("indicator_name", -1)
@@ -230,12 +243,10 @@ def _wide_rows(sheet: Sheet, header: HeaderRow, body, first_row: int, result: Ex
             continue
         comment = _text(_at(row, comment_column))
         for column in filled:
-            result.observations.append(
-                RawObservation(
+            yield RawObservation(
                     sheet.name, row_index, indicator, indicator_column, name, usable[column], -1,
                     _at(row, column), column, (row_index, column) in percent,
                     (row_index, column) in unsaved, partner, partner_column, comment,
-                )
             )  # fmt: skip
 
 

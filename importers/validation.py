@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,6 +120,7 @@ class CleanObservation:
 class ObservationCheck:
     records: list[CleanObservation] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
+    read: int = 0
     invalid_rows: int = 0
 
 
@@ -133,71 +134,93 @@ class _Pending:
 
 
 def validate_observations(
-    rows: Sequence[RawObservation],
+    rows: Iterable[RawObservation],
     reference: Reference,
     partner_code: str | None,
     has_partner_column: bool,
 ) -> ObservationCheck:
-    """Check every row; return clean records (rows without errors) and all problems found."""
+    """Check every row; return clean records (rows without errors) and all problems found.
+
+    One pass over ``rows`` (they may come lazily from the workbook), keeping only the clean records. A
+    number whose decimal mark is ambiguous ("1.234") waits for the end of the file, which decides it.
+    """
     check = ObservationCheck()
     fixed_partner = reference.partner(partner_code) if partner_code else None
-    if fixed_partner is None and not has_partner_column and rows:
-        check.issues.append(
-            error(
-                "missing-partner-column",
-                "Without --partner the file must have a Partner column saying whose figures each row "
-                "holds; add one, or import with --partner CODE.",
+    if fixed_partner is None and not has_partner_column:
+        check.read = check.invalid_rows = sum(1 for _ in rows)
+        if check.read:
+            check.issues.append(
+                error(
+                    "missing-partner-column",
+                    "Without --partner the file must have a Partner column saying whose figures each "
+                    "row holds; add one, or import with --partner CODE.",
+                )
             )
-        )
-        check.invalid_rows = len(rows)
         return check
     lookups = _Lookups(reference)
-    pending: list[_Pending] = []
+    undecided: list[_Pending] = []
     decimal_marks: set[str] = set()
+    seen: dict[tuple[int, int, int], str] = {}
     problems: list[ImportIssue] = []
     for raw in rows:
+        check.read += 1
         indicator = lookups.indicator(raw, problems)
         period = lookups.period(raw, problems)
         partner = lookups.partner(raw, fixed_partner, problems)
         number = _read_number(raw, indicator, problems)
-        if problems:
-            check.issues.extend(problems)
-            has_error = any(problem.is_error for problem in problems)
-            problems.clear()
-            if has_error:
-                check.invalid_rows += 1
-                continue
         if number is not None and number.decimal_mark:
             decimal_marks.add(number.decimal_mark)
-        pending.append(_Pending(raw, indicator, partner, period, number))
+        if not _settle(check, problems):
+            continue
+        item = _Pending(raw, indicator, partner, period, number)
+        if number is not None and number.ambiguous_mark:
+            undecided.append(item)
+        else:
+            _keep(check, item, None, decimal_marks, seen, problems)
     file_mark = next(iter(decimal_marks)) if len(decimal_marks) == 1 else None
-    seen: dict[tuple[int, int, int], str] = {}
-    for item in pending:
-        value = _final_value(item, file_mark, decimal_marks, problems)
-        record = CleanObservation(
-            item.indicator, item.partner, item.period, value, item.raw.comment,
-            item.raw.sheet, item.raw.value_cell,
+    for item in undecided:
+        _keep(check, item, file_mark, decimal_marks, seen, problems)
+    return check
+
+
+def _settle(check: ObservationCheck, problems: list[ImportIssue]) -> bool:
+    """Move ``problems`` into ``check``; False (and the row counted invalid) when one is an error."""
+    if not problems:
+        return True
+    check.issues.extend(problems)
+    has_error = any(problem.is_error for problem in problems)
+    problems.clear()
+    if has_error:
+        check.invalid_rows += 1
+    return not has_error
+
+
+def _keep(
+    check: ObservationCheck,
+    item: _Pending,
+    file_mark: str | None,
+    decimal_marks: set[str],
+    seen: dict[tuple[int, int, int], str],
+    problems: list[ImportIssue],
+) -> None:
+    value = _final_value(item, file_mark, decimal_marks, problems)
+    record = CleanObservation(
+        item.indicator, item.partner, item.period, value, item.raw.comment,
+        item.raw.sheet, item.raw.value_cell,
+    )  # fmt: skip
+    first = seen.get(record.key)
+    if first is not None:
+        problems.append(
+            error(
+                "duplicate-row",
+                f"{record.cell}: {item.indicator.code} for {item.partner.code} in {item.period.label} "
+                f"is already given in {first}; keep one of the two",
+                record.sheet, record.cell, item.raw.value,
+            )
         )  # fmt: skip
-        first = seen.get(record.key)
-        if first is not None:
-            problems.append(
-                error(
-                    "duplicate-row",
-                    f"{record.cell}: {item.indicator.code} for {item.partner.code} in {item.period.label} "
-                    f"is already given in {first}; keep one of the two",
-                    record.sheet, record.cell, item.raw.value,
-                )
-            )  # fmt: skip
-        if problems:
-            check.issues.extend(problems)
-            has_error = any(problem.is_error for problem in problems)
-            problems.clear()
-            if has_error:
-                check.invalid_rows += 1
-                continue
+    if _settle(check, problems):
         seen[record.key] = record.source_cell
         check.records.append(record)
-    return check
 
 
 class _Lookups:

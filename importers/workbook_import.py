@@ -217,7 +217,7 @@ def _plan(
         )
     extraction = extract(workbook, reference.periods)
     check = validate_observations(
-        extraction.observations,
+        extraction.iter_observations(),
         reference,
         partner.code if partner else None,
         extraction.has_partner_column,
@@ -229,16 +229,11 @@ def _plan(
     if not any(issue.is_error for issue in issues):
         issues.extend(plausibility_warnings(session, check.records, today))
     rows = RowCounts(
-        read=len(extraction.observations) + policy.read,
+        read=check.read + policy.read,
         invalid=check.invalid_rows + policy.invalid,
     )
     has_errors = any(issue.is_error for issue in issues)
-    if (
-        extraction.data_sheets
-        and not extraction.observations
-        and not extraction.policy_rows
-        and not has_errors
-    ):
+    if extraction.data_sheets and not check.read and not extraction.policy_rows and not has_errors:
         issues.append(error("no-values", "The file has the right columns but no values in them: fill in the Value column and upload it again."))  # fmt: skip
         has_errors = True
     status = "rejected" if has_errors else "imported"

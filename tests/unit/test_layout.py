@@ -72,10 +72,10 @@ def test_cell_names(row, column, name):
 def test_messy_workbook_rows_carry_their_cells():
     extraction = extract(read_workbook(workbooks.messy_partner_xlsx(), "r.xlsx", LIMIT), PERIODS)
     assert extraction.data_sheets == ["Raport"]
-    first = extraction.observations[0]
+    first = list(extraction.iter_observations())[0]
     assert (first.indicator, first.period, first.value) == ("ESU-SERVICES", "P1", "12")
     assert first.cell(first.indicator_column) == "B6" and first.value_cell == "D6"
-    assert len(extraction.observations) == len(workbooks.ROMANIAN_ROWS)
+    assert len(list(extraction.iter_observations())) == len(workbooks.ROMANIAN_ROWS)
 
 
 def test_wide_layout_gives_one_row_per_filled_period_cell():
@@ -87,7 +87,7 @@ def test_wide_layout_gives_one_row_per_filled_period_cell():
     extraction = extract(read_workbook(content, "w.xlsx", LIMIT), PERIODS)
     cells = [
         (o.indicator, o.period, o.value, o.value_cell, o.percent_formatted)
-        for o in extraction.observations
+        for o in list(extraction.iter_observations())
     ]
     assert cells == [
         ("ESU-SERVICES", 1, 3, "B2", False), ("ESU-SERVICES", 2, 4, "C2", False),
@@ -100,14 +100,14 @@ def test_vertically_merged_indicator_cells_are_filled_down():
         [("ESU-SERVICES", "P1", 3), (None, "P2", 4), (None, "P3", 5)], merge=["A2:A4"]
     )
     extraction = extract(read_workbook(content, "m.xlsx", LIMIT), PERIODS)
-    assert [o.indicator for o in extraction.observations] == ["ESU-SERVICES"] * 3
+    assert [o.indicator for o in list(extraction.iter_observations())] == ["ESU-SERVICES"] * 3
 
 
 def test_total_rows_are_skipped_with_a_warning():
     content = workbooks.xlsx([("ESU-SERVICES", "P1", 3), ("Total", "P1", 3)])
     extraction = extract(read_workbook(content, "t.xlsx", LIMIT), PERIODS)
-    assert len(extraction.observations) == 1
-    assert [i.code for i in extraction.issues] == ["total-row-skipped"]
+    assert len(list(extraction.iter_observations())) == 1
+    assert [i.code for i in extraction.issues] == ["total-row-skipped"]  # found while iterating
 
 
 def test_a_workbook_without_any_header_is_one_error():
