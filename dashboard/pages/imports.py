@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard.access import current_actor, visible_partner_codes
-from dashboard.components.filters import filter_bar, parse_filters, url_location
+from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.i18n import _
@@ -46,7 +46,7 @@ def layout(**query):
         )
     return html.Div(
         [
-            url_location("imports-url"),
+            dcc.Location(id="imports-url", refresh="callback-nav"),
             dcc.Download(id="imports-download"),
             html.H1(_("Imports")),
             dbc.Card(

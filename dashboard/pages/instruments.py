@@ -19,7 +19,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor, visible_partner_codes
-from dashboard.components.filters import filter_bar, parse_filters, url_location
+from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.stages import STAGE_LABELS, stage_badge
 from dashboard.components.timeline import event_timeline, evidence_list, stage_pipeline
 from dashboard.database import app_settings, read_session, write_session
@@ -56,7 +56,7 @@ def layout(**query):
         content = _instrument_list(session, visible, filters)
     return html.Div(
         [
-            url_location("instruments-url"),
+            dcc.Location(id="instruments-url", refresh="callback-nav"),
             dcc.Download(id="instruments-download"),
             dcc.Store(id="instruments-change"),
             html.H1(_("Policy instruments")),

@@ -59,7 +59,7 @@ def layout(code: str = "", period: str = "", **_other):
     can_edit = actor.can_edit(code)
     return html.Div(
         [
-            dcc.Location(id="partner-url", refresh=False),
+            dcc.Location(id="partner-url", refresh="callback-nav"),
             dcc.Store(id="partner-code", data=code),
             dcc.Store(id="partner-observation"),
             _heading(profile),
