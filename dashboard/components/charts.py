@@ -112,7 +112,10 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
             orientation="h",
             marker_color=[partner_colour(code) for code in rows["partner_code"]],
             name=_("reached"),
-            hovertemplate="%{y}: %{x:.0f} % " + _("of target") + "<extra></extra>",
+            hovertemplate=f"{indicator_label} · "
+            + "%{y}: %{x:.0f} % "
+            + _("of target")
+            + "<extra></extra>",
         )
     )
     figure.add_trace(
@@ -128,7 +131,7 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
     highest = max(110.0, float(rows["progress_pct"].fillna(0).max()) + 10)
     base_layout(
         figure,
-        x_title=_("% of the way from baseline to target") + f" ({indicator_label})",
+        x_title=_("% of the way to target"),
         y_title="",
         height=90 + 52 * len(rows),
     )
@@ -167,20 +170,29 @@ def indicator_panel_figure(
     colour = partner_colour(partner_code)
     figure = go.Figure()
     tick_values, tick_labels = period_ticks(periods)
-    if references is not None and not references.empty:
-        # The latest survey value per geo as a level to compare with: yearly points would mostly
-        # fall outside the project's periods.
+    x_range = (
+        [min(tick_values) - pd.Timedelta(days=120), max(tick_values) + pd.Timedelta(days=60)]
+        if len(tick_values)
+        else None
+    )
+    if references is not None and not references.empty and x_range:
+        # The latest survey value per geo, as a level across the panel and named in the legend
+        # (yearly points would mostly fall outside the project's periods; labels would collide).
         latest = references.sort_values("year").groupby("geo", sort=False).tail(1)
         for index, row in enumerate(latest.itertuples()):
-            figure.add_hline(
-                y=row.value,
-                line_dash=REFERENCE_DASHES[index % 4],
-                line_color=reference_colour(row.geo),
-                line_width=1.5,
-                annotation_text=f"Eurostat {row.geo} {row.year}: {row.value:g} %",
-                annotation_position="bottom right",
-                annotation_font_size=11,
-                annotation_font_color=reference_colour(row.geo),
+            figure.add_trace(
+                go.Scatter(
+                    x=x_range,
+                    y=[row.value, row.value],
+                    mode="lines",
+                    name=f"Eurostat {row.geo} {row.year}: {row.value:g} %",
+                    line={
+                        "color": reference_colour(row.geo),
+                        "dash": REFERENCE_DASHES[index % 4],
+                        "width": 1.5,
+                    },
+                    hoverinfo="name",
+                )
             )
     for label, value in policy_targets:
         figure.add_hline(
@@ -222,22 +234,20 @@ def indicator_panel_figure(
             hovertemplate=_("period ending") + " %{x|%d %b %Y}: %{y:,}<extra></extra>",
         )
     )
-    base_layout(figure, x_title=_("reporting period"), y_title=unit_title, height=320)
-    if len(tick_values):
-        start = min(tick_values) - pd.Timedelta(days=120)
-        end = max(tick_values) + pd.Timedelta(days=60)
-        figure.update_xaxes(
-            tickvals=tick_values,
-            ticktext=tick_labels,
-            range=[start, end],
-            tickangle=0,
-        )
+    base_layout(figure, x_title=_("reporting period"), y_title=unit_title, height=340)
+    if x_range:
+        figure.update_xaxes(tickvals=tick_values, ticktext=tick_labels, range=x_range, tickangle=0)
     figure.update_yaxes(rangemode="tozero", separatethousands=True)
     if percentage:
         figure.update_yaxes(range=[0, 100], ticksuffix=" %")
     elif baseline is not None:
         figure.add_hline(y=baseline, line_dash="dot", line_color="#999999", line_width=1)
-    figure.update_layout(showlegend=True)
+    # Under the chart: a long legend (references) then pushes the plot up instead of covering it.
+    figure.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "font_size": 11},
+        margin={"t": 20},
+    )
     return figure
 
 

@@ -1,7 +1,9 @@
 """The Overview page in a real browser: demo data, empty database, filters in the URL, downloads."""
 
+import io
 import re
 
+import openpyxl
 from playwright.sync_api import expect
 
 from tests.support.browser import wait_for_dash
@@ -76,3 +78,17 @@ def test_pipeline_data_downloads_as_csv(page, demo_server):
     lines = download.path().read_text(encoding="utf-8").splitlines()
     assert lines[0] == "partner_code,stage,policy_changes,demo_changes"
     assert len(lines) == 1 + 11  # one row per partner and stage in use
+
+
+def test_progress_data_downloads_as_xlsx(page, demo_server):
+    _open(page, demo_server, "/?indicator=ESU-USERS")
+    card = page.locator(".chart-card", has=page.locator("#overview-progress"))
+    with page.expect_download() as download_info:
+        card.get_by_role("button", name="Data as XLSX").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("progress-to-target-")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()))["data"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("partner_code", "indicator_code", "unit")
+    assert [row[0] for row in rows[1:]] == ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
+    assert {row[1] for row in rows[1:]} == {"ESU-USERS"}

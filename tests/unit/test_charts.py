@@ -80,9 +80,10 @@ def test_indicator_panel_draws_values_target_and_references_with_units():
     assert list(reported.y) == [40.0, None, 45.0]  # "no value" is a gap, not zero
     texts = [a.text for a in figure.layout.annotations]
     assert "target 70" in texts and "EU 80 % by 2030" in texts
-    # Only the latest survey value per geo is drawn, as a level.
-    assert "Eurostat EU27 2023: 55.6 %" in texts and "Eurostat LV 2023: 45.34 %" in texts
-    assert not any("2021" in text for text in texts)
+    # Only the latest survey value per geo is drawn, as a level named in the legend.
+    names = [trace.name for trace in figure.data]
+    assert names == ["Eurostat EU27 2023: 55.6 %", "Eurostat LV 2023: 45.34 %", "reported"]
+    assert list(figure.data[1].y) == [45.34, 45.34]
     assert figure.layout.yaxis.title.text == "%" and tuple(figure.layout.yaxis.range) == (0, 100)
     assert list(figure.layout.xaxis.ticktext) == ["P1", "P2", "P3"]
     assert figure.layout.xaxis.title.text
