@@ -1,0 +1,105 @@
+"""The upload flow end to end in a real browser, with a messy workbook: dry run, problems with cell
+references, annotated download, fix, import, and the new value on the partner page and in the history."""
+
+import io
+import re
+
+import openpyxl
+from playwright.sync_api import expect
+
+from tests.factories.workbooks import xlsx
+from tests.support.browser import wait_for_dash
+
+# Latvian headers under a merged title, starting in column B, comma decimals and a "%" sign.
+HEADER = ("Rādītājs", "Periods", "Vērtība", "Komentārs")
+
+
+def _workbook(users: str) -> bytes:
+    rows = [
+        ("ESU-SERVICES", "P7", "41", "jauns portāls"),
+        ("ESU-USERS", "P7", users, None),
+        ("DSK-BASIC", "P7", "56,5 %", None),
+    ]
+    return xlsx(
+        rows, HEADER, title_rows=("Smiltenes novads — SHARING pārskats",), header_row=3,
+        first_column=2,
+    )  # fmt: skip
+
+
+def _drop(page, name: str, content: bytes) -> None:
+    page.set_input_files(
+        "#upload-file input[type=file]",
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}],
+    )
+
+
+def test_upload_page_renders(page, demo_server, empty_server, screenshot):
+    page.goto(demo_server.url + "/upload")
+    wait_for_dash(page)
+    expect(page.locator("h1")).to_have_text("Send a workbook")
+    expect(page.locator("#upload-file")).to_contain_text("Drag and drop the workbook here")
+    with page.expect_download() as download:
+        page.locator("#upload-partner").click()
+        page.get_by_role("option", name="SMILTENE").click()
+        page.click("#upload-template")
+    assert download.value.suggested_filename == "SHARING-SMILTENE-P7.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert "Indicators" in book.sheetnames
+    screenshot("upload")
+
+    page.goto(empty_server.url + "/upload")
+    wait_for_dash(page)
+    expect(page.locator("#upload-empty")).to_contain_text("no partners you can send data for")
+    screenshot("upload-empty")
+
+
+def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
+    server = live_server_factory("upload-flow", demo=True)
+    page.goto(server.url + "/upload?partner=SMILTENE")
+    wait_for_dash(page)
+
+    _drop(page, "smiltene-P7.xlsx", _workbook("četri tūkstoši"))
+    expect(page.locator("#upload-status")).to_contain_text("nothing was imported")
+    problems = page.locator("#upload-issues .upload-issue")
+    expect(problems).to_have_count(1)
+    expect(problems.first).to_contain_text("Indicators!D5")
+    expect(problems.first).to_contain_text("četri tūkstoši")
+    expect(page.locator("#upload-confirm")).to_be_hidden()
+    screenshot("upload-problems")
+
+    with page.expect_download() as download:
+        page.click("#upload-annotated")
+    assert download.value.suggested_filename == "smiltene-P7-annotated.xlsx"
+    annotated = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert "not a number" in annotated["Indicators"]["D5"].comment.text
+
+    _drop(page, "smiltene-P7.xlsx", _workbook("4 700"))
+    expect(page.locator("#upload-status")).to_contain_text("The workbook is fine")
+    change = page.locator("#upload-changes .upload-change", has_text="ESU-USERS")
+    expect(change).to_contain_text("Indicators!D5")
+    expect(change).to_contain_text("4\u202f700")
+    screenshot("upload-dry-run")
+    page.click("#upload-confirm")
+    expect(page.locator("#upload-import-done")).to_contain_text("Imported")
+    expect(page.locator("#upload-confirm")).to_be_hidden()
+    screenshot("upload-imported")
+
+    page.click("#upload-partner-link")
+    page.wait_for_url(re.compile(r"/partners/SMILTENE$"))
+    wait_for_dash(page)
+    row = page.locator("tr", has=page.locator(".indicator-code", has_text="ESU-USERS"))
+    expect(row).to_contain_text("4\u202f700")
+    expect(row).to_contain_text(re.compile(r"upload #\d+ · Indicators!D5"))
+    expect(page.locator(".uploads-table")).to_contain_text("imported")
+
+    page.goto(server.url + "/imports?partner=SMILTENE&indicator=ESU-USERS")
+    wait_for_dash(page)
+    uploads = page.locator("#imports-uploads")
+    expect(uploads).to_contain_text("rejected")
+    expect(uploads).to_contain_text("imported")
+    expect(page.locator(".revision-row").first).to_contain_text("4\u202f700")
+    with page.expect_download() as original:
+        uploads.get_by_role("button", name="smiltene-P7.xlsx").first.click()
+    assert original.value.suggested_filename == "smiltene-P7.xlsx"
+    assert original.value.path().read_bytes()[:2] == b"PK"
+    screenshot("imports-after-upload")
