@@ -13,16 +13,14 @@ HEADER = ("Indicator", "Period", "Value", "Comment")
 
 
 def test_messy_romanian_workbook_imports_every_value(import_db):
-    result = import_db.run(workbooks.messy_partner_xlsx(), "raport.xlsx", partner="MDPWA")
+    content = workbooks.messy_partner_xlsx()
+    result = import_db.run(content, "raport.xlsx", partner="MDPWA")
     assert result.status == "imported", result.issues
     assert result.exit_code == 0
+    count = len(workbooks.ROMANIAN_EXPECTED)
     assert result.rows.to_dict() == {
-        "read": 5,
-        "inserted": 5,
-        "updated": 0,
-        "unchanged": 0,
-        "invalid": 0,
-    }
+        "read": count, "inserted": count, "updated": 0, "unchanged": 0, "invalid": 0,
+    }  # fmt: skip
     values = import_db.values()
     for (indicator, period), value in workbooks.ROMANIAN_EXPECTED.items():
         assert values[("MDPWA", indicator, period)] == value
@@ -30,11 +28,20 @@ def test_messy_romanian_workbook_imports_every_value(import_db):
         upload = session.get(Upload, result.upload_id)
         assert (upload.outcome, upload.rows_inserted, upload.uploaded_by) == (
             "imported",
-            5,
+            count,
             "tester",
         )
-        assert session.get(StoredFile, upload.sha256).content == workbooks.messy_partner_xlsx()
-    assert {change.cell for change in result.changes} >= {"Raport!D6", "Raport!D10"}
+        assert session.get(StoredFile, upload.sha256).content == content
+    assert {change.cell for change in result.changes} >= {"Raport!D6", "Raport!D10", "Raport!D12"}
+
+
+def test_broken_workbook_reports_each_problem_cell(import_db):
+    result = import_db.run(workbooks.broken_partner_xlsx(), partner="MDPWA")
+    assert result.status == "rejected"
+    assert {(i.code, i.cell) for i in result.errors} == {
+        ("unknown-indicator", "B6"), ("unknown-period", "C7"), ("not-a-number", "D8"),
+        ("percentage-out-of-range", "D9"), ("formula-without-value", "D10"), ("duplicate-row", "D12"),
+    }  # fmt: skip
 
 
 def test_importing_the_same_file_twice_says_unchanged(import_db):
@@ -43,7 +50,8 @@ def test_importing_the_same_file_twice_says_unchanged(import_db):
     before = import_db.counts()
     again = import_db.run(content, partner="MDPWA")
     assert again.status == "unchanged" and again.exit_code == 0
-    assert again.rows.unchanged == 5 and again.rows.inserted == again.rows.updated == 0
+    assert again.rows.unchanged == len(workbooks.ROMANIAN_EXPECTED)
+    assert again.rows.inserted == again.rows.updated == 0
     after = import_db.counts()
     assert after["Upload"] == before["Upload"] + 1
     assert {k: v for k, v in after.items() if k != "Upload"} == {

@@ -19,7 +19,8 @@ from openpyxl.styles import Font
 Row = Sequence[object]
 
 # A long-layout report as a Romanian partner might send it: Romanian headers, comma decimals as text,
-# a thousands separator, "n/a", a percentage written with a % sign.
+# a thousands separator, "n/a", a percentage written with a % sign, another as 0.45 in a percent-formatted
+# cell (D11), and a formula whose result Excel saved (D12).
 ROMANIAN_HEADER = ("Cod indicator", "Perioadă", "Valoare", "Comentarii")
 ROMANIAN_ROWS: list[Row] = [
     ("ESU-SERVICES", "P1", "12", "portal nou"),
@@ -27,6 +28,8 @@ ROMANIAN_ROWS: list[Row] = [
     ("DSK-TRAINED", "P1", "12,5", "estimare"),
     ("ESU-USERS", "P1", "n/a", "nu se măsoară încă"),
     ("DSK-BASIC", "P1", "45 %", None),
+    ("ESU-ONLINE-SHARE", "P1", 0.38, None),
+    ("RCO14", "P1", "=1+2", "formulă"),
 ]
 ROMANIAN_EXPECTED = {
     ("ESU-SERVICES", "P1"): 12.0,
@@ -34,6 +37,8 @@ ROMANIAN_EXPECTED = {
     ("DSK-TRAINED", "P1"): 12.5,
     ("ESU-USERS", "P1"): None,
     ("DSK-BASIC", "P1"): 45.0,
+    ("ESU-ONLINE-SHARE", "P1"): 38.0,
+    ("RCO14", "P1"): 3.0,
 }
 
 
@@ -88,13 +93,35 @@ def xlsx(
 def messy_partner_xlsx() -> bytes:
     """The Romanian report on row 5 under a merged two-line title, starting in column B, plus a notes sheet.
 
-    Cells: B6.. indicator codes, C periods, D values (D10 "45 %"). See ROMANIAN_EXPECTED for the values.
+    Cells: B6.. indicator codes, C periods, D values (D10 "45 %", D11 0.38 formatted as %, D12 a formula
+    with its saved result). See ROMANIAN_EXPECTED for the values it holds.
     """
-    return xlsx(
+    content = xlsx(
         ROMANIAN_ROWS, ROMANIAN_HEADER, sheet="Raport", first_column=2, header_row=5,
-        title_rows=("Proiect SHARING - raport semestrial", "Partener: MDPWA"),
+        title_rows=("Proiect SHARING - raport semestrial", "Partener: MDPWA"), percent_cells=["D11"],
         extra_sheets={"Note": [("Completat de", "Ion Popescu"), ("Data", "05.04.2024")]},
     )  # fmt: skip
+    return with_saved_formula_values(content, {"D12": 3})
+
+
+def broken_partner_xlsx() -> bytes:
+    """A report with one problem of each common kind, for error reports and annotated workbooks.
+
+    B6 unknown indicator, C7 unknown period, D8 not a number, D9 percentage over 100, D10 formula without
+    a saved result, D11 duplicate of D6's indicator and period.
+    """
+    rows = [
+        ("ESU-SERVISES", "P1", "3", None),
+        ("ESU-SERVICES", "P9", "4", None),
+        ("ESU-USERS", "P1", "12,5,0", None),
+        ("DSK-BASIC", "P1", "140 %", None),
+        ("ESU-TRANSACTIONS", "P1", "=B2*2", None),
+        ("DSK-TRAINED", "P1", "5", None),
+        ("DSK-TRAINED", "P1", "6", None),
+    ]
+    return xlsx(
+        rows, ROMANIAN_HEADER, sheet="Raport", first_column=2, header_row=5, title_rows=("Raport",)
+    )
 
 
 def with_saved_formula_values(
