@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
-from importers.workbook_import import import_stored_upload
+from importers.workbook_import import UploadNotFoundError, import_stored_upload
 from models import ObservationRevision, StoredFile, Upload
 from tests.factories import workbooks
 
@@ -358,3 +359,41 @@ def test_a_blank_value_never_erases_a_stored_one(import_db):
 def test_today_decides_which_periods_have_ended(import_db):
     result = import_db.run(workbooks.xlsx([("ESU-SERVICES", "P3", 3)]), today=date(2024, 6, 1))
     assert [i.code for i in result.warnings] == ["period-not-ended"]
+
+
+_FAILING_TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER revisions_fail BEFORE INSERT ON observation_revision "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION revisions_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER revisions_fail BEFORE INSERT ON observation_revision "
+        "FOR EACH ROW EXECUTE FUNCTION revisions_fail()",
+    ],
+}
+
+
+def test_a_crash_half_way_writes_nothing_and_leaves_the_attempt_on_record(import_db_both):
+    db = import_db_both
+    db.run(workbooks.xlsx([("ESU-SERVICES", "P1", 3)]))
+    values, counts = db.values(), db.counts()
+    with db.factory() as session, session.begin():
+        # A real database failure in the middle of the write: new rows go in first, then revisions fail.
+        for statement in _FAILING_TRIGGER[session.bind.dialect.name]:
+            session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="disk full"):
+        db.run(workbooks.xlsx([("ESU-USERS", "P1", 7), ("ESU-SERVICES", "P1", 4)]))
+    assert db.values() == values
+    after = db.counts()
+    assert after == {**counts, "Upload": counts["Upload"] + 1}
+    with db.factory() as session:
+        upload = session.scalars(select(Upload).order_by(Upload.id.desc())).first()
+        assert upload.outcome == "rejected"
+        assert upload.issues[0]["code"] == "import-interrupted"
+
+
+def test_confirming_an_unknown_upload_is_a_wrong_call(import_db):
+    with pytest.raises(UploadNotFoundError):
+        import_stored_upload(import_db.factory, 999, uploaded_by="x", settings=import_db.settings)
