@@ -1,0 +1,44 @@
+"""Annotated workbooks without a database: problems on cells, on no cell, and for unreadable files."""
+
+import io
+
+import openpyxl
+
+from importers.annotate import PROBLEMS_SHEET, annotate_workbook
+from importers.issues import error, warning
+from tests.factories import workbooks
+
+
+def _book(content: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_errors_red_warnings_yellow_and_a_list_of_everything():
+    issues = [
+        error("not-a-number", "D8: '12,5,0' is not a number", "Raport", "D8", "12,5,0"),
+        warning("far-from-previous", "D6: 12 is far from P0", "Raport", "D6", 12),
+        error("no-header", "No sheet has a header row"),
+        error("unknown-period", "C3: 'P9' is not a period", "Gone", "C3", "P9"),
+    ]
+    book = _book(annotate_workbook(workbooks.broken_partner_xlsx(), "r.xlsx", issues))
+    sheet = book["Raport"]
+    assert (
+        sheet["D8"].fill.fgColor.rgb.endswith("F4B6B6")
+        and "not-a-number" in sheet["D8"].comment.text
+    )
+    assert sheet["D6"].fill.fgColor.rgb.endswith("FFE699")
+    assert sheet["B1"].value == "Raport"  # the partner's own content and layout are kept
+    listed = [row[1] for row in book[PROBLEMS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert listed == ["not-a-number", "far-from-previous", "no-header", "unknown-period"]
+
+
+def test_an_unreadable_file_still_gets_its_problem_list():
+    issues = [error("not-a-spreadsheet", "report.xlsx is a PDF document, not a spreadsheet")]
+    book = _book(annotate_workbook(workbooks.PDF_BYTES, "report.xlsx", issues))
+    assert book.sheetnames[0] == PROBLEMS_SHEET
+    assert book[PROBLEMS_SHEET]["F2"].value.startswith("report.xlsx is a PDF")
+
+
+def test_no_problems_says_so():
+    book = _book(annotate_workbook(workbooks.messy_partner_xlsx(), "r.xlsx", []))
+    assert book[PROBLEMS_SHEET]["F2"].value == "No problems found."
