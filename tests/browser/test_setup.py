@@ -1,0 +1,63 @@
+"""The Setup page in a real browser: grids with the demo setup, an empty database, a refused edit that
+names the field and puts the old value back, a saved edit, and the workbook export."""
+
+import io
+
+import openpyxl
+from playwright.sync_api import expect
+
+from tests.support.browser import wait_for_dash
+
+
+def _edit(page, grid, column: str, text: str) -> None:
+    cell = grid.locator(f'.ag-row[row-index="0"] [col-id="{column}"]').first
+    cell.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_setup_with_demo_data_and_export(page, demo_server, screenshot):
+    page.goto(demo_server.url + "/setup")
+    wait_for_dash(page)
+    expect(page.locator("h1")).to_have_text("Setup")
+    expect(page.locator(".ag-row").first).to_contain_text("ESU-SERVICES")
+    screenshot("setup")
+    with page.expect_download() as download:
+        page.click("#setup-export")
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.sheetnames == ["Indicators", "Targets", "Milestones", "Partners", "Periods"]
+    assert book["Targets"].max_row == 47
+
+
+def test_setup_on_an_empty_database(page, empty_server, screenshot):
+    page.goto(empty_server.url + "/setup")
+    wait_for_dash(page)
+    expect(page.locator("h1")).to_have_text("Setup")
+    page.get_by_role("tab", name="Reporting periods").click()
+    expect(page.locator(".ag-center-cols-container .ag-row")).to_have_count(
+        8
+    )  # `sharing init` creates the periods
+    screenshot("setup-empty")
+
+
+def test_edits_are_validated_and_saved(page, live_server_factory):
+    server = live_server_factory("setup-edit", demo=True)
+    page.goto(server.url + "/setup")
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Targets").click()
+    grid = page.locator('[id*="setup-grid"][id*="target"]')
+    feedback = page.locator('[id*="setup-feedback"][id*="target"]')
+
+    _edit(page, grid, "target_value", "lots")
+    expect(feedback).to_contain_text("Target: 'lots' is not a number")
+    expect(grid.locator('.ag-row[row-index="0"] [col-id="target_value"]')).to_have_text("25")
+
+    _edit(page, grid, "target_value", "27 500")
+    expect(feedback).to_contain_text("Saved Target = 27500")
+    expect(grid.locator('.ag-row[row-index="0"] [col-id="target_value"]')).to_have_text("27500")
+
+    page.reload()
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Targets").click()
+    expect(grid.locator('.ag-row[row-index="0"] [col-id="target_value"]')).to_have_text("27500")
