@@ -8,6 +8,7 @@ from dash import html
 from dashboard.i18n import _
 
 UPLOAD_PATH = "/upload"
+SETUP_PATH = "/setup"
 
 
 def no_data_alert(component_id: str) -> dbc.Alert:

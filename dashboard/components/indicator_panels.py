@@ -14,7 +14,7 @@ from dash import html
 from dashboard.components.charts import chart_card, graph, indicator_panel_figure
 from dashboard.components.colours import partner_colour
 from dashboard.components.downloads import download_buttons
-from dashboard.components.empty_states import missing_period_note
+from dashboard.components.empty_states import SETUP_PATH, UPLOAD_PATH, missing_period_note
 from dashboard.i18n import _
 
 
@@ -139,7 +139,18 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
     if shown.empty:
         children = [
             dbc.Alert(
-                _("No partner has a target or values for this indicator yet."),
+                [
+                    _(
+                        "No partner has a target or values for this indicator yet: targets are set on the"
+                    ),
+                    " ",
+                    html.A(_("Setup page"), href=SETUP_PATH),
+                    "; ",
+                    _("values arrive with each partner's"),
+                    " ",
+                    html.A(_("workbook upload"), href=UPLOAD_PATH),
+                    ".",
+                ],
                 color="light",
                 id=f"{view.page}-no-values",
             )

@@ -87,6 +87,7 @@ def layout(**query):
             url_location("overview-url"),
             html.H1(_("Overview")),
             _as_of(period),
+            _demo_banner(pipeline, progress),
             filter_bar(
                 partner_checklist("overview-partners", list(labels.items()), chosen),
                 indicator_select("overview-indicator", indicator_options, indicator)
@@ -129,6 +130,24 @@ def _filters_to_url(partners, indicator, partner_options, indicator_options):
         default_indicator=(option_values(indicator_options) or [None])[0],
     )
     return to_search(filters)
+
+
+def _demo_banner(pipeline: pd.DataFrame, progress: pd.DataFrame):
+    """Headline figures carry no badge of their own: say once, on top, when they rest on demo data."""
+    if not (pipeline["demo_changes"].sum() or progress["demo_values"].sum()):
+        return None
+    return dbc.Alert(
+        [
+            dbc.Badge(_("demo data"), color="warning", text_color="dark", className="me-2"),
+            _(
+                "Policy-change histories, targets and indicator values on this page are invented for "
+                "illustration (loaded by `sharing demo`); partners, instruments and Eurostat figures are real."
+            ),
+        ],
+        color="light",
+        className="py-2 small",
+        id="overview-demo-banner",
+    )
 
 
 def _as_of(period) -> html.P:

@@ -27,6 +27,7 @@ def test_overview_shows_the_partnership_at_a_glance(page, demo_server, screensho
         "No data for P7 yet from Plœuc-L'Hermitage — download the template"
     )
     expect(page.locator(".demo-badge").first).to_have_text("demo data")
+    expect(page.locator("#overview-demo-banner")).to_contain_text("invented for illustration")
     expect(page.locator("#overview-status-matrix")).to_contain_text("ESU-SERVICES")
     screenshot("overview")
 

@@ -82,6 +82,17 @@ class LiveServer:
             raise ServerFailed(f"sharing {' '.join(args)} failed: {done.stderr or done.stdout}")
         return done.stdout
 
+    def run_python(self, source: str) -> str:
+        """Run ``source`` in a fresh interpreter with this server's environment (to seed data the CLI
+        cannot, e.g. reference data without the demo figures); returns stdout, raises ServerFailed."""
+        done = subprocess.run(
+            [sys.executable, "-c", source], env=self.env, cwd=REPO_ROOT, capture_output=True,
+            text=True, timeout=300,
+        )  # fmt: skip
+        if done.returncode:
+            raise ServerFailed(f"python failed: {done.stderr or done.stdout}")
+        return done.stdout
+
     def start(self) -> LiveServer:
         command = [
             str(BIN / "gunicorn"), "dashboard.wsgi:server", "--no-control-socket",
