@@ -45,20 +45,6 @@ def base_layout(figure: go.Figure, *, x_title: str, y_title: str, height: int = 
     return figure
 
 
-def empty_figure(message: str, height: int = 240) -> go.Figure:
-    """A blank figure that says why it is blank (used when a filter leaves nothing to draw)."""
-    figure = go.Figure()
-    figure.add_annotation(
-        text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 15}
-    )
-    figure.update_layout(
-        template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}
-    )
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return figure
-
-
 def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
     """Policy changes by stage (rows, in pipeline order, abandoned last) stacked by partner.
 

@@ -11,18 +11,17 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
 from dashboard.access import current_actor
 from dashboard.components.charts import (
     chart_card,
-    empty_figure,
     graph,
     pipeline_figure,
     progress_figure,
 )
 from dashboard.components.downloads import download_buttons
-from dashboard.components.empty_states import missing_period_note, no_data_alert
+from dashboard.components.empty_states import SETUP_PATH, missing_period_note, no_data_alert
 from dashboard.components.filters import (
     filter_bar,
     filters_from_controls,
@@ -232,9 +231,10 @@ def _headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.R
 
 def _pipeline_card(pipeline: pd.DataFrame) -> dbc.Card:
     if pipeline.empty:
-        body = dcc.Graph(
-            figure=empty_figure(_("No policy changes recorded yet")),
-            config={"displayModeBar": False},
+        body = _empty_chart(
+            _("No policy changes recorded yet: a partner records one, stage by stage, on the"),
+            _("Policy instruments page"),
+            "/instruments",
         )
     else:
         body = graph("overview-pipeline", pipeline_figure(pipeline))
@@ -244,8 +244,16 @@ def _pipeline_card(pipeline: pd.DataFrame) -> dbc.Card:
         body,
         subtitle=_("Policy changes by their current stage, per partner"),
         source=_("Source: stage events recorded by the partners (policy instruments page)."),
-        downloads=download_buttons("overview-pipeline", export, "policy-change-pipeline"),
+        downloads=None
+        if pipeline.empty
+        else download_buttons("overview-pipeline", export, "policy-change-pipeline"),
         demo=bool(pipeline["demo_changes"].sum()) if not pipeline.empty else False,
+    )
+
+
+def _empty_chart(text: str, link_text: str, href: str) -> dbc.Alert:
+    return dbc.Alert(
+        [text, " ", html.A(link_text, href=href), "."], color="light", className="empty-chart"
     )
 
 
@@ -253,8 +261,10 @@ def _progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
     rows = progress[progress["indicator_code"] == indicator]
     if rows.empty:
         title = _("Progress to target")
-        body = dcc.Graph(
-            figure=empty_figure(_("No targets set yet")), config={"displayModeBar": False}
+        body = _empty_chart(
+            _("No targets set yet: the monitoring officers set them on the"),
+            _("Setup page"),
+            SETUP_PATH,
         )
     else:
         first = rows.iloc[0]
@@ -274,14 +284,20 @@ def _progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
         source=_(
             "Source: values and targets reported by the partners, up to the last ended period."
         ),
-        downloads=download_buttons("overview-progress", export, "progress-to-target"),
+        downloads=None
+        if rows.empty
+        else download_buttons("overview-progress", export, "progress-to-target"),
         demo=bool(rows["demo_values"].sum() or rows["is_demo"].any()),
     )
 
 
 def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> dbc.Card:
     if progress.empty:
-        content = html.P(_("No targets set yet."), className="text-muted")
+        content = _empty_chart(
+            _("No targets set yet: the monitoring officers set them on the"),
+            _("Setup page"),
+            SETUP_PATH,
+        )
     else:
         header = html.Tr(
             [html.Th(_("Indicator"))]

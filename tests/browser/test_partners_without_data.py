@@ -35,6 +35,7 @@ def test_overview_before_anything_is_reported(page, setup_only_server, screensho
     link = page.locator("#overview-freshness").get_by_role("link", name="download the template")
     expect(link.first).to_have_attribute("href", "/upload?partner=MDPWA")
     expect(page.get_by_text("No policy changes recorded yet")).to_be_visible()
+    expect(page.get_by_role("button", name="Data as CSV")).to_have_count(0)
     expect(page.locator(".demo-badge")).to_have_count(0)
     expect(page.locator("#overview-demo-banner")).to_have_count(0)
     screenshot("overview-nothing-reported")

@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 
 from dashboard.components.charts import (
-    empty_figure,
     indicator_panel_figure,
     pipeline_figure,
     progress_figure,
@@ -99,8 +98,3 @@ def test_reference_figure_groups_years_by_geo():
     assert [t.name for t in figure.data] == ["2023", "2024"]
     assert list(figure.data[1].y)[1] is None  # RO has no 2024 value: nothing is invented
     assert figure.layout.yaxis.title.text == "% of individuals"
-
-
-def test_empty_figure_says_why():
-    figure = empty_figure("No policy changes recorded yet")
-    assert figure.layout.annotations[0].text == "No policy changes recorded yet"
