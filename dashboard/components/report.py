@@ -48,17 +48,15 @@ def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str |
         html.Tr(
             [
                 html.Th(_("Indicator")),
-                html.Th(_("Unit")),
+                html.Th(_("Unit"), className="d-none d-md-table-cell"),
                 html.Th(_("Baseline"), className="text-end"),
                 html.Th(_("Target"), className="text-end"),
                 html.Th(_("Previously reported"), className="text-end"),
                 html.Th(
                     _("Current report ({period})").format(period=period_label), className="text-end"
                 ),
-                html.Th(_("Source")),
-                html.Th(html.Span(_("Actions"), className="visually-hidden"))
-                if correct_type
-                else None,
+                html.Th(_("Source"), className="d-none d-md-table-cell"),
+                html.Th("", **{"aria-label": _("Actions")}) if correct_type else None,
             ]
         )
     )
@@ -104,7 +102,7 @@ def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str |
                             html.Small(row.indicator_name, className="text-muted"),
                         ]
                     ),
-                    html.Td(row.unit),
+                    html.Td(row.unit, className="d-none d-md-table-cell"),
                     html.Td(_cell(row.baseline, row), className="text-end"),
                     html.Td(
                         _cell(row.target, row),
@@ -113,7 +111,7 @@ def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str |
                     ),
                     html.Td(_cell(row.previously_reported, row), className="text-end"),
                     html.Td(current, className="text-end"),
-                    html.Td(source, className="small"),
+                    html.Td(source, className="small d-none d-md-table-cell"),
                     action,
                 ],
                 id={"type": "partner-indicator-row", "indicator": row.indicator_code},
@@ -154,11 +152,11 @@ def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner
             [
                 html.Th(_("#")),
                 html.Th(_("When (UTC)")),
-                html.Th(_("Who")),
+                html.Th(_("Who"), className="d-none d-md-table-cell"),
                 html.Th(_("Partner")) if show_partner else None,
                 html.Th(_("File")),
                 html.Th(_("Outcome")),
-                html.Th(_("Rows")),
+                html.Th(_("Rows"), className="d-none d-lg-table-cell"),
                 html.Th(_("Problems"), className="text-end"),
             ]
         )
@@ -188,11 +186,11 @@ def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner
                 [
                     html.Td(str(row.upload_id)),
                     html.Td(f"{row.uploaded_at:%Y-%m-%d %H:%M}", className="text-nowrap"),
-                    html.Td(row.uploaded_by),
+                    html.Td(row.uploaded_by, className="d-none d-md-table-cell"),
                     html.Td(row.partner_code or "–") if show_partner else None,
                     html.Td(file_cell, className="text-break"),
                     html.Td(outcome_badge(row.outcome)),
-                    html.Td(upload_counts(row), className="small"),
+                    html.Td(upload_counts(row), className="small d-none d-lg-table-cell"),
                     html.Td(problems, className="text-end small"),
                 ]
             )
