@@ -190,7 +190,9 @@ def _parse_digits(body: str, thousands_already_grouped: bool) -> ParsedNumber:
     if len(marks) > 1:
         if thousands_already_grouped or not _valid_groups(body, mark):
             raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
-        return ParsedNumber(float(body.replace(mark, "")))
+        # "1.234.567" groups with dots, so in this file the decimal mark is the comma.
+        other = "," if mark == "." else "."
+        return ParsedNumber(float(body.replace(mark, "")), decimal_mark=other)
     whole, _, fraction = body.partition(mark)
     as_decimal = float((whole or "0") + "." + (fraction or "0"))
     clearly_decimal = (

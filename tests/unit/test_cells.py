@@ -238,3 +238,18 @@ def test_period_labels_in_five_languages(period, pattern):
     assert parse_period(pattern.format(period.number), PERIODS) == period.number
     span = f"{period.start_date:%d.%m.%Y} - {period.end_date:%d.%m.%Y}"
     assert parse_period(span, PERIODS) == period.number
+
+
+@pytest.mark.parametrize(
+    ("raw", "mark"),
+    [
+        ("12,5", ","),
+        ("1.234,5", ","),
+        ("1,234.5", "."),
+        ("1.234.567", ","),
+        ("1,234,567", "."),
+        ("0.5", "."),
+    ],
+)
+def test_numbers_show_the_files_decimal_mark(raw, mark):
+    assert parse_number(raw).decimal_mark == mark
