@@ -8,6 +8,8 @@ refused value is put back and the message names the field. Grids are dash-ag-gri
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 from datetime import date, datetime
 
@@ -18,8 +20,10 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.components.import_result import issues_table
 from dashboard.database import read_session, write_session
 from dashboard.i18n import _
+from dashboard.queries.instruments import store_file
 from dashboard.queries.partner import partner_codes
 from dashboard.queries.setup import (
     EDITABLE,
@@ -27,11 +31,13 @@ from dashboard.queries.setup import (
     add_indicator,
     add_milestone,
     add_target,
+    import_setup_workbook,
     indicators_frame,
     milestones_frame,
     partners_frame,
     periods_frame,
     setup_workbook,
+    stored_content,
     targets_frame,
     update_setup_value,
 )
@@ -144,7 +150,45 @@ def layout(**_query):
                 className="text-muted",
             ),
             dbc.Tabs(tabs, id="setup-tabs", active_tab="indicator"),
+            _import_card() if officer else None,
         ]
+    )
+
+
+def _import_card() -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Import a setup workbook"), className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        _(
+                            "Export the setup, change it in a spreadsheet, and drop it here. Every cell "
+                            "is checked like an edit on this page; you see the changes and problems "
+                            "first, and nothing is written while there is an error."
+                        ),
+                        className="small text-muted",
+                    ),
+                    dcc.Upload(
+                        id="setup-import-file",
+                        children=html.Div(
+                            [_("Drop the setup workbook (.xlsx) here, or "), html.A(_("choose it"))]
+                        ),
+                        accept=".xlsx",
+                        className="upload-zone",
+                    ),
+                    dcc.Store(id="setup-import-sha"),
+                    dcc.Loading(html.Div(id="setup-import-result", className="mt-3")),
+                    dbc.Button(
+                        _("Apply these changes"),
+                        id="setup-import-apply",
+                        n_clicks=0,
+                        style={"display": "none"},
+                    ),
+                ]
+            ),
+        ],
+        className="mt-4",
     )
 
 
@@ -451,3 +495,91 @@ def export_setup(_n):
         visible = visible_partner_codes(current_actor(), partner_codes(session))
         content = setup_workbook(session, visible)
     return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
+
+
+class _Preview(Exception):
+    """Raised inside the write session to roll back a setup import that was only checked."""
+
+
+def _run_setup_import(content: bytes, dry_run: bool):
+    result = None
+    try:
+        with write_session() as session:
+            result = import_setup_workbook(session, current_actor(), content, dry_run=dry_run)
+            if not result.applied:
+                raise _Preview
+    except _Preview:
+        pass
+    return result
+
+
+def _setup_import_summary(result, applied: bool) -> list:
+    counts = ", ".join(
+        _("{sheet}: {added} new, {updated} changed").format(
+            sheet=sheet, added=result.added[sheet], updated=result.updated[sheet]
+        )
+        for sheet in result.added
+    )
+    if result.has_errors:
+        head = dbc.Alert(
+            _("Nothing was changed: fix the cells below and drop the workbook again."),
+            color="danger",
+        )
+    elif applied:
+        head = dbc.Alert(_("The setup was updated. ") + counts, color="success")
+    else:
+        head = dbc.Alert(_("The workbook is fine. ") + counts, color="info")
+    return [head, issues_table(result.issues) if result.issues else None]
+
+
+@callback(
+    Output("setup-import-result", "children"),
+    Output("setup-import-sha", "data"),
+    Output("setup-import-apply", "style"),
+    Input("setup-import-file", "contents"),
+    prevent_initial_call=True,
+)
+def check_setup_workbook(contents):
+    hidden = {"display": "none"}
+    try:
+        content = base64.b64decode((contents or "").split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        return (
+            dbc.Alert(_("The file could not be received; drop it again."), color="danger"),
+            None,
+            hidden,
+        )
+    try:
+        result = _run_setup_import(content, dry_run=True)
+        with write_session() as session:
+            sha256 = store_file(session, content)
+    except AccessDenied as error:
+        return dbc.Alert(str(error), color="danger"), None, hidden
+    changes = sum(result.added.values()) + sum(result.updated.values())
+    show = None if changes and not result.has_errors else hidden
+    return _setup_import_summary(result, applied=False), sha256, show
+
+
+@callback(
+    Output("setup-import-result", "children", allow_duplicate=True),
+    Output("setup-import-apply", "style", allow_duplicate=True),
+    Input("setup-import-apply", "n_clicks"),
+    State("setup-import-sha", "data"),
+    prevent_initial_call=True,
+)
+def apply_setup_workbook(n_clicks, sha256):
+    if not n_clicks or not sha256:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        content = stored_content(session, sha256)
+    if content is None:
+        return dbc.Alert(_("Drop the workbook again."), color="warning"), {"display": "none"}
+    try:
+        result = _run_setup_import(content, dry_run=False)
+    except AccessDenied as error:
+        return dbc.Alert(str(error), color="danger"), {"display": "none"}
+    summary = _setup_import_summary(result, applied=result.applied)
+    summary.append(
+        html.P(_("Reload the page to see the changes in the tables."), className="small")
+    )
+    return summary, {"display": "none"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dashboard.access import Actor, require_edit
 from importers.cells import CellError, parse_date, parse_number
 from importers.export import neutralise
+from importers.issues import ImportIssue, error
 from models import (
     AGGREGATIONS,
     CATEGORIES,
@@ -30,6 +31,7 @@ from models import (
     Milestone,
     Partner,
     ReportingPeriod,
+    StoredFile,
     Target,
 )
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
@@ -420,3 +422,204 @@ def _cell(value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     return neutralise(value)
+
+
+# --- importing the setup workbook ---------------------------------------------------------------------
+
+
+@dataclass
+class SetupImport:
+    """What importing a setup workbook did (or would do): counts per sheet and every problem found."""
+
+    issues: list[ImportIssue]
+    added: dict[str, int]
+    updated: dict[str, int]
+    applied: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.is_error for issue in self.issues)
+
+
+# Sheet -> (key columns, table name in EDITABLE)
+SETUP_SHEETS = {
+    "Indicators": (("code",), "indicator"),
+    "Targets": (("partner_code", "indicator_code"), "target"),
+    "Milestones": (("partner_code", "indicator_code", "period"), "milestone"),
+    "Partners": (("code",), "partner"),
+}
+
+
+def import_setup_workbook(
+    session: Session, actor: Actor, content: bytes, *, dry_run: bool
+) -> SetupImport:
+    """Read a workbook shaped like ``setup_workbook``'s and update the setup from it, all or nothing.
+
+    Rows are matched by their codes; a new indicator, target or milestone is added, an unknown partner
+    or period is an error (partners and periods are not created from a workbook). Every cell is checked
+    with the same rules as an edit on the page; problems name the sheet, cell and value. With errors,
+    or with ``dry_run``, ``applied`` is False and the caller must roll the session back (changes were
+    made in it to check later rows against earlier ones); otherwise the caller commits.
+    Raises AccessDenied when the actor may not change the setup.
+    """
+    require_edit(actor, None)
+    result = SetupImport([], dict.fromkeys(SETUP_SHEETS, 0), dict.fromkeys(SETUP_SHEETS, 0))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not an .xlsx
+        result.issues.append(
+            error("not-a-setup-workbook", "This is not an .xlsx workbook; export the setup first")
+        )
+        return result
+    if not any(name in book.sheetnames for name in SETUP_SHEETS):
+        result.issues.append(
+            error(
+                "not-a-setup-workbook",
+                f"No sheet named {', '.join(SETUP_SHEETS)}: start from the exported setup workbook",
+            )
+        )
+        return result
+    for sheet_name, (keys, table) in SETUP_SHEETS.items():
+        if sheet_name in book.sheetnames:
+            _import_sheet(session, book[sheet_name], sheet_name, keys, table, result)
+    result.applied = not (result.has_errors or dry_run)
+    return result
+
+
+def _import_sheet(session, sheet, sheet_name: str, keys, table: str, result: SetupImport) -> None:
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    missing = [k for k in keys if k not in header]
+    if missing:
+        result.issues.append(
+            error("missing-column", f"Column {', '.join(missing)} is missing", sheet_name, "A1")
+        )
+        return
+    fields = EDITABLE[table]
+    for row_number, values in enumerate(rows, start=2):
+        cells = dict(zip(header, values, strict=False))
+        if all(v is None or str(v).strip() == "" for v in cells.values()):
+            continue
+        key = tuple(str(cells[k]).strip() if cells[k] is not None else "" for k in keys)
+        record, problem = _find_or_create(session, table, key)
+        if problem:
+            column = header.index(keys[0])
+            result.issues.append(
+                error("unknown-code", problem, sheet_name, _ref(column, row_number), key[0])
+            )
+            continue
+        is_new = record.id is None
+        value_kind = _value_kind_of(session, table, record)
+        changed = False
+        for column_name, field in fields.items():
+            if column_name not in header:
+                continue
+            raw = cells[column_name]
+            try:
+                value = clean_value(field, _text_of(raw), value_kind)
+            except SetupError as problem:
+                result.issues.append(
+                    error(
+                        "invalid-value", str(problem), sheet_name,
+                        _ref(header.index(column_name), row_number), raw,
+                    )
+                )  # fmt: skip
+                continue
+            if getattr(record, column_name) != value:
+                setattr(record, column_name, value)
+                changed = True
+        if table == "target" and changed:
+            record.is_demo = False
+        if is_new:
+            _add_new(session, table, record, result, sheet_name, row_number, key)
+            result.added[sheet_name] += 1
+        elif changed:
+            result.updated[sheet_name] += 1
+
+
+def _text_of(raw: object) -> object:
+    """Cells as the page's editor would send them: text, except dates and booleans kept as they are."""
+    if raw is None or isinstance(raw, bool | date):
+        return raw.date() if isinstance(raw, datetime) else raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _ref(column_index: int, row_number: int) -> str:
+    return f"{openpyxl.utils.get_column_letter(column_index + 1)}{row_number}"
+
+
+def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
+    """(record, None) for an existing or new record; (None, message) for an unknown code."""
+    if table == "indicator":
+        found = session.scalar(select(Indicator).where(Indicator.code == key[0].upper()))
+        return found or Indicator(code=key[0].upper()), None
+    if table == "partner":
+        found = session.scalar(select(Partner).where(Partner.code == key[0]))
+        if found is None:
+            return (
+                None,
+                f"Partner {key[0]!r} is not set up; partners are added by `sharing demo` or an administrator",
+            )
+        return found, None
+    partner = session.scalar(select(Partner).where(Partner.code == key[0]))
+    indicator = session.scalar(select(Indicator).where(Indicator.code == key[1]))
+    if partner is None:
+        return None, f"Partner: {key[0]!r} is not a known partner code"
+    if indicator is None:
+        return None, f"Indicator: {key[1]!r} is not in the catalogue"
+    target = session.scalar(
+        select(Target).where(Target.partner_id == partner.id, Target.indicator_id == indicator.id)
+    )
+    if table == "target":
+        return target or Target(
+            partner_id=partner.id, indicator_id=indicator.id, is_demo=False
+        ), None
+    if target is None:
+        return (
+            None,
+            f"Indicator: {key[0]} has no target for {key[1]}; add it in the Targets sheet first",
+        )
+    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[2]))
+    if period is None:
+        return None, f"Period: {key[2]!r} is not a reporting period"
+    found = session.scalar(
+        select(Milestone).where(Milestone.target_id == target.id, Milestone.period_id == period.id)
+    )
+    return found or Milestone(target_id=target.id, period_id=period.id), None
+
+
+def _value_kind_of(session: Session, table: str, record) -> str | None:
+    if table == "target":
+        return session.get(Indicator, record.indicator_id).value_kind
+    if table == "milestone":
+        target = session.get(Target, record.target_id)
+        return session.get(Indicator, target.indicator_id).value_kind
+    return None
+
+
+def _add_new(session, table, record, result, sheet_name, row_number, key) -> None:
+    required = [c for c, f in EDITABLE[table].items() if f.required and getattr(record, c) is None]
+    if table == "indicator" and record.display_order is None:
+        record.display_order = max(session.scalars(select(Indicator.display_order)), default=0) + 1
+        required = [c for c in required if c != "display_order"]
+    if table == "indicator" and record.higher_is_better is None:
+        record.higher_is_better = True
+        required = [c for c in required if c != "higher_is_better"]
+    if required:
+        result.issues.append(
+            error(
+                "missing-value",
+                f"New {table} {' · '.join(key)}: fill in {', '.join(required)}",
+                sheet_name, f"A{row_number}",
+            )
+        )  # fmt: skip
+        return
+    session.add(record)
+    session.flush()
+
+
+def stored_content(session: Session, sha256: str) -> bytes | None:
+    """The bytes of a file kept by ``store_file`` (a setup workbook between its check and its import)."""
+    return session.scalar(select(StoredFile.content).where(StoredFile.sha256 == sha256))

@@ -61,3 +61,48 @@ def test_edits_are_validated_and_saved(page, live_server_factory):
     wait_for_dash(page)
     page.get_by_role("tab", name="Targets").click()
     expect(grid.locator('.ag-row[row-index="0"] [col-id="target_value"]')).to_have_text("27500")
+
+
+def _setup_file(page, edit) -> dict:
+    with page.expect_download() as download:
+        page.click("#setup-export")
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {
+        "name": "setup.xlsx",
+        "mimeType": "application/octet-stream",
+        "buffer": buffer.getvalue(),
+    }
+
+
+def test_a_setup_workbook_is_checked_then_applied(page, live_server_factory, screenshot):
+    server = live_server_factory("setup-import", demo=True)
+    page.goto(server.url + "/setup")
+    wait_for_dash(page)
+
+    def broken(book):
+        book["Targets"]["F2"] = "lots"
+
+    page.set_input_files("#setup-import-file input[type=file]", files=[_setup_file(page, broken)])
+    result = page.locator("#setup-import-result")
+    expect(result).to_contain_text("Nothing was changed")
+    expect(result.locator(".upload-issue")).to_contain_text("Targets!F2")
+    expect(page.locator("#setup-import-apply")).to_be_hidden()
+
+    def fixed(book):
+        book["Targets"]["F2"] = "30 000"
+
+    page.set_input_files("#setup-import-file input[type=file]", files=[_setup_file(page, fixed)])
+    expect(result).to_contain_text("Targets: 0 new, 1 changed")
+    screenshot("setup-import-check")
+    page.click("#setup-import-apply")
+    expect(result).to_contain_text("The setup was updated")
+    page.reload()
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Targets").click()
+    cell = page.locator(
+        '[id*="setup-grid"][id*="target"] .ag-row[row-index="0"] [col-id="target_value"]'
+    )
+    expect(cell.first).to_have_text("30000")

@@ -13,6 +13,7 @@ from dashboard.queries.setup import (
     add_indicator,
     add_milestone,
     add_target,
+    import_setup_workbook,
     indicators_frame,
     milestones_frame,
     partners_frame,
@@ -141,3 +142,69 @@ def test_setup_workbook_has_every_table_and_neutralises_formulas(demo):
     assert book["Targets"].max_row == 47
     short_names = [row[2] for row in book["Partners"].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(1)" in short_names
+
+
+def _exported_with(demo, edit) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
+    edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_exported_workbook_imports_back_unchanged(demo):
+    result = import_setup_workbook(demo, OFFICER, setup_workbook(demo, ALL), dry_run=False)
+    assert not result.issues
+    assert sum(result.added.values()) == sum(result.updated.values()) == 0
+
+
+def test_a_setup_workbook_updates_and_adds_all_or_nothing(demo):
+    def edit(book):
+        targets = book["Targets"]
+        targets["F2"] = "30 000"  # MDPWA ESU-SERVICES target (column F: target_value)
+        targets.append(["PLH", "RCO83", "", None, None, 2, False])
+        book["Milestones"].append(["PLH", "RCO83", "P8", 1, ""])
+
+    content = _exported_with(demo, edit)
+    preview = import_setup_workbook(demo, OFFICER, content, dry_run=True)
+    assert not preview.issues and not preview.applied
+    assert preview.added == {"Indicators": 0, "Targets": 1, "Milestones": 1, "Partners": 0}
+    assert preview.updated["Targets"] == 1
+    demo.rollback()
+    assert targets_frame(demo, ["PLH"])["indicator_code"].tolist().count("RCO83") == 0
+
+    result = import_setup_workbook(demo, OFFICER, content, dry_run=False)
+    assert result.applied
+    demo.commit()
+    assert _target_value(demo, "MDPWA", "ESU-SERVICES") == 30000
+    assert milestones_frame(demo, ["PLH"])["period"].tolist() == ["P8"]
+
+
+def _target_value(session, partner, indicator):
+    return session.get(Target, _target_id(session, partner, indicator)).target_value
+
+
+def test_setup_workbook_problems_name_sheet_and_cell_and_nothing_is_written(demo):
+    def edit(book):
+        book["Targets"]["F2"] = "lots"
+        book["Targets"]["F3"] = "999"  # MDPWA ESU-ONLINE-SHARE is a percentage
+        book["Partners"]["D2"] = "Romania"  # country
+        book["Milestones"].append(["NOPE", "RCO83", "P8", 1, ""])
+        book["Targets"]["F4"] = "1"  # a valid change, not applied because of the errors
+
+    result = import_setup_workbook(demo, OFFICER, _exported_with(demo, edit), dry_run=False)
+    demo.rollback()
+    assert not result.applied
+    where = {(i.sheet, i.cell): i.message for i in result.issues}
+    assert where[("Targets", "F2")].startswith("Target: 'lots' is not a number")
+    assert "above 100" in where[("Targets", "F3")]
+    assert where[("Partners", "D2")].startswith("Country:")
+    assert "'NOPE' is not a known partner" in where[("Milestones", "A2")]
+    assert _target_value(demo, "MDPWA", "ESU-TRANSACTIONS") == 500000
+
+
+def test_not_a_setup_workbook(demo):
+    result = import_setup_workbook(demo, OFFICER, b"not a zip", dry_run=True)
+    assert result.issues[0].code == "not-a-setup-workbook"
+    with pytest.raises(AccessDenied):
+        import_setup_workbook(demo, SMILTENE_EDITOR, b"", dry_run=True)
