@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.components.report import format_value
+from dashboard.components.report import format_value, problem_counts
 from dashboard.i18n import _
 
 STATUS_TEXT = {
@@ -106,9 +106,7 @@ def issues_table(issues) -> html.Div:
     return html.Div(
         [
             html.H3(
-                _("Problems: {errors} errors, {warnings} warnings").format(
-                    errors=errors, warnings=len(issues) - errors
-                ),
+                _("Problems: ") + problem_counts(errors, len(issues) - errors),
                 className="h6",
             ),
             dbc.Table(

@@ -36,6 +36,13 @@ def format_value(value, value_kind: str = "count", unit: str = "") -> str:
     return text.replace(",", "\u202f")
 
 
+def problem_counts(errors: int, warnings: int) -> str:
+    """ "1 error, 2 warnings" (singular and plural as English needs them)."""
+    error_text = _("1 error") if errors == 1 else _("{n} errors").format(n=errors)
+    warning_text = _("1 warning") if warnings == 1 else _("{n} warnings").format(n=warnings)
+    return f"{error_text}, {warning_text}"
+
+
 def _cell(value, row, *, missing: str = "–") -> str:
     text = format_value(value, row.value_kind)
     return text or missing
@@ -175,9 +182,7 @@ def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner
             else row.filename
         )
         problems = (
-            _("{errors} errors, {warnings} warnings").format(
-                errors=row.error_count, warnings=row.issue_count - row.error_count
-            )
+            problem_counts(row.error_count, row.issue_count - row.error_count)
             if row.issue_count
             else _("none")
         )
