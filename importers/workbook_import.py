@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Observation, ObservationRevision, Partner, StoredFile, Upload, utcnow
@@ -417,7 +418,12 @@ def _record_upload(
 ) -> Upload:
     digest = hashlib.sha256(content).hexdigest()
     if session.get(StoredFile, digest) is None:
-        session.add(StoredFile(sha256=digest, size_bytes=len(content), content=content))
+        try:
+            # A savepoint: another worker may store the same bytes at the same moment.
+            with session.begin_nested():
+                session.add(StoredFile(sha256=digest, size_bytes=len(content), content=content))
+        except IntegrityError:
+            pass
     upload = Upload(
         filename=filename[:255],
         sha256=digest,
