@@ -10,18 +10,6 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-# Problems that mean the file could not be read at all (outcome "unreadable", CLI exit 2).
-UNREADABLE_CODES = frozenset(
-    {
-        "file-too-large",
-        "zip-bomb",
-        "encrypted-workbook",
-        "not-a-spreadsheet",
-        "empty-workbook",
-        "corrupt-file",
-    }
-)
-
 
 @dataclass(frozen=True)
 class ImportIssue:
