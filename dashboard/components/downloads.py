@@ -66,7 +66,11 @@ def download_buttons(chart_id: str, frame: pd.DataFrame, basename: str) -> html.
     stored = {
         "basename": basename,
         "columns": [str(c) for c in frame.columns],
-        "rows": frame.astype(object).where(frame.notna(), None).values.tolist(),
+        # Plain Python values, missing ones as None (JSON null), for the browser-side store.
+        "rows": [
+            [None if pd.isna(cell) else cell for cell in row]
+            for row in frame.itertuples(index=False, name=None)
+        ],
     }
     return html.Div(
         [

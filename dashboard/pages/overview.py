@@ -303,7 +303,13 @@ def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> d
             [html.Th(_("Indicator"))]
             + [html.Th(labels[code], className="text-center") for code in chosen]
         )
-        cells = progress.set_index(["indicator_code", "partner_code"])
+        statuses = dict(
+            zip(
+                zip(progress["indicator_code"], progress["partner_code"], strict=True),
+                progress["status"],
+                strict=True,
+            )
+        )
         body = []
         for code, name in progress.drop_duplicates("indicator_code")[
             ["indicator_code", "indicator_name"]
@@ -318,8 +324,8 @@ def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> d
                 )
             ]
             for partner in chosen:
-                if (code, partner) in cells.index:
-                    status = cells.loc[(code, partner), "status"]
+                status = statuses.get((code, partner))
+                if status is not None:
                     row.append(
                         html.Td(
                             dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status]),
