@@ -346,7 +346,7 @@ def _read_number(
     except CellError as problem:
         problems.append(error(problem.code, f"{cell}: '{raw_text(raw.value)}' {problem.problem}", raw.sheet, cell, raw.value))  # fmt: skip
         return None
-    is_percent = number.percent_sign or raw.percent_formatted
+    is_percent = number.percent_sign or _shown_as_percent(raw)
     if indicator is not None and indicator.value_kind != "percentage" and is_percent:
         problems.append(
             error(
@@ -357,6 +357,15 @@ def _read_number(
             )
         )  # fmt: skip
     return number
+
+
+def _shown_as_percent(raw: RawObservation) -> bool:
+    """A number in a percent-formatted cell (0.45 shown as 45 %); a percent format does not change text."""
+    return (
+        raw.percent_formatted
+        and isinstance(raw.value, int | float)
+        and not isinstance(raw.value, bool)
+    )
 
 
 def _final_value(
@@ -390,7 +399,7 @@ def _final_value(
         )  # fmt: skip
         return None
     if indicator.value_kind == "percentage":
-        if raw.percent_formatted and not number.percent_sign:
+        if _shown_as_percent(raw):
             value *= 100  # 0.45 shown as 45 % in a percent-formatted cell
         if not 0 <= value <= 100:
             problems.append(
@@ -401,7 +410,7 @@ def _final_value(
                     raw.sheet, cell, raw.value,
                 )
             )  # fmt: skip
-        elif 0 < value < 1 and not number.percent_sign and not raw.percent_formatted:
+        elif 0 < value < 1 and not number.percent_sign and not _shown_as_percent(raw):
             problems.append(
                 warning(
                     "percentage-looks-like-fraction",

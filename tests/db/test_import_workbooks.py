@@ -397,3 +397,16 @@ def test_a_crash_half_way_writes_nothing_and_leaves_the_attempt_on_record(import
 def test_confirming_an_unknown_upload_is_a_wrong_call(import_db):
     with pytest.raises(UploadNotFoundError):
         import_stored_upload(import_db.factory, 999, uploaded_by="x", settings=import_db.settings)
+
+
+def test_a_percent_format_does_not_change_text(import_db):
+    result = import_db.run(
+        workbooks.xlsx(
+            [("DSK-BASIC", "P1", "45,5"), ("ESU-SERVICES", "P1", "7")], percent_cells=["C2", "C3"]
+        )
+    )
+    assert result.status == "imported", result.issues
+    assert import_db.values() == {
+        ("SMILTENE", "DSK-BASIC", "P1"): 45.5,
+        ("SMILTENE", "ESU-SERVICES", "P1"): 7,
+    }
