@@ -8,7 +8,7 @@ import math
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import _
 
@@ -48,9 +48,15 @@ def _cell(value, row, *, missing: str = "–") -> str:
     return text or missing
 
 
-def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str | None) -> html.Div:
+def indicator_table(
+    report: pd.DataFrame,
+    period_label: str,
+    correct_type: str | None,
+    history_href: str | None = None,
+) -> html.Div:
     """One row per indicator. ``correct_type`` (a pattern-matching id type) adds a "Correct" button on
-    each reported value; None shows the table read-only."""
+    each reported value; None shows the table read-only. ``history_href`` (a URL ending in
+    "indicator=") links each indicator to the history of its values."""
     header = html.Thead(
         html.Tr(
             [
@@ -105,6 +111,14 @@ def indicator_table(report: pd.DataFrame, period_label: str, correct_type: str |
                     html.Td(
                         [
                             html.Span(row.indicator_code, className="indicator-code"),
+                            dcc.Link(
+                                _("history"),
+                                href=history_href + row.indicator_code,
+                                className="small ms-2 d-print-none",
+                                title=_("Every change of this indicator's values"),
+                            )
+                            if history_href
+                            else None,
                             html.Br(),
                             html.Small(row.indicator_name, className="text-muted"),
                         ]

@@ -330,7 +330,6 @@ def _record_modal() -> dbc.Modal:
                                     [_("or drop a document here, or "), html.A(_("choose a file"))]
                                 ),
                                 className="upload-zone small",
-                                max_size=app_settings().max_upload_bytes,
                             ),
                             html.Div(id="instruments-record-file-name", className="small mt-1"),
                         ],
@@ -491,6 +490,13 @@ def _new_evidence(kind, title, url, contents, filename) -> NewEvidence | None:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
         except (IndexError, binascii.Error):
             raise ValueError(_("The document could not be read; choose it again.")) from None
+        limit = app_settings().max_upload_bytes
+        if len(content) > limit:
+            raise ValueError(
+                _("The document is larger than {mb} MB; link to it instead.").format(
+                    mb=limit // (1024 * 1024)
+                )
+            )
     title = (title or "").strip()
     if content and filename:
         title = f"{title} ({filename})" if title else filename

@@ -67,7 +67,9 @@ def layout(code: str = "", period: str = "", **_other):
                 [
                     dbc.Col(_instrument_card(profile, changes), lg=4, className="mb-3"),
                     dbc.Col(
-                        _indicator_card(report, periods, chosen, can_edit), lg=8, className="mb-3"
+                        _indicator_card(report, code, periods, chosen, can_edit),
+                        lg=8,
+                        className="mb-3",
                     ),
                 ]
             ),
@@ -192,13 +194,13 @@ def _instrument_card(profile, changes) -> dbc.Card:
     )
 
 
-def _indicator_card(report, periods, chosen: str | None, can_edit: bool) -> dbc.Card:
+def _indicator_card(report, code: str, periods, chosen: str | None, can_edit: bool) -> dbc.Card:
     if chosen is None:
         body = dbc.Alert(
             _("No reporting periods yet: run `sharing init` to create them."), color="info"
         )
     else:
-        body = html.Div(_indicator_body(report, chosen, can_edit), id="partner-indicators")
+        body = html.Div(_indicator_body(report, code, chosen, can_edit), id="partner-indicators")
     options = [
         {"label": f"{r.label} ({r.start_date:%d.%m.%Y}–{r.end_date:%d.%m.%Y})", "value": r.label}
         for r in periods.itertuples()
@@ -233,7 +235,7 @@ def _indicator_card(report, periods, chosen: str | None, can_edit: bool) -> dbc.
     )
 
 
-def _indicator_body(report, chosen: str, can_edit: bool) -> list:
+def _indicator_body(report, code: str, chosen: str, can_edit: bool) -> list:
     if report is None or report.empty:
         return [
             dbc.Alert(
@@ -247,7 +249,12 @@ def _indicator_body(report, chosen: str, can_edit: bool) -> list:
         ]
     demo = report["target_is_demo"].any() or (report["source_kind"] == "demo").any()
     return [
-        indicator_table(report, chosen, CORRECT_TYPE if can_edit else None),
+        indicator_table(
+            report,
+            chosen,
+            CORRECT_TYPE if can_edit else None,
+            history_href=f"{page_path('imports')}?partner={code}&indicator=",
+        ),
         html.P(
             _("Demo data: targets and values marked “demo data” are invented for illustration."),
             className="small text-muted",
@@ -364,4 +371,4 @@ def save_correction(_n, observation_id, raw_value, reason, code, period):
         return str(error), True, True, no_update
     with read_session() as session:
         report = indicator_report(session, code, period)
-    return "", False, False, _indicator_body(report, period, actor.can_edit(code))
+    return "", False, False, _indicator_body(report, code, period, actor.can_edit(code))
