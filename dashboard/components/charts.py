@@ -269,9 +269,10 @@ def indicator_panel_figure(
         x_title=_("reporting period"),
         y_title=unit_title,
         height=340,
-        showlegend=True,
-        # Under the chart: a long legend (references) pushes the plot up instead of covering it.
-        legend={"yanchor": "top", "y": -0.22, "font": {"size": 11}},
+        # A legend only when there is more than the partner's own line; at the bottom of the
+        # figure (container), where plotly makes room for it whatever the width.
+        showlegend=len(traces) > 1,
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "font": {"size": 11}},
         margin={"t": 20},
         xaxis=xaxis,
         yaxis=yaxis,

@@ -139,9 +139,13 @@ def _demo_banner(pipeline: pd.DataFrame, progress: pd.DataFrame):
         [
             dbc.Badge(_("demo data"), color="warning", text_color="dark", className="me-2"),
             _(
-                "Policy-change histories, targets and indicator values on this page are invented for "
-                "illustration (loaded by `sharing demo`); partners, instruments and Eurostat figures are real."
+                "Policy-change histories, targets and indicator values on this page are invented "
+                "for illustration (loaded by"
             ),
+            " ",
+            html.Code("sharing demo"),
+            "); ",
+            _("partners, instruments and Eurostat figures are real."),
         ],
         color="light",
         className="py-2 small",
