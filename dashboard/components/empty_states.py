@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -32,12 +34,21 @@ def no_data_alert(component_id: str) -> dbc.Alert:
     )
 
 
+def template_link(partner_code: str) -> str:
+    """The Upload page for one partner (where its template is downloaded)."""
+    return f"{UPLOAD_PATH}?{urlencode({'partner': partner_code})}"
+
+
+def partner_link(partner_code: str) -> str:
+    return f"/partners/{quote(partner_code, safe='')}"
+
+
 def missing_period_note(partner_name: str, partner_code: str, period_label: str) -> html.Span:
     """ "No data for P7 yet from Smiltene — download the template" (partner names shown as text)."""
     return html.Span(
         [
             _("No data for") + f" {period_label} " + _("yet from") + f" {partner_name} — ",
-            html.A(_("download the template"), href=f"{UPLOAD_PATH}?partner={partner_code}"),
+            html.A(_("download the template"), href=template_link(partner_code)),
         ],
         className="missing-note",
     )

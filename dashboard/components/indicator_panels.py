@@ -14,7 +14,12 @@ from dash import html
 from dashboard.components.charts import chart_card, graph, indicator_panel_figure
 from dashboard.components.colours import partner_colour
 from dashboard.components.downloads import download_buttons
-from dashboard.components.empty_states import SETUP_PATH, UPLOAD_PATH, missing_period_note
+from dashboard.components.empty_states import (
+    SETUP_PATH,
+    UPLOAD_PATH,
+    missing_period_note,
+    partner_link,
+)
 from dashboard.i18n import _
 
 
@@ -74,7 +79,7 @@ def _panel(view: IndicatorView, partner) -> dbc.Col:
     header = html.Div(
         [
             html.Span(className="partner-swatch", style={"background": partner_colour(code)}),
-            html.A(partner.short_name, href=f"/partners/{code}", className="panel-header"),
+            html.A(partner.short_name, href=partner_link(code), className="panel-header"),
             html.Span(
                 " · "
                 + (

@@ -21,7 +21,12 @@ from dashboard.components.charts import (
     progress_figure,
 )
 from dashboard.components.downloads import download_buttons
-from dashboard.components.empty_states import SETUP_PATH, missing_period_note, no_data_alert
+from dashboard.components.empty_states import (
+    SETUP_PATH,
+    missing_period_note,
+    no_data_alert,
+    partner_link,
+)
 from dashboard.components.filters import (
     filter_bar,
     filters_from_controls,
@@ -393,7 +398,7 @@ def _freshness_card(freshness: pd.DataFrame | None, period) -> dbc.Card:
         rows.append(
             html.Tr(
                 [
-                    html.Td(html.A(row.partner_name, href=f"/partners/{row.partner_code}")),
+                    html.Td(html.A(row.partner_name, href=partner_link(row.partner_code))),
                     html.Td(row.last_reported_period or _("never"), className="text-center"),
                     html.Td(status),
                 ],
