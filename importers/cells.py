@@ -20,10 +20,12 @@ from typing import Protocol
 class CellError(ValueError):
     """The cell cannot be read as asked; ``problem`` says why and what to write instead."""
 
-    def __init__(self, code: str, problem: str):
+    def __init__(self, code: str, problem: str, *, names_a_period: bool = False):
         super().__init__(problem)
         self.code = code
         self.problem = problem
+        # The text has the shape of a period ("P9", a date) but no reporting period matches it.
+        self.names_a_period = names_a_period
 
 
 # Spaces used to group thousands: plain, no-break, thin, narrow no-break, figure; and the Swiss apostrophe.
@@ -387,7 +389,9 @@ def _known_number(number: int, periods: Sequence[PeriodLike]) -> int:
         return number
     labels = ", ".join(p.label for p in periods)
     raise CellError(
-        "unknown-period", f"is not a reporting period of the project; use one of {labels}"
+        "unknown-period",
+        f"is not a reporting period of the project; use one of {labels}",
+        names_a_period=True,
     )
 
 
@@ -397,7 +401,11 @@ def _describe(period: PeriodLike) -> str:
 
 def _period_of_range(first: date, last: date, periods: Sequence[PeriodLike], raw: object) -> int:
     if last < first:
-        raise CellError("unknown-period", "ends before it starts; write the earlier date first")
+        raise CellError(
+            "unknown-period",
+            "ends before it starts; write the earlier date first",
+            names_a_period=True,
+        )
     candidates = [p for p in periods if p.start_date <= last and first <= p.end_date]
     if (
         len(candidates) == 1
@@ -419,6 +427,7 @@ def _period_of_range(first: date, last: date, periods: Sequence[PeriodLike], raw
         "unknown-period",
         f"is outside the project's reporting periods ({first_period.start_date:%d.%m.%Y}-"
         f"{last_period.end_date:%d.%m.%Y}); {_PERIOD_EXAMPLE}",
+        names_a_period=True,
     )
 
 

@@ -106,7 +106,7 @@ class HeaderRow:
 
     row_index: int  # 0-based, in the sheet's coordinates
     columns: dict[str, int]  # role -> 0-based column index
-    # Wide layout: column index -> period number, or the CellError of a period header that is ambiguous.
+    # Wide layout: column index -> period number, or the CellError of a header that names no single period.
     period_columns: dict[int, int | CellError] = field(default_factory=dict)
     kind: str = "observations"  # or "policy-changes"
 
@@ -136,7 +136,8 @@ def find_header(
                 try:
                     period_columns[position] = parse_period(cell, periods)
                 except CellError as problem:
-                    if problem.code == "ambiguous-period":
+                    # "P9" or "2024-S1" over a period's values: reported, never silently skipped.
+                    if problem.code == "ambiguous-period" or problem.names_a_period:
                         period_columns[position] = problem
         if "change" in columns and "stage" in columns:
             return HeaderRow(index, columns, kind="policy-changes")

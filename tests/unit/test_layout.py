@@ -114,3 +114,11 @@ def test_a_workbook_without_any_header_is_one_error():
     content = workbooks.xlsx([("a", "b")], ("Name", "Age"))
     extraction = extract(read_workbook(content, "x.xlsx", LIMIT), PERIODS)
     assert [i.code for i in extraction.issues] == ["no-header"]
+
+
+def test_a_wide_column_for_a_period_that_does_not_exist_is_reported_not_skipped():
+    content = workbooks.xlsx([("ESU-SERVICES", 3, 4)], ("Code", "P1", "P9"))
+    extraction = extract(read_workbook(content, "w.xlsx", LIMIT), PERIODS)
+    rows = list(extraction.iter_observations())
+    assert [(o.period, o.value) for o in rows] == [(1, 3)]
+    assert [(i.code, i.cell) for i in extraction.issues] == [("unknown-period", "C1")]
