@@ -109,6 +109,7 @@ class HeaderRow:
     # Wide layout: column index -> period number, or the CellError of a header that names no single period.
     period_columns: dict[int, int | CellError] = field(default_factory=dict)
     kind: str = "observations"  # or "policy-changes"
+    cells: list[object] = field(default_factory=list)  # the header row itself (wide layout)
 
     @property
     def is_wide(self) -> bool:
@@ -145,5 +146,5 @@ def find_header(
         if has_indicator and "period" in columns and "value" in columns:
             return HeaderRow(index, columns)
         if has_indicator and period_columns and "period" not in columns:
-            return HeaderRow(index, columns, period_columns)
+            return HeaderRow(index, columns, period_columns, cells=list(row))
     return None

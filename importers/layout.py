@@ -223,9 +223,10 @@ def _wide_rows(
             result.issues.append(
                 error(
                     period.code,
-                    f"{header_cell}: the column header {period.problem}",
+                    f"{header_cell}: the column header '{raw_text(header.cells[column])}' {period.problem}",
                     sheet.name,
                     header_cell,
+                    header.cells[column],
                 )
             )
     usable = {c: p for c, p in header.period_columns.items() if isinstance(p, int)}
