@@ -9,18 +9,21 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 import migrations
 from dashboard.settings import Settings
+from models import ReportingPeriod
 from models.database import make_engine, make_session_factory, masked_url
 
 from .annotate import annotate_workbook
 from .export import ExportError, export_observations
-from .template import TemplateError, build_template
+from .template import TemplateError, build_template, chosen_period
 from .workbook_import import ImportResult, UnknownPartnerError, run_import
 
 
@@ -151,13 +154,15 @@ def template_command(settings: Settings, partner_code: str, period_label, output
     try:
         with make_session_factory(engine)() as session:
             content = build_template(session, partner_code, period_label)
+            periods = list(
+                session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number))
+            )
+            label = chosen_period(periods, period_label, date.today()).label
     except TemplateError as problem:
         raise CallError(str(problem)) from None
     finally:
         engine.dispose()
-    output = output or Path(
-        f"sharing-{partner_code.upper()}-{(period_label or 'latest').upper()}.xlsx"
-    )
+    output = output or Path(f"sharing-{partner_code.upper()}-{label}.xlsx")
     output.write_bytes(content)
     click.echo(f"Template for {partner_code.upper()} written to {output}.")
 

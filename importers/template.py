@@ -54,7 +54,7 @@ def build_template(
         codes = ", ".join(session.scalars(select(Partner.code).order_by(Partner.display_order)))
         raise TemplateError(f"No partner has the code {partner_code!r}; use one of {codes}")
     periods = list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
-    period = _chosen_period(periods, period_label, today)
+    period = chosen_period(periods, period_label, today)
     indicators = _expected_indicators(session, partner)
     changes = list(
         session.scalars(
@@ -76,9 +76,10 @@ def build_template(
     return buffer.getvalue()
 
 
-def _chosen_period(
+def chosen_period(
     periods: list[ReportingPeriod], label: str | None, today: date
 ) -> ReportingPeriod:
+    """The period called ``label`` or, without one, the latest that has ended (the one being reported)."""
     if label:
         for period in periods:
             if period.label.upper() == label.strip().upper():
