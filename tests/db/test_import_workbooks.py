@@ -410,3 +410,11 @@ def test_a_percent_format_does_not_change_text(import_db):
         ("SMILTENE", "DSK-BASIC", "P1"): 45.5,
         ("SMILTENE", "ESU-SERVICES", "P1"): 7,
     }
+
+
+def test_old_xls_is_imported_with_advice_to_save_as_xlsx(import_db):
+    content = workbooks.xls([("Indicator", "Period", "Value"), ("ESU-SERVICES", "P1", 12.5)])
+    result = import_db.run(content, "old.xls")
+    assert result.status == "imported"
+    assert [i.code for i in result.warnings] == ["old-xls-format"]
+    assert import_db.values() == {("SMILTENE", "ESU-SERVICES", "P1"): 12.5}
