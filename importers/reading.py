@@ -45,6 +45,10 @@ _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
+# Partner files are untrusted: no entity expansion (billion laughs), no DTD, no network access.
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
 class UnreadableFile(Exception):
     """The file cannot be read at all; ``issue`` says why and what to do."""
 
@@ -153,14 +157,25 @@ def _read_zip_workbook(content: bytes, filename: str, max_bytes: int) -> Workboo
             "xlsm" if "xl/vbaProject.bin" in names or filename.lower().endswith(".xlsm") else "xlsx"
         )
         workbook = _read_calamine(content, kind, [])
-        _mark_xlsx_cells(archive, workbook)
+        _with_damage_reported(filename, _mark_xlsx_cells, archive, workbook)
         return workbook
     if "content.xml" in names and _is_ods(archive, names):
         workbook = _read_calamine(content, "ods", [])
-        _mark_ods_percent_cells(archive, workbook)
+        _with_damage_reported(filename, _mark_ods_percent_cells, archive, workbook)
         return workbook
     what = "a Word document" if "word/document.xml" in names else "a zip archive"
     raise UnreadableFile(_not_a_spreadsheet(filename, what))
+
+
+def _with_damage_reported(
+    filename: str, mark, archive: zipfile.ZipFile, workbook: Workbook
+) -> None:
+    try:
+        mark(archive, workbook)
+    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, ValueError) as problem:
+        raise UnreadableFile(
+            error("corrupt-file", f"{filename} is damaged and cannot be read ({problem}).")
+        ) from None
 
 
 def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
@@ -229,7 +244,7 @@ def _mark_xlsx_cells(archive: zipfile.ZipFile, workbook: Workbook) -> None:
 
 def _percent_style_indexes(archive: zipfile.ZipFile) -> frozenset[int]:
     try:
-        styles = etree.fromstring(archive.read("xl/styles.xml"))
+        styles = etree.fromstring(archive.read("xl/styles.xml"), _SAFE_XML)
     except KeyError:
         return frozenset()
     custom = {
@@ -250,8 +265,8 @@ def _percent_style_indexes(archive: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    book = etree.fromstring(archive.read("xl/workbook.xml"))
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    book = etree.fromstring(archive.read("xl/workbook.xml"), _SAFE_XML)
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), _SAFE_XML)
     targets = {
         rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
     }
@@ -336,7 +351,9 @@ def _mark_ods_percent_cells(archive: zipfile.ZipFile, workbook: Workbook) -> Non
     )
     value_type = f"{{{_ODS_OFFICE}}}value-type"
     with archive.open("content.xml") as stream:
-        for _event, table in etree.iterparse(stream, tag=table_tag, huge_tree=True):
+        for _event, table in etree.iterparse(
+            stream, tag=table_tag, resolve_entities=False, no_network=True, load_dtd=False
+        ):
             sheet = by_name.get(table.get(f"{{{_ODS_TABLE}}}name"))
             percent, row_index = set(), 0
             for row in table.iter(row_tag):
