@@ -26,7 +26,14 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    # No "Share chart..." (it uploads the chart, partner data included, to Plotly Cloud).
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "autoScale2d",
+        "sendChartToCloud",
+        "sendDataToCloud",
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 PIPELINE_STAGES = ["identified", "proposed", "submitted", "adopted", "implemented", "validated"]

@@ -25,6 +25,11 @@ def test_e_service_uptake_with_the_demo_data(page, demo_server, screenshot):
     expect(smiltene).to_contain_text("baseline 20 · target 40")
     expect(smiltene.locator(".annotation-text", has_text="target 40")).to_have_count(1)
     expect(smiltene.locator(".scatterlayer .trace")).to_have_count(1)
+    # PNG export from the plotly toolbar; no plotly logo, no upload to Plotly Cloud.
+    smiltene.locator(".js-plotly-plot").hover()
+    expect(smiltene.locator(".modebar-btn[data-title='Download plot as a PNG']")).to_have_count(1)
+    expect(smiltene.locator(".modebar-btn[data-title='Share chart...']")).to_have_count(0)
+    expect(smiltene.locator(".modebar-btn--logo")).to_have_count(0)
     expect(page.locator("#esu-panel-PLH")).to_contain_text(
         "No data for P7 yet from Plœuc-L'Hermitage — download the template"
     )
