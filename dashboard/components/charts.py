@@ -241,7 +241,8 @@ def indicator_panel_figure(
             )
         )
     if baseline is not None and not percentage:
-        shapes.append(hline(baseline, "#999999", "dot", width=1))
+        shapes.append(hline(baseline, "#8c8c8c", "dot", width=1))
+        labels.append(line_label(baseline, _("baseline"), side="left", colour="#6c757d"))
     if milestones is not None and not milestones.empty:
         traces.append(
             go.Scatter(

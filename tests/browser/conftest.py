@@ -7,7 +7,9 @@ Fixtures (all tests in tests/browser/ are marked ``browser`` automatically):
   other tests make. ``demo_server.url`` is the base URL without a trailing slash.
 - ``empty_server``: the same over a database that is only migrated (``sharing init``): empty states.
 - ``live_server_factory``: ``live_server_factory("upload-flow", demo=True)`` starts a private server for a
-  test that writes (uploads, corrections); stopped at the end of the session.
+  test that writes (uploads, corrections); stopped at the end of the session. Seed what the CLI cannot
+  with ``server.run_python("...")`` or run ``server.sharing("import", ...)``; ``server.database_url``
+  lets a test check the database afterwards.
 - ``browser``: one headless Chromium (``/usr/bin/chromium``) for the session. Never `playwright install`.
 - ``page``: a fresh browser context + page at 1920x1080 that accepts downloads. Every console error and
   uncaught page error is recorded and the test FAILS at teardown if any occurred (the clean-console
