@@ -272,7 +272,9 @@ def indicator_panel_figure(
     )
     yaxis = {"rangemode": "tozero", "separatethousands": True}
     if percentage:
-        yaxis.update(range=[0, 100], ticksuffix=" %")
+        highest = series["value"].max()
+        top = 100 if pd.isna(highest) or highest <= 100 else float(highest) * 1.05
+        yaxis.update(range=[0, top], ticksuffix=" %")
     layout = base_layout(
         x_title=_("reporting period"),
         y_title=unit_title,

@@ -64,9 +64,9 @@ def build_layout(page: IndicatorPage, query: dict):
         catalogue = indicators(
             session, categories=list(page.categories), codes=list(page.extra_codes)
         )
-        if partners.empty or catalogue.empty:
-            return html.Div([html.H1(page.title), no_data_alert(f"{page.name}-empty")])
         periods = reporting_periods(session)
+        if partners.empty or catalogue.empty or periods.empty:
+            return html.Div([html.H1(page.title), no_data_alert(f"{page.name}-empty")])
         codes = partners["code"].tolist()
         filters = parse_filters(
             query,
