@@ -527,3 +527,16 @@ def _download_name(title: str, sha256: str) -> str:
     """The original file name kept in the title ("Decision (decision.pdf)"), else one from the hash."""
     match = re.search(r"([\w .-]+\.[A-Za-z0-9]{1,5})\)?$", title)
     return match.group(1).strip() if match else f"evidence-{sha256[:12]}"
+
+
+@callback(
+    Output("instruments-record-feedback", "is_open", allow_duplicate=True),
+    Input("instruments-record-stage", "value"),
+    Input("instruments-record-note", "value"),
+    Input("instruments-record-evidence-url", "value"),
+    Input("instruments-record-evidence-file", "filename"),
+    prevent_initial_call=True,
+)
+def hide_stale_feedback(*_fields):
+    """A refusal no longer applies once the user changes what it was about."""
+    return False
