@@ -113,8 +113,10 @@ def filters_from_controls(
     indicator) left out of the URL, so the plain page URL stays the default view."""
     chosen = None if partners is None or set(all_partners) <= set(partners) else tuple(partners)
     first, last = (periods[0], periods[-1]) if periods else (None, None)
-    if all_periods and first == min(all_periods) and last == max(all_periods):
-        first = last = None
+    if all_periods and first == min(all_periods):
+        first = None
+    if all_periods and last == max(all_periods):
+        last = None
     if indicator == default_indicator:
         indicator = None
     return ViewFilters(partners=chosen, period_from=first, period_to=last, indicator=indicator)

@@ -112,6 +112,16 @@ def test_filters_go_into_the_url_and_back_restores_the_view(page, demo_server):
     expect(page.locator("#esu-values-card .indicator-panel")).to_have_count(5)
 
 
+def test_the_period_slider_works_from_the_keyboard_and_goes_into_the_url(page, demo_server):
+    _open(page, demo_server, "/e-services")
+    thumb = page.locator("#esu-periods").get_by_role("slider", name="Minimum")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/e-services\?from=P2$"))
+    wait_for_dash(page)
+    expect(page.locator("#esu-panel-MDPWA .xtick")).to_have_count(7)  # P2..P8
+
+
 def test_panel_data_downloads_as_csv(page, demo_server):
     _open(page, demo_server, "/digital-skills?partner=SMILTENE&indicator=DSK-BASIC&from=P2&to=P4")
     with page.expect_download() as download_info:

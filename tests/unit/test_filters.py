@@ -72,6 +72,8 @@ def test_controls_left_at_their_defaults_stay_out_of_the_url():
         ["PLH"], [2, 5], None, all_partners=PARTNERS, all_periods=PERIODS
     )
     assert to_search(narrowed) == "?partner=PLH&from=P2&to=P5"
+    from_p3 = filters_from_controls(None, [3, 8], None, all_partners=PARTNERS, all_periods=PERIODS)
+    assert to_search(from_p3) == "?from=P3"
 
 
 @given(
