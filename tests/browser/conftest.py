@@ -25,6 +25,7 @@ no callback is running).
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -62,13 +63,22 @@ def live_server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_server(live_server_factory) -> LiveServer:
-    return live_server_factory("demo", demo=True)
+def _shared_servers(live_server_factory) -> dict[str, LiveServer]:
+    # Both start at once: most of the time goes into two interpreters importing the app.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        demo = pool.submit(live_server_factory, "demo", demo=True)
+        empty = pool.submit(live_server_factory, "empty", demo=False)
+        return {"demo": demo.result(), "empty": empty.result()}
 
 
 @pytest.fixture(scope="session")
-def empty_server(live_server_factory) -> LiveServer:
-    return live_server_factory("empty", demo=False)
+def demo_server(_shared_servers) -> LiveServer:
+    return _shared_servers["demo"]
+
+
+@pytest.fixture(scope="session")
+def empty_server(_shared_servers) -> LiveServer:
+    return _shared_servers["empty"]
 
 
 @pytest.fixture(scope="session")
