@@ -112,11 +112,12 @@ def layout(**_query):
             "period",
             _("Reporting periods"),
             frames,
-            False,
+            officer,
             html.P(
                 _(
                     "Periods follow from the project start (SHARING_PROJECT_START) by the programme's "
-                    "rules: 6 months each, the last one 9; each report is due 3 months after its period."
+                    "rules: 6 months each, the last one 9; each report is due 3 months after its "
+                    "period. Only the due date can be changed here."
                 ),
                 className="small text-muted mt-2",
             ),
@@ -391,7 +392,7 @@ def save_cell(changes):
 def _row_key(row: dict) -> str:
     return " · ".join(
         str(row[key])
-        for key in ("code", "partner_code", "indicator_code", "period")
+        for key in ("code", "partner_code", "indicator_code", "period", "label")
         if row.get(key)
     )
 

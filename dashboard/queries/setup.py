@@ -170,8 +170,16 @@ EDITABLE = {
         "role": Field("Role", "choice", choices=PARTNER_ROLES),
         "display_order": Field("Order", "integer"),
     },
+    # Start and end follow from the project start (values refer to them); the due date may be moved.
+    "period": {"due_date": Field("Report due", "date")},
 }
-MODELS = {"indicator": Indicator, "target": Target, "milestone": Milestone, "partner": Partner}
+MODELS = {
+    "indicator": Indicator,
+    "target": Target,
+    "milestone": Milestone,
+    "partner": Partner,
+    "period": ReportingPeriod,
+}
 
 
 def clean_value(field: Field, raw: object, value_kind: str | None = None):
@@ -258,10 +266,23 @@ def update_setup_value(
     require_edit(actor, _owner(session, table, record))
     value = clean_value(fields[column], raw, _value_kind(session, table, record))
     setattr(record, column, value)
+    problem = _record_problem(table, record)
+    if problem:
+        raise SetupError(problem)
     if table == "target" and column != "baseline_date":
         record.is_demo = False  # an officer's figure is no longer invented
     session.flush()
     return f"{fields[column].label} = {value if value not in (None, '') else '(empty)'}"
+
+
+def _record_problem(table: str, record) -> str | None:
+    """A rule across fields of one record, checked after an edit and for each imported row."""
+    if table == "period" and record.due_date < record.end_date:
+        return (
+            f"Report due: {record.due_date} is before the period ends ({record.end_date}); "
+            "reports cover a period that has ended"
+        )
+    return None
 
 
 def _owner(session: Session, table: str, record) -> str | None:
@@ -447,6 +468,7 @@ SETUP_SHEETS = {
     "Targets": (("partner_code", "indicator_code"), "target"),
     "Milestones": (("partner_code", "indicator_code", "period"), "milestone"),
     "Partners": (("code",), "partner"),
+    "Periods": (("label",), "period"),
 }
 
 
@@ -528,6 +550,9 @@ def _import_sheet(session, sheet, sheet_name: str, keys, table: str, result: Set
             if getattr(record, column_name) != value:
                 setattr(record, column_name, value)
                 changed = True
+        problem = _record_problem(table, record) if changed else None
+        if problem:
+            result.issues.append(error("invalid-value", problem, sheet_name, f"A{row_number}"))
         if table == "target" and changed:
             record.is_demo = False
         if is_new:
@@ -555,6 +580,14 @@ def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
     if table == "indicator":
         found = session.scalar(select(Indicator).where(Indicator.code == key[0].upper()))
         return found or Indicator(code=key[0].upper()), None
+    if table == "period":
+        found = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[0]))
+        if found is None:
+            return (
+                None,
+                f"Period: {key[0]!r} is not a reporting period (they follow from the project start)",
+            )
+        return found, None
     if table == "partner":
         found = session.scalar(select(Partner).where(Partner.code == key[0]))
         if found is None:

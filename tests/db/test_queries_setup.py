@@ -168,7 +168,9 @@ def test_a_setup_workbook_updates_and_adds_all_or_nothing(demo):
     content = _exported_with(demo, edit)
     preview = import_setup_workbook(demo, OFFICER, content, dry_run=True)
     assert not preview.issues and not preview.applied
-    assert preview.added == {"Indicators": 0, "Targets": 1, "Milestones": 1, "Partners": 0}
+    assert preview.added == {
+        "Indicators": 0, "Targets": 1, "Milestones": 1, "Partners": 0, "Periods": 0,
+    }  # fmt: skip
     assert preview.updated["Targets"] == 1
     demo.rollback()
     assert targets_frame(demo, ["PLH"])["indicator_code"].tolist().count("RCO83") == 0
@@ -208,3 +210,15 @@ def test_not_a_setup_workbook(demo):
     assert result.issues[0].code == "not-a-setup-workbook"
     with pytest.raises(AccessDenied):
         import_setup_workbook(demo, SMILTENE_EDITOR, b"", dry_run=True)
+
+
+def test_a_report_due_date_can_move_but_not_before_the_period_ends(demo):
+    from models import ReportingPeriod
+
+    period = demo.scalar(select(ReportingPeriod).where(ReportingPeriod.label == "P7"))
+    update_setup_value(demo, OFFICER, "period", period.id, "due_date", "15.12.2026")
+    assert period.due_date == date(2026, 12, 15)
+    with pytest.raises(SetupError, match="Report due: 2026-08-01 is before the period ends"):
+        update_setup_value(demo, OFFICER, "period", period.id, "due_date", "2026-08-01")
+    with pytest.raises(SetupError, match="cannot be edited here"):
+        update_setup_value(demo, OFFICER, "period", period.id, "start_date", "2026-01-01")
