@@ -37,7 +37,10 @@ def layout(**query):
         filters = parse_filters(query, partner_codes=visible, indicator_codes=indicators)
         period = query.get("period") if query.get("period") in periods else None
         chosen = filters.selected_partners(visible)
-        uploads = upload_history(session, visible, include_unassigned=actor.can_edit(None))
+        # The partner filter applies to both lists; uploads nobody could attribute show only unfiltered.
+        uploads = upload_history(
+            session, chosen, include_unassigned=filters.partners is None and actor.can_edit(None)
+        )
         revisions = value_revisions(
             session,
             chosen,
@@ -49,6 +52,21 @@ def layout(**query):
             dcc.Location(id="imports-url", refresh="callback-nav"),
             dcc.Download(id="imports-download"),
             html.H1(_("Imports")),
+            html.P(
+                _("Every workbook sent, as it was sent, and every change of a reported value."),
+                className="text-muted",
+            ),
+            filter_bar(
+                _dropdown(
+                    "partner", _("Partner"), visible, list(filters.partners or []), multi=True
+                ),
+                _dropdown("indicator", _("Indicator"), indicators, filters.indicator),
+                _dropdown("period", _("Period"), periods, period),
+            ),
+            html.P(
+                _("Partner filters both lists; indicator and period filter the value history."),
+                className="small text-muted mt-n2",
+            ),
             dbc.Card(
                 [
                     dbc.CardHeader(html.H2(_("Uploads"), className="h5 mb-0")),
@@ -58,20 +76,13 @@ def layout(**query):
                 ],
                 className="mb-4",
             ),
-            html.H2(_("Value history"), className="h4"),
+            html.H2(_("Value history"), className="h4", id="imports-history"),
             html.P(
                 _(
                     "Every change of a reported value: which upload or correction changed it, "
                     "from what to what, who and why."
                 ),
                 className="text-muted",
-            ),
-            filter_bar(
-                _dropdown(
-                    "partner", _("Partner"), visible, list(filters.partners or []), multi=True
-                ),
-                _dropdown("indicator", _("Indicator"), indicators, filters.indicator),
-                _dropdown("period", _("Period"), periods, period),
             ),
             html.Div(revisions_table(revisions), id="imports-revisions"),
         ]
