@@ -30,6 +30,7 @@ from dashboard.queries.setup import (
     SetupError,
     add_indicator,
     add_milestone,
+    add_partner,
     add_target,
     import_setup_workbook,
     indicators_frame,
@@ -41,7 +42,7 @@ from dashboard.queries.setup import (
     targets_frame,
     update_setup_value,
 )
-from models import AGGREGATIONS, CATEGORIES, VALUE_KINDS
+from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
 
 dash.register_page(__name__, path="/setup", name=_("Setup"), title=_("Setup"), order=90)
@@ -107,7 +108,7 @@ def layout(**_query):
             True,
             _add_milestone_form(visible, indicator_codes, periods),
         ),
-        _tab("partner", _("Partners"), frames, officer, None),
+        _tab("partner", _("Partners"), frames, officer, _add_partner_form() if officer else None),
         _tab(
             "period",
             _("Reporting periods"),
@@ -344,6 +345,25 @@ def _add_milestone_form(partners, indicators, periods) -> dbc.Card:
     )
 
 
+def _add_partner_form() -> dbc.Card:
+    return _add_form(
+        "partner",
+        _("Add a partner"),
+        [
+            _text("setup-partner-code", _("Code"), "TALLINN"),
+            _text("setup-partner-name", _("Name")),
+            _text("setup-partner-short", _("Short name")),
+            _text("setup-partner-country", _("Country"), "EE"),
+            _text("setup-partner-nuts", _("NUTS code"), "EE001"),
+            _select("setup-partner-level", _("Level"), PARTNER_LEVELS),
+            _text("setup-partner-instrument", _("Policy instrument")),
+            _select("setup-partner-kind", _("Kind of instrument"), INSTRUMENT_KINDS),
+            _text("setup-partner-body", _("Managing body")),
+        ],
+        _("Add partner"),
+    )
+
+
 def _add_indicator_form() -> dbc.Card:
     return _add_form(
         "indicator",
@@ -484,6 +504,32 @@ def add_indicator_row(_n, code, name, unit, category, kind, aggregation):
         return indicator.code
 
     return _added("indicator", action)
+
+
+@callback(
+    *_add_outputs("partner"),
+    Input("setup-add-partner", "n_clicks"),
+    State("setup-partner-code", "value"),
+    State("setup-partner-name", "value"),
+    State("setup-partner-short", "value"),
+    State("setup-partner-country", "value"),
+    State("setup-partner-nuts", "value"),
+    State("setup-partner-level", "value"),
+    State("setup-partner-instrument", "value"),
+    State("setup-partner-kind", "value"),
+    State("setup-partner-body", "value"),
+    prevent_initial_call=True,
+)
+def add_partner_row(_n, code, name, short, country, nuts, level, instrument, kind, body):
+    def action(session):
+        partner = add_partner(
+            session, current_actor(), code=code or "", name=name or "", short_name=short or "",
+            country=country or "", nuts_code=nuts or "", level=level or "",
+            instrument_title=instrument or "", instrument_kind=kind or "", managing_body=body or "",
+        )  # fmt: skip
+        return partner.code
+
+    return _added("partner", action)
 
 
 @callback(

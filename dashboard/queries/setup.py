@@ -26,10 +26,12 @@ from importers.issues import ImportIssue, error
 from models import (
     AGGREGATIONS,
     CATEGORIES,
+    INSTRUMENT_KINDS,
     VALUE_KINDS,
     Indicator,
     Milestone,
     Partner,
+    PolicyInstrument,
     ReportingPeriod,
     StoredFile,
     Target,
@@ -401,6 +403,51 @@ def add_indicator(
     session.add(indicator)
     session.flush()
     return indicator
+
+
+def add_partner(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    short_name: str,
+    country: str,
+    nuts_code: str,
+    level: str,
+    instrument_title: str,
+    instrument_kind: str,
+    managing_body: str,
+) -> Partner:
+    """A new partner with the policy instrument it works on (monitoring officers only)."""
+    require_edit(actor, None)
+    clean_code = clean_value(Field("Code", "code", 20), code)
+    if session.scalar(select(Partner.id).where(Partner.code == clean_code)):
+        raise SetupError(f"Code: {clean_code} is already a partner")
+    fields = EDITABLE["partner"]
+    order = max(session.scalars(select(Partner.display_order)), default=0) + 1
+    partner = Partner(
+        code=clean_code,
+        name=clean_value(fields["name"], name),
+        short_name=clean_value(fields["short_name"], short_name),
+        country=clean_value(fields["country"], country),
+        nuts_code=clean_value(fields["nuts_code"], nuts_code),
+        level=clean_value(fields["level"], level),
+        role="partner",
+        display_order=order,
+    )
+    partner.instruments.append(
+        PolicyInstrument(
+            title=clean_value(Field("Instrument", "text", 300), instrument_title),
+            kind=clean_value(
+                Field("Kind of instrument", "choice", choices=INSTRUMENT_KINDS), instrument_kind
+            ),
+            managing_body=clean_value(Field("Managing body", "text", 300), managing_body),
+        )
+    )
+    session.add(partner)
+    session.flush()
+    return partner
 
 
 # --- the workbook ------------------------------------------------------------------------------------

@@ -222,3 +222,23 @@ def test_a_report_due_date_can_move_but_not_before_the_period_ends(demo):
         update_setup_value(demo, OFFICER, "period", period.id, "due_date", "2026-08-01")
     with pytest.raises(SetupError, match="cannot be edited here"):
         update_setup_value(demo, OFFICER, "period", period.id, "start_date", "2026-01-01")
+
+
+def test_add_a_partner_with_its_instrument(demo):
+    from dashboard.queries.partner import partner_profile
+    from dashboard.queries.setup import add_partner
+
+    fields = dict(
+        code="tallinn", name="Tallinn City", short_name="Tallinn", country="ee", nuts_code="EE001",
+        level="local", instrument_title="Tallinn 2035", instrument_kind="development plan",
+        managing_body="Tallinn City Council",
+    )  # fmt: skip
+    add_partner(demo, OFFICER, **fields)
+    profile = partner_profile(demo, "TALLINN")
+    assert (profile.country, profile.instrument_title) == ("EE", "Tallinn 2035")
+    with pytest.raises(SetupError, match="already a partner"):
+        add_partner(demo, OFFICER, **fields)
+    with pytest.raises(SetupError, match="Kind of instrument: 'law'"):
+        add_partner(demo, OFFICER, **{**fields, "code": "X", "instrument_kind": "law"})
+    with pytest.raises(AccessDenied):
+        add_partner(demo, SMILTENE_EDITOR, **{**fields, "code": "Y"})
