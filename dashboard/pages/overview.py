@@ -7,6 +7,7 @@ Filters (partners, the indicator of the progress chart) live in the URL: see com
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -300,6 +301,16 @@ def _progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
     )
 
 
+def _indicator_href(code: str, category: str) -> str:
+    """Where an indicator is charted over time: its page, or this page's progress chart."""
+    query = urlencode({"indicator": code})
+    if category == "e-service uptake" or code == "RCR11":
+        return f"/e-services?{query}"
+    if category == "digital skills":
+        return f"/digital-skills?{query}"
+    return f"/?{query}"
+
+
 def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> dbc.Card:
     if progress.empty:
         content = _empty_chart(
@@ -320,13 +331,13 @@ def _status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> d
             )
         )
         body = []
-        for code, name in progress.drop_duplicates("indicator_code")[
-            ["indicator_code", "indicator_name"]
+        for code, name, category in progress.drop_duplicates("indicator_code")[
+            ["indicator_code", "indicator_name", "category"]
         ].itertuples(index=False, name=None):
             row = [
                 html.Td(
                     [
-                        html.Span(code, className="fw-semibold"),
+                        html.A(code, href=_indicator_href(code, category), className="fw-semibold"),
                         html.Br(),
                         html.Small(name, className="text-muted"),
                     ]

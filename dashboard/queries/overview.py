@@ -23,9 +23,9 @@ from models import (
 PIPELINE_COLUMNS = ["partner_code", "partner_label", "stage", "changes", "demo_changes"]
 INSTRUMENT_COLUMNS = ["partner_code", "instrument_id", "instrument_title", "validated_changes"]
 PROGRESS_COLUMNS = [
-    "partner_code", "partner_label", "indicator_code", "indicator_name", "unit", "value_kind",
-    "aggregation", "baseline", "target", "is_demo", "milestone", "values_reported", "total", "mean",
-    "latest_period", "latest_value", "demo_values",
+    "partner_code", "partner_label", "indicator_code", "indicator_name", "category", "unit",
+    "value_kind", "aggregation", "baseline", "target", "is_demo", "milestone", "values_reported",
+    "total", "mean", "latest_period", "latest_value", "demo_values",
 ]  # fmt: skip
 FRESHNESS_COLUMNS = ["partner_code", "partner_name", "values_in_period", "last_reported_period"]
 # A partner is "on track" while it has covered at least this share of the progress expected by now.
@@ -124,6 +124,7 @@ def target_progress(
             Partner.short_name,
             Indicator.code,
             Indicator.name,
+            Indicator.category,
             Indicator.unit,
             Indicator.value_kind,
             Indicator.aggregation,

@@ -28,7 +28,13 @@ def test_overview_shows_the_partnership_at_a_glance(page, demo_server, screensho
     )
     expect(page.locator(".demo-badge").first).to_have_text("demo data")
     expect(page.locator("#overview-demo-banner")).to_contain_text("invented for illustration")
-    expect(page.locator("#overview-status-matrix")).to_contain_text("ESU-SERVICES")
+    matrix = page.locator("#overview-status-matrix")
+    expect(matrix.get_by_role("link", name="DSK-BASIC")).to_have_attribute(
+        "href", "/digital-skills?indicator=DSK-BASIC"
+    )
+    expect(matrix.get_by_role("link", name="RCR11")).to_have_attribute(
+        "href", "/e-services?indicator=RCR11"
+    )
     screenshot("overview")
 
 
