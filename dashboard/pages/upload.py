@@ -210,6 +210,7 @@ def layout(partner: str = "", **_other):
                 ],
                 id="upload-actions",
             ),
+            html.Div(id="upload-details"),
             html.Div(id="upload-imported"),
         ]
     )
@@ -217,6 +218,7 @@ def layout(partner: str = "", **_other):
 
 @callback(
     Output("upload-result", "children"),
+    Output("upload-details", "children"),
     Output("upload-id", "data"),
     Output("upload-confirm", "style"),
     Output("upload-annotated", "style"),
@@ -238,7 +240,7 @@ def dry_run(contents, filename, partner):
         raise dash.exceptions.PreventUpdate
     if not partner:
         alert = dbc.Alert(_("Choose the partner first, then drop the file again."), color="warning")
-        return alert, None, hidden, hidden, None, None
+        return alert, None, None, hidden, hidden, None, None
     try:
         content = _decode(contents)
         actor = current_actor()
@@ -253,18 +255,22 @@ def dry_run(contents, filename, partner):
             settings=app_settings(),
         )
     except (AccessDenied, UnknownPartnerError, ValueError) as error:
-        return dbc.Alert(str(error), color="danger"), None, hidden, hidden, None, None
+        return dbc.Alert(str(error), color="danger"), None, None, hidden, hidden, None, None
     nothing_new = result.status == "dry-run" and not (result.rows.inserted or result.rows.updated)
-    children = [
+    # Summary and counts above the buttons, the (possibly long) tables below them.
+    summary = [
         result_summary(result, result.filename, nothing_new=nothing_new),
         counts_row(result.rows),
+    ]
+    details = [
         issues_table(result.issues),
         changes_table(result.changes, _("Values that would change")),
     ]
     can_import = result.status == "dry-run" and not nothing_new
     has_cells = any(issue.cell for issue in result.issues)
     return (
-        children,
+        summary,
+        details,
         result.upload_id,
         None if can_import else hidden,
         None if has_cells and result.status != "unreadable" else hidden,
@@ -293,6 +299,7 @@ def _decode(contents: str) -> bytes:
     Output("upload-imported", "children", allow_duplicate=True),
     Output("upload-confirm", "style", allow_duplicate=True),
     Output("upload-result", "children", allow_duplicate=True),
+    Output("upload-details", "children", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-id", "data"),
     prevent_initial_call=True,
@@ -314,7 +321,7 @@ def confirm_import(n_clicks, upload_id):
             session_factory(), upload_id, uploaded_by=actor.name, settings=app_settings()
         )
     except (AccessDenied, UploadNotFoundError) as error:
-        return dbc.Alert(str(error), color="danger"), no_update, no_update
+        return dbc.Alert(str(error), color="danger"), no_update, no_update, no_update
     partner_link = dcc.Link(
         _("See {partner}'s page").format(partner=record["partner_code"]),
         href=f"/partners/{record['partner_code']}",
@@ -337,6 +344,7 @@ def confirm_import(n_clicks, upload_id):
         ),
         {"display": "none"},
         None,  # the dry run's "check, then import" no longer applies
+        None,
     )
 
 

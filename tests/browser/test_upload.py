@@ -58,6 +58,16 @@ def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
     page.goto(server.url + "/upload?partner=SMILTENE")
     wait_for_dash(page)
 
+    # A large workbook: progress shows while it is checked, and the problem list stays readable.
+    duplicates = [("ESU-TRANSACTIONS", "P7", str(1000 + i), None) for i in range(8000)]
+    _drop(page, "large.xlsx", xlsx(duplicates))
+    expect(page.locator("#upload-progress")).to_be_visible()
+    expect(page.locator("#upload-progress-text")).to_contain_text("Checking large.xlsx")
+    expect(page.locator("#upload-status")).to_contain_text("nothing was imported", timeout=60_000)
+    expect(page.locator("#upload-progress")).to_be_hidden()
+    expect(page.locator("#upload-issues .upload-issue")).to_have_count(500)
+    expect(page.locator("#upload-details")).to_contain_text("more in the annotated workbook")
+
     _drop(page, "smiltene-P7.xlsx", _workbook("četri tūkstoši"))
     expect(page.locator("#upload-status")).to_contain_text("nothing was imported")
     problems = page.locator("#upload-issues .upload-issue")
