@@ -313,7 +313,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
                 marker_color=greys[index] if greys else None,
                 text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],
                 textposition="outside",
-                hovertemplate=f"%{{x}} {year}: %{{y}} %<extra></extra>",
+                hovertemplate=f"%{{x}}, " + _("survey") + f" {year}: %{{y}} %<extra></extra>",
             )
         )
     layout = base_layout(
@@ -321,7 +321,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
         y_title=unit_title,
         height=340,
         barmode="group",
-        legend={"title": {"text": _("survey year")}},
+        # Years only (a legend title would push "2025" off a phone screen); hover says "survey".
         yaxis={"range": [0, 100], "ticksuffix": " %"},
         shapes=[hline(value, TARGET_COLOUR, "dot") for _label, value in policy_targets],
         annotations=[line_label(value, label, side="left") for label, value in policy_targets],
