@@ -313,7 +313,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
                 marker_color=greys[index] if greys else None,
                 text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],
                 textposition="outside",
-                hovertemplate=f"%{{x}}, " + _("survey") + f" {year}: %{{y}} %<extra></extra>",
+                hovertemplate="%{x}, " + _("survey") + f" {year}: %{{y}} %<extra></extra>",
             )
         )
     layout = base_layout(
