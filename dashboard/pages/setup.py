@@ -221,7 +221,9 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
     fields = EDITABLE.get(table, {})
     defs = []
     for column, header in COLUMNS[table]:
-        definition = {"field": column, "headerName": header}
+        definition = {"field": column, "headerName": header, "headerTooltip": header}
+        if column in CHOICES or column in ("unit", "higher_is_better", "short_name"):
+            definition["minWidth"] = 150
         if editable and column in fields:
             definition["editable"] = True
             definition["cellClass"] = "setup-editable"
@@ -236,7 +238,7 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
                 definition["cellEditor"] = "agCheckboxCellEditor"
         if column in ("code", "partner_code", "indicator_code", "label"):
             definition["pinned"] = "left"
-            definition["minWidth"] = 150
+            definition["minWidth"] = 175
         if column in ("name", "description"):
             definition["minWidth"] = 260
         if column in ("baseline_value", "target_value", "value", "display_order"):
@@ -250,7 +252,7 @@ def _tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
         id={"type": GRID, "table": table},
         rowData=_records(frames[table]),
         columnDefs=_column_defs(table, editable),
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
         getRowId="params.data.id",
         columnSize="responsiveSizeToFit",
         dashGridOptions={
