@@ -524,9 +524,13 @@ def download_evidence(_clicks):
 
 
 def _download_name(title: str, sha256: str) -> str:
-    """The original file name kept in the title ("Decision (decision.pdf)"), else one from the hash."""
+    """The original file name kept in the title ("Decision (decision.pdf)"), else one from the hash
+    with the original extension."""
     match = re.search(r"([\w .-]+\.[A-Za-z0-9]{1,5})\)?$", title)
-    return match.group(1).strip() if match else f"evidence-{sha256[:12]}"
+    if match:
+        return match.group(1).strip()
+    extension = re.search(r"(\.[A-Za-z0-9]{1,5})\)?$", title)
+    return f"evidence-{sha256[:12]}{extension.group(1) if extension else ''}"
 
 
 @callback(
