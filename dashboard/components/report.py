@@ -163,9 +163,15 @@ def upload_counts(row) -> str:
     )
 
 
-def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner: bool = True):
-    """Upload history: when, who, partner, file, outcome, counts, problems, and a download button with
-    the pattern-matching id ``{"type": download_type, "upload": id}`` for the file as it was sent."""
+def uploads_table(
+    uploads: pd.DataFrame,
+    download_type: str | None,
+    show_partner: bool = True,
+    annotated_type: str | None = None,
+):
+    """Upload history: when, who, partner, file, outcome, counts, problems, and download buttons with
+    pattern-matching ids ``{"type": download_type, "upload": id}`` for the file as it was sent and
+    ``{"type": annotated_type, "upload": id}`` for it annotated with its problems."""
     if uploads.empty:
         return html.P(_("No uploads yet."), className="text-muted")
     header = html.Thead(
@@ -196,7 +202,18 @@ def uploads_table(uploads: pd.DataFrame, download_type: str | None, show_partner
             else row.filename
         )
         problems = (
-            problem_counts(row.error_count, row.issue_count - row.error_count)
+            [
+                problem_counts(row.error_count, row.issue_count - row.error_count),
+                html.Button(
+                    _("annotated workbook"),
+                    id={"type": annotated_type, "upload": int(row.upload_id)},
+                    className="btn btn-link btn-sm p-0 ms-1 align-baseline",
+                    title=_("The file with each problem marked in its cell"),
+                    n_clicks=0,
+                )
+                if annotated_type and row.outcome != "unreadable"
+                else None,
+            ]
             if row.issue_count
             else _("none")
         )

@@ -6,6 +6,8 @@ The revision filters (partner, indicator, period) live in the URL query string.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, dcc, html
@@ -20,12 +22,16 @@ from dashboard.queries.uploads import (
     indicator_codes,
     original_file,
     upload_history,
+    upload_record,
     value_revisions,
 )
+from importers.annotate import annotate_workbook
+from importers.issues import ImportIssue
 
 dash.register_page(__name__, path="/imports", name=_("Imports"), title=_("Imports"), order=80)
 
 DOWNLOAD_TYPE = "imports-original"
+ANNOTATED_TYPE = "imports-annotated"
 
 
 def layout(**query):
@@ -71,7 +77,10 @@ def layout(**query):
                 [
                     dbc.CardHeader(html.H2(_("Uploads"), className="h5 mb-0")),
                     dbc.CardBody(
-                        html.Div(uploads_table(uploads, DOWNLOAD_TYPE), id="imports-uploads")
+                        html.Div(
+                            uploads_table(uploads, DOWNLOAD_TYPE, annotated_type=ANNOTATED_TYPE),
+                            id="imports-uploads",
+                        )
                     ),
                 ],
                 className="mb-4",
@@ -141,3 +150,27 @@ def download_original(_clicks):
         raise dash.exceptions.PreventUpdate
     filename, content = found
     return dcc.send_bytes(content, filename)
+
+
+@callback(
+    Output("imports-download", "data", allow_duplicate=True),
+    Input({"type": ANNOTATED_TYPE, "upload": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_annotated(_clicks):
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        raise dash.exceptions.PreventUpdate
+    actor = current_actor()
+    with read_session() as session:
+        visible = visible_partner_codes(actor, partner_codes(session))
+        unassigned = actor.can_edit(None)
+        found = original_file(session, trigger["upload"], visible, include_unassigned=unassigned)
+        record = upload_record(session, trigger["upload"], visible, include_unassigned=unassigned)
+    if found is None or record is None:
+        raise dash.exceptions.PreventUpdate
+    filename, content = found
+    issues = [ImportIssue.from_dict(item) for item in record["issues"]]
+    return dcc.send_bytes(
+        annotate_workbook(content, filename, issues), f"{PurePath(filename).stem}-annotated.xlsx"
+    )

@@ -112,4 +112,8 @@ def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
         uploads.get_by_role("button", name="smiltene-P7.xlsx").first.click()
     assert original.value.suggested_filename == "smiltene-P7.xlsx"
     assert original.value.path().read_bytes()[:2] == b"PK"
+    rejected = uploads.locator("tr", has_text="rejected").first
+    with page.expect_download() as later:
+        rejected.get_by_role("button", name="annotated workbook").click()
+    assert later.value.suggested_filename.endswith("-annotated.xlsx")
     screenshot("imports-after-upload")
