@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
+from dashboard.i18n import _
 from models import (
     EVIDENCE_KINDS,
     ChangeType,
@@ -185,12 +186,14 @@ def record_stage_event(
     """
     change = session.scalar(select(PolicyChange).where(PolicyChange.code == change_code))
     if change is None:
-        raise PolicyChangeError(f"there is no policy change {change_code!r}")
+        raise PolicyChangeError(_("there is no policy change {code!r}").format(code=change_code))
     require_edit(actor, change.instrument.partner.code)
     if stage not in {s.value for s in Stage}:
-        raise PolicyChangeError(f"unknown stage {stage!r}")
+        raise PolicyChangeError(_("unknown stage {stage!r}").format(stage=stage))
     if occurred_on > date.today():
-        raise PolicyChangeError(f"{change.code}: the date {occurred_on} is in the future")
+        raise PolicyChangeError(
+            _("{code}: the date {day} is in the future").format(code=change.code, day=occurred_on)
+        )
     if evidence is not None:
         change.evidence.append(_evidence_item(session, actor, change, evidence))
     return change.record_stage(stage, occurred_on, actor.name, note.strip())
@@ -200,15 +203,19 @@ def _evidence_item(
     session: Session, actor: Actor, change: PolicyChange, evidence: NewEvidence
 ) -> EvidenceItem:
     if evidence.kind not in EVIDENCE_KINDS:
-        raise PolicyChangeError(f"unknown kind of evidence {evidence.kind!r}")
+        raise PolicyChangeError(_("unknown kind of evidence {kind!r}").format(kind=evidence.kind))
     url = (evidence.url or "").strip() or None
     if url is not None and not url.lower().startswith(("http://", "https://")):
         raise PolicyChangeError(
-            f"{change.code}: the evidence link must start with http:// or https:// (got {url!r})"
+            _("{code}: the evidence link must start with http:// or https:// (got {url!r})").format(
+                code=change.code, url=url
+            )
         )
     sha256 = store_file(session, evidence.content) if evidence.content else None
     if url is None and sha256 is None:
-        raise PolicyChangeError(f"{change.code}: evidence needs a link or a document")
+        raise PolicyChangeError(
+            _("{code}: evidence needs a link or a document").format(code=change.code)
+        )
     title = evidence.title.strip() or evidence.filename or url or ""
     return EvidenceItem(
         kind=evidence.kind, title=title[:300], url=url, file_sha256=sha256, added_by=actor.name

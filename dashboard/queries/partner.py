@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
+from dashboard.i18n import _
 from importers.cells import CellError, is_no_value, parse_number
 from models import (
     Indicator,
@@ -235,27 +236,33 @@ def parse_corrected_value(raw: str | None, value_kind: str) -> float | None:
     if is_no_value(text) and text:
         return None
     if not text:
-        raise CorrectionError('New value: write a number, or "n/a" when there is no value')
+        raise CorrectionError(_('New value: write a number, or "n/a" when there is no value'))
     try:
         parsed = parse_number(text)
     except CellError:
         raise CorrectionError(
-            f"New value: {text!r} is not a number; write it as 12,5 or 1 234"
+            _("New value: {text!r} is not a number; write it as 12,5 or 1 234").format(text=text)
         ) from None
     if parsed.ambiguous_mark is not None:
         raise CorrectionError(
-            f"New value: {text!r} could be {parsed.value:g} or {parsed.as_thousands:g}; "
-            "write it without the separator (1234) or with more decimals (1,2340)"
+            _(
+                "New value: {text!r} could be {one:g} or {other:g}; write it without the "
+                "separator (1234) or with more decimals (1,2340)"
+            ).format(text=text, one=parsed.value, other=parsed.as_thousands)
         )
     value = parsed.value
     if parsed.percent_sign and value_kind != "percentage":
-        raise CorrectionError(f"New value: {text!r} is a percentage but the indicator is a count")
+        raise CorrectionError(
+            _("New value: {text!r} is a percentage but the indicator is a count").format(text=text)
+        )
     if value < 0:
         raise CorrectionError(
-            f"New value: {text!r} is negative; indicator values are never below 0"
+            _("New value: {text!r} is negative; indicator values are never below 0").format(
+                text=text
+            )
         )
     if value_kind == "percentage" and value > 100:
-        raise CorrectionError(f"New value: {text!r} is above 100 %")
+        raise CorrectionError(_("New value: {text!r} is above 100 %").format(text=text))
     return value
 
 
@@ -269,16 +276,20 @@ def correct_observation(
     """
     observation = session.get(Observation, observation_id)
     if observation is None:
-        raise CorrectionError(f"There is no value with id {observation_id}")
+        raise CorrectionError(_("There is no value with id {id}").format(id=observation_id))
     partner = session.get(Partner, observation.partner_id)
     require_edit(actor, partner.code)
     indicator = session.get(Indicator, observation.indicator_id)
     new_value = parse_corrected_value(raw_value, indicator.value_kind)
     reason = (reason or "").strip()
     if not reason:
-        raise CorrectionError("Reason: say why the value is corrected (it is kept with the change)")
+        raise CorrectionError(
+            _("Reason: say why the value is corrected (it is kept with the change)")
+        )
     if new_value == observation.value:
-        raise CorrectionError("New value: it is the same as the current value; nothing to correct")
+        raise CorrectionError(
+            _("New value: it is the same as the current value; nothing to correct")
+        )
     revision = ObservationRevision(
         observation_id=observation.id,
         previous_value=observation.value,
