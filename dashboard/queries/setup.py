@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
+from dashboard.i18n import _
 from importers.cells import CellError, parse_date, parse_number
 from importers.export import neutralise
 from importers.issues import ImportIssue, error
@@ -147,33 +148,33 @@ class Field:
 
 EDITABLE = {
     "indicator": {
-        "name": Field("Name", "text", 300),
-        "unit": Field("Unit", "text", 60),
-        "category": Field("Category", "choice", choices=CATEGORIES),
-        "value_kind": Field("Kind of value", "choice", choices=VALUE_KINDS),
-        "aggregation": Field("Aggregation", "choice", choices=AGGREGATIONS),
-        "higher_is_better": Field("Higher is better", "boolean"),
-        "eu_code": Field("EU code", "code", 20, required=False),
-        "display_order": Field("Order", "integer"),
-        "description": Field("Description", "text", 5000, required=False),
+        "name": Field(_("Name"), "text", 300),
+        "unit": Field(_("Unit"), "text", 60),
+        "category": Field(_("Category"), "choice", choices=CATEGORIES),
+        "value_kind": Field(_("Kind of value"), "choice", choices=VALUE_KINDS),
+        "aggregation": Field(_("Aggregation"), "choice", choices=AGGREGATIONS),
+        "higher_is_better": Field(_("Higher is better"), "boolean"),
+        "eu_code": Field(_("EU code"), "code", 20, required=False),
+        "display_order": Field(_("Order"), "integer"),
+        "description": Field(_("Description"), "text", 5000, required=False),
     },
     "target": {
-        "baseline_value": Field("Baseline", "number", required=False),
-        "baseline_date": Field("Baseline date", "date", required=False),
-        "target_value": Field("Target", "number"),
+        "baseline_value": Field(_("Baseline"), "number", required=False),
+        "baseline_date": Field(_("Baseline date"), "date", required=False),
+        "target_value": Field(_("Target"), "number"),
     },
-    "milestone": {"value": Field("Milestone value", "number")},
+    "milestone": {"value": Field(_("Milestone value"), "number")},
     "partner": {
-        "name": Field("Name", "text", 200),
-        "short_name": Field("Short name", "text", 60),
-        "country": Field("Country", "country"),
-        "nuts_code": Field("NUTS code", "code", 10),
-        "level": Field("Level", "choice", choices=PARTNER_LEVELS),
-        "role": Field("Role", "choice", choices=PARTNER_ROLES),
-        "display_order": Field("Order", "integer"),
+        "name": Field(_("Name"), "text", 200),
+        "short_name": Field(_("Short name"), "text", 60),
+        "country": Field(_("Country"), "country"),
+        "nuts_code": Field(_("NUTS code"), "code", 10),
+        "level": Field(_("Level"), "choice", choices=PARTNER_LEVELS),
+        "role": Field(_("Role"), "choice", choices=PARTNER_ROLES),
+        "display_order": Field(_("Order"), "integer"),
     },
     # Start and end follow from the project start (values refer to them); the due date may be moved.
-    "period": {"due_date": Field("Report due", "date")},
+    "period": {"due_date": Field(_("Report due"), "date")},
 }
 MODELS = {
     "indicator": Indicator,
@@ -184,20 +185,30 @@ MODELS = {
 }
 
 
+def _problem(field: Field, message: str, **values) -> SetupError:
+    """A SetupError that starts with the field's label ("Target: ...")."""
+    return SetupError(f"{field.label}: " + _(message).format(**values))
+
+
 def clean_value(field: Field, raw: object, value_kind: str | None = None):
     """``raw`` as the column stores it, or SetupError naming ``field``."""
     text = "" if raw is None else str(raw).strip()
     if not text:
         if field.required:
-            raise SetupError(f"{field.label}: cannot be empty")
+            raise _problem(field, "cannot be empty")
         return "" if field.kind == "text" else None
     if field.kind == "text":
         if len(text) > field.max_length:
-            raise SetupError(f"{field.label}: at most {field.max_length} characters")
+            raise _problem(field, "at most {n} characters", n=field.max_length)
         return text
     if field.kind == "choice":
         if text not in field.choices:
-            raise SetupError(f"{field.label}: {text!r} is not one of {', '.join(field.choices)}")
+            raise _problem(
+                field,
+                "{text!r} is not one of {choices}",
+                text=text,
+                choices=", ".join(field.choices),
+            )
         return text
     if field.kind == "boolean":
         if isinstance(raw, bool):
@@ -206,27 +217,31 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None):
             return True
         if text.lower() in ("false", "no", "0"):
             return False
-        raise SetupError(f"{field.label}: write yes or no")
+        raise _problem(field, "write yes or no")
     if field.kind == "integer":
         if not re.fullmatch(r"-?\d+", text):
-            raise SetupError(f"{field.label}: {text!r} is not a whole number")
+            raise _problem(field, "{text!r} is not a whole number", text=text)
         return int(text)
     if field.kind == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", text):
-            raise SetupError(f"{field.label}: write the two-letter code (RO, HR, LV, FR...)")
+            raise _problem(field, "write the two-letter code (RO, HR, LV, FR...)")
         return text.upper()
     if field.kind == "code":
         if len(text) > field.max_length or not re.fullmatch(r"[A-Za-z0-9-]+", text):
-            raise SetupError(
-                f"{field.label}: {text!r} must be letters, digits and dashes, at most "
-                f"{field.max_length} characters"
+            raise _problem(
+                field,
+                "{text!r} must be letters, digits and dashes, at most {n} characters",
+                text=text,
+                n=field.max_length,
             )
         return text.upper()
     if field.kind == "date":
         try:
             return parse_date(raw if isinstance(raw, date) else text)
         except CellError as problem:
-            raise SetupError(f"{field.label}: {text!r} {problem.problem}") from None
+            raise _problem(
+                field, "{text!r} {problem}", text=text, problem=problem.problem
+            ) from None
     return _number(field, raw, text, value_kind)
 
 
@@ -234,18 +249,21 @@ def _number(field: Field, raw: object, text: str, value_kind: str | None) -> flo
     try:
         parsed = parse_number(raw if isinstance(raw, int | float) else text)
     except CellError:
-        raise SetupError(f"{field.label}: {text!r} is not a number; write 12,5 or 1 234") from None
+        raise _problem(field, "{text!r} is not a number; write 12,5 or 1 234", text=text) from None
     if parsed.ambiguous_mark is not None:
-        raise SetupError(
-            f"{field.label}: {text!r} could be {parsed.value:g} or {parsed.as_thousands:g}; "
-            "write it without the separator"
+        raise _problem(
+            field,
+            "{text!r} could be {one:g} or {other:g}; write it without the separator",
+            text=text,
+            one=parsed.value,
+            other=parsed.as_thousands,
         )
     if parsed.value < 0:
-        raise SetupError(f"{field.label}: {text!r} is negative")
+        raise _problem(field, "{text!r} is negative", text=text)
     if value_kind == "percentage" and parsed.value > 100:
-        raise SetupError(f"{field.label}: {text!r} is above 100 % for a percentage indicator")
+        raise _problem(field, "{text!r} is above 100 % for a percentage indicator", text=text)
     if parsed.percent_sign and value_kind not in (None, "percentage"):
-        raise SetupError(f"{field.label}: {text!r} is a percentage but the indicator is a count")
+        raise _problem(field, "{text!r} is a percentage but the indicator is a count", text=text)
     return parsed.value
 
 
@@ -386,7 +404,7 @@ def add_indicator(
 ) -> Indicator:
     """A new indicator in the catalogue (monitoring officers only)."""
     require_edit(actor, None)
-    clean_code = clean_value(Field("Code", "code", 30), code)
+    clean_code = clean_value(Field(_("Code"), "code", 30), code)
     if session.scalar(select(Indicator.id).where(Indicator.code == clean_code)):
         raise SetupError(f"Code: {clean_code} is already in the catalogue")
     fields = EDITABLE["indicator"]
@@ -421,7 +439,7 @@ def add_partner(
 ) -> Partner:
     """A new partner with the policy instrument it works on (monitoring officers only)."""
     require_edit(actor, None)
-    clean_code = clean_value(Field("Code", "code", 20), code)
+    clean_code = clean_value(Field(_("Code"), "code", 20), code)
     if session.scalar(select(Partner.id).where(Partner.code == clean_code)):
         raise SetupError(f"Code: {clean_code} is already a partner")
     fields = EDITABLE["partner"]
@@ -438,11 +456,11 @@ def add_partner(
     )
     partner.instruments.append(
         PolicyInstrument(
-            title=clean_value(Field("Instrument", "text", 300), instrument_title),
+            title=clean_value(Field(_("Instrument"), "text", 300), instrument_title),
             kind=clean_value(
-                Field("Kind of instrument", "choice", choices=INSTRUMENT_KINDS), instrument_kind
+                Field(_("Kind of instrument"), "choice", choices=INSTRUMENT_KINDS), instrument_kind
             ),
-            managing_body=clean_value(Field("Managing body", "text", 300), managing_body),
+            managing_body=clean_value(Field(_("Managing body"), "text", 300), managing_body),
         )
     )
     session.add(partner)
