@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
@@ -163,8 +164,12 @@ def store_file(session: Session, content: bytes) -> str:
     """Keep ``content`` once per SHA-256 and return the hash."""
     sha256 = hashlib.sha256(content).hexdigest()
     if session.get(StoredFile, sha256) is None:
-        session.add(StoredFile(sha256=sha256, size_bytes=len(content), content=content))
-        session.flush()
+        try:
+            # A savepoint: another worker may store the same bytes at the same moment.
+            with session.begin_nested():
+                session.add(StoredFile(sha256=sha256, size_bytes=len(content), content=content))
+        except IntegrityError:
+            pass
     return sha256
 
 
