@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
-from dash import Dash, html, page_container
+from dash import Dash, Input, Output, State, html, page_container
 
-from dashboard.components.shell import navigation_bar
+from dashboard.components.shell import TOGGLE_NAVIGATION_JS, navigation_bar
 from dashboard.database import EXTENSION_KEY
 from dashboard.i18n import _
 from dashboard.settings import Settings
@@ -41,5 +41,13 @@ def create_app(settings: Settings) -> Dash:
     app.layout = html.Div(
         [navigation_bar(), dbc.Container(page_container, fluid=True, className="page-body")],
         className="app-shell",
+    )
+    app.clientside_callback(
+        TOGGLE_NAVIGATION_JS,
+        Output("shell-nav-collapse", "is_open"),
+        Input("shell-nav-toggler", "n_clicks"),
+        Input("_pages_location", "pathname"),
+        State("shell-nav-collapse", "is_open"),
+        prevent_initial_call=True,
     )
     return app
