@@ -53,6 +53,7 @@ test: system-deps lint
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_pages.py
 
 # Refresh constraints.txt from the current venv after changing dependencies in pyproject.toml.
 constraints: $(VENV)/.installed-dev
