@@ -39,11 +39,11 @@ def test_the_period_lives_in_the_url(page, demo_server):
 def test_partners_index_links_to_each_partner(page, demo_server, screenshot):
     _open(page, demo_server, "/partners")
     expect(page.locator(".partner-card")).to_have_count(5)
+    screenshot("partners")
     page.locator(".partner-card", has_text="REDEA").click()
     page.wait_for_url(re.compile(r"/partners/REDEA$"))
     wait_for_dash(page)
     expect(page.locator("h1")).to_contain_text("Međimurje")
-    screenshot("partners")
 
 
 def test_an_unknown_code_is_a_friendly_page(page, demo_server, screenshot):
