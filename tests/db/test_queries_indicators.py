@@ -19,7 +19,6 @@ from dashboard.queries.indicators import (
     indicator_targets,
     indicator_values,
 )
-from importers.demo import load_demo
 from models import (
     Indicator,
     Milestone,
@@ -31,13 +30,6 @@ from models import (
 )
 
 TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session, date(2023, 3, 1), today=TODAY)
-    session.commit()
-    return session
 
 
 def test_values_for_chosen_partners_and_periods(demo):

@@ -15,19 +15,11 @@ from dashboard.queries.instruments import (
     record_stage_event,
     stage_events,
 )
-from importers.demo import load_demo
 from models import PolicyChange, PolicyChangeError, StoredFile
 
 OFFICER = Actor(name="officer", role="admin")
 SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
 TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session, date(2023, 3, 1), today=TODAY)
-    session.commit()
-    return session
 
 
 def test_every_instrument_with_its_changes(demo):

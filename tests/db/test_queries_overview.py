@@ -16,7 +16,6 @@ from dashboard.queries.overview import (
     reporting_freshness,
     target_progress,
 )
-from importers.demo import load_demo
 from models import (
     Indicator,
     Milestone,
@@ -29,13 +28,6 @@ from models import (
 
 TODAY = date(2026, 11, 27)
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session, date(2023, 3, 1), today=TODAY)
-    session.commit()
-    return session
 
 
 def test_visible_partners_asks_access(demo):

@@ -20,18 +20,10 @@ from dashboard.queries.partner import (
     reporting_periods,
 )
 from dashboard.queries.uploads import value_revisions
-from importers.demo import load_demo
 from models import Indicator, Observation, Partner, ReportingPeriod
 
 OFFICER = Actor(name="officer", role="admin")
 TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session, date(2023, 3, 1), today=TODAY)
-    session.commit()
-    return session
 
 
 def _observation(session, partner: str, indicator: str, period: str) -> Observation:

@@ -22,19 +22,11 @@ from dashboard.queries.setup import (
     targets_frame,
     update_setup_value,
 )
-from importers.demo import load_demo
 from models import Indicator, Partner, Target
 
 OFFICER = Actor(name="officer", role="admin")
 SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session, date(2023, 3, 1), today=date(2026, 11, 27))
-    session.commit()
-    return session
 
 
 def _target_id(session, partner: str, indicator: str) -> int:
