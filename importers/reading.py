@@ -86,18 +86,7 @@ class Workbook:
 
 def read_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
     """Open ``content`` (named ``filename``) after the safety checks; raises UnreadableFile."""
-    if len(content) > max_bytes:
-        raise UnreadableFile(
-            error(
-                "file-too-large",
-                f"The file is {len(content) / 1048576:.1f} MB; the limit is "
-                f"{max_bytes / 1048576:.0f} MB (SHARING_MAX_UPLOAD_MB). Split it by partner or period.",
-            )
-        )
-    if not content.strip():
-        raise UnreadableFile(
-            error("empty-workbook", "The file is empty: there is nothing to import.")
-        )
+    _refuse_too_large_or_empty(content, max_bytes)
     if content.startswith(_ZIP_MAGIC):
         return _read_zip_workbook(content, filename, max_bytes)
     if content.startswith(_OLE_MAGIC):
@@ -112,6 +101,41 @@ def read_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
     if PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
         raise UnreadableFile(_not_a_spreadsheet(filename, "a text file"))
     return read_csv(content, filename)
+
+
+def refuse_unsafe_package(content: bytes, filename: str, max_bytes: int) -> None:
+    """The size, emptiness and zip-bomb checks alone, for code that opens an .xlsx with another reader
+    (the setup workbook uses openpyxl); raises UnreadableFile."""
+    _refuse_too_large_or_empty(content, max_bytes)
+    if content.startswith(_ZIP_MAGIC):
+        _refuse_zip_bomb(_zip_members(content, filename), max_bytes)
+
+
+def _refuse_too_large_or_empty(content: bytes, max_bytes: int) -> None:
+    if len(content) > max_bytes:
+        raise UnreadableFile(
+            error(
+                "file-too-large",
+                f"The file is {len(content) / 1048576:.1f} MB; the limit is "
+                f"{max_bytes / 1048576:.0f} MB (SHARING_MAX_UPLOAD_MB). Split it by partner or period.",
+            )
+        )
+    if not content.strip():
+        raise UnreadableFile(
+            error("empty-workbook", "The file is empty: there is nothing to import.")
+        )
+
+
+def _zip_members(content: bytes, filename: str) -> list[zipfile.ZipInfo]:
+    try:
+        return zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise UnreadableFile(
+            error(
+                "corrupt-file",
+                f"{filename} is damaged: it looks like a workbook but cannot be opened.",
+            )
+        ) from None
 
 
 def _encrypted_issue() -> ImportIssue:

@@ -21,7 +21,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_updat
 
 from dashboard.access import AccessDenied, current_actor, visible_partner_codes
 from dashboard.components.import_result import issues_table
-from dashboard.database import read_session, write_session
+from dashboard.database import app_settings, read_session, write_session
 from dashboard.i18n import _
 from dashboard.queries.instruments import store_file
 from dashboard.queries.partner import partner_codes
@@ -554,7 +554,13 @@ def _run_setup_import(content: bytes, dry_run: bool):
     result = None
     try:
         with write_session() as session:
-            result = import_setup_workbook(session, current_actor(), content, dry_run=dry_run)
+            result = import_setup_workbook(
+                session,
+                current_actor(),
+                content,
+                dry_run=dry_run,
+                max_bytes=app_settings().max_upload_bytes,
+            )
             if not result.applied:
                 raise _Preview
     except _Preview:

@@ -24,6 +24,7 @@ from dashboard.i18n import _
 from importers.cells import CellError, parse_date, parse_number
 from importers.export import neutralise
 from importers.issues import ImportIssue, error
+from importers.reading import UnreadableFile, refuse_unsafe_package
 from models import (
     AGGREGATIONS,
     CATEGORIES,
@@ -538,7 +539,7 @@ SETUP_SHEETS = {
 
 
 def import_setup_workbook(
-    session: Session, actor: Actor, content: bytes, *, dry_run: bool
+    session: Session, actor: Actor, content: bytes, *, dry_run: bool, max_bytes: int
 ) -> SetupImport:
     """Read a workbook shaped like ``setup_workbook``'s and update the setup from it, all or nothing.
 
@@ -551,6 +552,11 @@ def import_setup_workbook(
     """
     require_edit(actor, None)
     result = SetupImport([], dict.fromkeys(SETUP_SHEETS, 0), dict.fromkeys(SETUP_SHEETS, 0))
+    try:
+        refuse_unsafe_package(content, "the setup workbook", max_bytes)
+    except UnreadableFile as refusal:
+        result.issues.append(refusal.issue)
+        return result
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not an .xlsx

@@ -23,10 +23,13 @@ from dashboard.queries.setup import (
     update_setup_value,
 )
 from models import Indicator, Partner, Target
+from tests.factories.workbooks import zip_bomb_xlsx
 
 OFFICER = Actor(name="officer", role="admin")
 SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
+
+LIMIT = 20 * 1024 * 1024  # SHARING_MAX_UPLOAD_MB's default
 
 
 def _target_id(session, partner: str, indicator: str) -> int:
@@ -145,7 +148,9 @@ def _exported_with(demo, edit) -> bytes:
 
 
 def test_the_exported_workbook_imports_back_unchanged(demo):
-    result = import_setup_workbook(demo, OFFICER, setup_workbook(demo, ALL), dry_run=False)
+    result = import_setup_workbook(
+        demo, OFFICER, setup_workbook(demo, ALL), dry_run=False, max_bytes=LIMIT
+    )
     assert not result.issues
     assert sum(result.added.values()) == sum(result.updated.values()) == 0
 
@@ -158,7 +163,7 @@ def test_a_setup_workbook_updates_and_adds_all_or_nothing(demo):
         book["Milestones"].append(["PLH", "RCO83", "P8", 1, ""])
 
     content = _exported_with(demo, edit)
-    preview = import_setup_workbook(demo, OFFICER, content, dry_run=True)
+    preview = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=LIMIT)
     assert not preview.issues and not preview.applied
     assert preview.added == {
         "Indicators": 0, "Targets": 1, "Milestones": 1, "Partners": 0, "Periods": 0,
@@ -167,7 +172,7 @@ def test_a_setup_workbook_updates_and_adds_all_or_nothing(demo):
     demo.rollback()
     assert targets_frame(demo, ["PLH"])["indicator_code"].tolist().count("RCO83") == 0
 
-    result = import_setup_workbook(demo, OFFICER, content, dry_run=False)
+    result = import_setup_workbook(demo, OFFICER, content, dry_run=False, max_bytes=LIMIT)
     assert result.applied
     demo.commit()
     assert _target_value(demo, "MDPWA", "ESU-SERVICES") == 30000
@@ -186,7 +191,9 @@ def test_setup_workbook_problems_name_sheet_and_cell_and_nothing_is_written(demo
         book["Milestones"].append(["NOPE", "RCO83", "P8", 1, ""])
         book["Targets"]["F4"] = "1"  # a valid change, not applied because of the errors
 
-    result = import_setup_workbook(demo, OFFICER, _exported_with(demo, edit), dry_run=False)
+    result = import_setup_workbook(
+        demo, OFFICER, _exported_with(demo, edit), dry_run=False, max_bytes=LIMIT
+    )
     demo.rollback()
     assert not result.applied
     where = {(i.sheet, i.cell): i.message for i in result.issues}
@@ -198,10 +205,10 @@ def test_setup_workbook_problems_name_sheet_and_cell_and_nothing_is_written(demo
 
 
 def test_not_a_setup_workbook(demo):
-    result = import_setup_workbook(demo, OFFICER, b"not a zip", dry_run=True)
+    result = import_setup_workbook(demo, OFFICER, b"not a zip", dry_run=True, max_bytes=LIMIT)
     assert result.issues[0].code == "not-a-setup-workbook"
     with pytest.raises(AccessDenied):
-        import_setup_workbook(demo, SMILTENE_EDITOR, b"", dry_run=True)
+        import_setup_workbook(demo, SMILTENE_EDITOR, b"", dry_run=True, max_bytes=LIMIT)
 
 
 def test_a_report_due_date_can_move_but_not_before_the_period_ends(demo):
@@ -234,3 +241,15 @@ def test_add_a_partner_with_its_instrument(demo):
         add_partner(demo, OFFICER, **{**fields, "code": "X", "instrument_kind": "law"})
     with pytest.raises(AccessDenied):
         add_partner(demo, SMILTENE_EDITOR, **{**fields, "code": "Y"})
+
+
+def test_setup_import_refuses_a_zip_bomb_before_opening_it(demo):
+    result = import_setup_workbook(demo, OFFICER, zip_bomb_xlsx(), dry_run=False, max_bytes=LIMIT)
+    assert not result.applied
+    assert [issue.code for issue in result.issues] == ["zip-bomb"]
+
+
+def test_setup_import_refuses_a_file_over_the_limit(demo):
+    content = setup_workbook(demo, ALL)
+    result = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=len(content) - 1)
+    assert [issue.code for issue in result.issues] == ["file-too-large"]
