@@ -26,12 +26,15 @@ from dashboard.i18n import _
 from dashboard.queries.instruments import store_file
 from dashboard.queries.partner import partner_codes
 from dashboard.queries.setup import (
+    DELETABLE,
     EDITABLE,
     SetupError,
     add_indicator,
     add_milestone,
     add_partner,
     add_target,
+    delete_setup_row,
+    describe_row,
     import_setup_workbook,
     indicators_frame,
     milestones_frame,
@@ -49,6 +52,12 @@ dash.register_page(__name__, path="/setup", name=_("Setup"), title=_("Setup"), o
 
 GRID = "setup-grid"
 FEEDBACK = "setup-feedback"
+DELETE = "setup-delete"
+DELETE_MODAL = "setup-delete-modal"
+DELETE_TEXT = "setup-delete-text"
+DELETE_PENDING = "setup-delete-pending"
+DELETE_CONFIRM = "setup-delete-confirm"
+DELETE_CANCEL = "setup-delete-cancel"
 CHOICES = {
     "category": CATEGORIES,
     "value_kind": VALUE_KINDS,
@@ -108,7 +117,24 @@ def layout(**_query):
             True,
             _add_milestone_form(visible, indicator_codes, periods),
         ),
-        _tab("partner", _("Partners"), frames, officer, _add_partner_form() if officer else None),
+        _tab(
+            "partner",
+            _("Partners"),
+            frames,
+            officer,
+            html.Div(
+                [
+                    _add_partner_form() if officer else None,
+                    html.P(
+                        _(
+                            "Partners cannot be deleted: their reported values and uploaded "
+                            "workbooks refer to them."
+                        ),
+                        className="small text-muted mt-2",
+                    ),
+                ]
+            ),
+        ),
         _tab(
             "period",
             _("Reporting periods"),
@@ -118,7 +144,8 @@ def layout(**_query):
                 _(
                     "Periods follow from the project start (SHARING_PROJECT_START) by the programme's "
                     "rules: 6 months each, the last one 9; each report is due 3 months after its "
-                    "period. Only the due date can be changed here."
+                    "period. Only the due date can be changed here, and periods cannot be deleted "
+                    "(reported values and workbooks refer to them)."
                 ),
                 className="small text-muted mt-2",
             ),
@@ -147,7 +174,8 @@ def layout(**_query):
             html.P(
                 _(
                     "Double-click a cell to change it; the change is checked and saved at once. "
-                    "Codes are fixed because workbooks refer to them."
+                    "Codes are fixed because workbooks refer to them. To delete an indicator, a "
+                    "target or a milestone, select its row and press Delete selected."
                 ),
                 className="text-muted",
             ),
@@ -248,6 +276,11 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
 
 
 def _tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
+    deletable = table in DELETABLE and current_actor().can_edit(None)
+    grid_options = {"stopEditingWhenCellsLoseFocus": True, "singleClickEdit": False}
+    if deletable:
+        grid_options["rowSelection"] = {"mode": "singleRow", "enableClickSelection": False}
+        grid_options["selectionColumnDef"] = {"pinned": "left"}
     grid = dag.AgGrid(
         id={"type": GRID, "table": table},
         rowData=_records(frames[table]),
@@ -255,10 +288,7 @@ def _tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
         getRowId="params.data.id",
         columnSize="responsiveSizeToFit",
-        dashGridOptions={
-            "stopEditingWhenCellsLoseFocus": True,
-            "singleClickEdit": False,
-        },
+        dashGridOptions=grid_options,
         className="setup-grid",
     )
     return dbc.Tab(
@@ -271,12 +301,62 @@ def _tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
                     className="mt-2 mb-2",
                 ),
                 grid,
+                _delete_controls(table) if deletable else None,
                 extra,
             ],
             className="pt-2",
         ),
         label=label,
         tab_id=table,
+    )
+
+
+DELETE_TITLES = {
+    "indicator": _("Delete this indicator?"),
+    "target": _("Delete this target?"),
+    "milestone": _("Delete this milestone?"),
+}
+
+
+def _delete_controls(table: str) -> html.Div:
+    """The Delete selected button and the dialog that asks before anything is deleted."""
+    return html.Div(
+        [
+            dbc.Button(
+                _("Delete selected"),
+                id={"type": DELETE, "table": table},
+                color="outline-danger",
+                size="sm",
+                disabled=True,
+                n_clicks=0,
+            ),
+            dcc.Store(id={"type": DELETE_PENDING, "table": table}),
+            dbc.Modal(
+                [
+                    dbc.ModalHeader(dbc.ModalTitle(DELETE_TITLES[table])),
+                    dbc.ModalBody(id={"type": DELETE_TEXT, "table": table}),
+                    dbc.ModalFooter(
+                        [
+                            dbc.Button(
+                                _("Cancel"),
+                                id={"type": DELETE_CANCEL, "table": table},
+                                color="secondary",
+                                n_clicks=0,
+                            ),
+                            dbc.Button(
+                                _("Delete"),
+                                id={"type": DELETE_CONFIRM, "table": table},
+                                color="danger",
+                                n_clicks=0,
+                            ),
+                        ]
+                    ),
+                ],
+                id={"type": DELETE_MODAL, "table": table},
+                is_open=False,
+            ),
+        ],
+        className="mt-2",
     )
 
 
@@ -532,6 +612,66 @@ def add_partner_row(_n, code, name, short, country, nuts, level, instrument, kin
         return partner.code
 
     return _added("partner", action)
+
+
+@callback(
+    Output({"type": DELETE, "table": MATCH}, "disabled"),
+    Input({"type": GRID, "table": MATCH}, "selectedRows"),
+)
+def enable_delete(selected):
+    return not selected
+
+
+@callback(
+    Output({"type": DELETE_MODAL, "table": MATCH}, "is_open"),
+    Output({"type": DELETE_TEXT, "table": MATCH}, "children"),
+    Output({"type": DELETE_PENDING, "table": MATCH}, "data"),
+    Input({"type": DELETE, "table": MATCH}, "n_clicks"),
+    State({"type": GRID, "table": MATCH}, "selectedRows"),
+    prevent_initial_call=True,
+)
+def ask_before_deleting(_n, selected):
+    """Name the selected row in the dialog; nothing is deleted until Delete is pressed there."""
+    if not selected:
+        raise dash.exceptions.PreventUpdate
+    table, row_id = ctx.triggered_id["table"], int(selected[0]["id"])
+    try:
+        with read_session() as session:
+            what = describe_row(session, table, row_id)
+    except SetupError as error:  # deleted meanwhile, e.g. in another tab
+        return True, str(error), None
+    warning = {
+        "indicator": _("It is removed from the catalogue; this is refused while values or "
+                       "targets use it."),
+        "target": _("Its milestones are deleted with it."),
+        "milestone": "",
+    }[table]  # fmt: skip
+    text = [html.P(html.Strong(what)), html.P(warning) if warning else None,
+            html.P(_("This cannot be undone."), className="mb-0")]  # fmt: skip
+    return True, text, {"table": table, "id": row_id}
+
+
+@callback(
+    Output({"type": DELETE_MODAL, "table": MATCH}, "is_open", allow_duplicate=True),
+    Output({"type": GRID, "table": MATCH}, "rowData", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "children", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "color", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "is_open", allow_duplicate=True),
+    Input({"type": DELETE_CONFIRM, "table": MATCH}, "n_clicks"),
+    Input({"type": DELETE_CANCEL, "table": MATCH}, "n_clicks"),
+    State({"type": DELETE_PENDING, "table": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def delete_row(_confirm, _cancel, pending):
+    if ctx.triggered_id["type"] == DELETE_CANCEL or not pending:
+        return False, no_update, no_update, no_update, no_update
+    try:
+        with write_session() as session:
+            what = delete_setup_row(session, current_actor(), pending["table"], pending["id"])
+    except (SetupError, AccessDenied) as error:
+        return False, no_update, str(error), "danger", True
+    deleted = _("Deleted {what}.").format(what=what)
+    return False, _refresh(pending["table"]), deleted, "success", True
 
 
 @callback(

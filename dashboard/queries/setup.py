@@ -1,9 +1,9 @@
 """Setup for the monitoring officers: the indicator catalogue, targets and milestones, partners and periods.
 
-Reads return DataFrames (one row per record, ``id`` first). Every edit goes through ``update_setup_value``
-or an ``add_*`` function, which check the actor's rights (dashboard.access) and validate the value the way
-the importer does (numbers as partners write them, known codes, units), raising SetupError with a message
-that names the field. The whole setup can be exported as one workbook.
+Reads return DataFrames (one row per record, ``id`` first). Every edit goes through ``update_setup_value``,
+an ``add_*`` function or ``delete_setup_row``, which check the actor's rights (dashboard.access); edits
+validate the value the way the importer does (numbers as partners write them, known codes, units), raising
+SetupError with a message that names the field. The whole setup can be exported as one workbook.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 from openpyxl.styles import Font, PatternFill
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
@@ -32,6 +32,7 @@ from models import (
     VALUE_KINDS,
     Indicator,
     Milestone,
+    Observation,
     Partner,
     PolicyInstrument,
     ReportingPeriod,
@@ -467,6 +468,68 @@ def add_partner(
     session.add(partner)
     session.flush()
     return partner
+
+
+# --- deletions -------------------------------------------------------------------------------------
+# Milestones, targets (with their milestones) and unused indicators can be deleted; partners and periods
+# cannot, because observations, uploads and workbooks refer to them.
+DELETABLE = ("indicator", "target", "milestone")
+NOT_DELETABLE = {
+    "partner": _("Partners cannot be deleted: reported values and workbooks refer to them"),
+    "period": _("Periods cannot be deleted: reported values and workbooks refer to them"),
+}
+
+
+def describe_row(session: Session, table: str, row_id: int) -> str:
+    """How the confirmation names a row: "ESU-USERS", "PLH · ESU-USERS", "PLH · ESU-USERS · P7"."""
+    record = _deletable_record(session, table, row_id)
+    if table == "indicator":
+        return record.code
+    target = record if table == "target" else record.target
+    key = f"{_partner_code(session, target)} · {target.indicator.code}"
+    if table == "milestone":
+        key += f" · {session.get(ReportingPeriod, record.period_id).label}"
+    return key
+
+
+def delete_setup_row(session: Session, actor: Actor, table: str, row_id: int) -> str:
+    """Delete one indicator, target or milestone and return what was deleted, for the message.
+
+    A target goes with its milestones. An indicator is refused (SetupError saying how many reported
+    values and targets use it) unless nothing refers to it. Partners and periods are refused.
+    Raises AccessDenied unless the actor may change the whole setup (monitoring officers).
+    """
+    require_edit(actor, None)
+    record = _deletable_record(session, table, row_id)
+    what = describe_row(session, table, row_id)
+    if table == "indicator":
+        values = session.scalar(
+            select(func.count(Observation.id)).where(Observation.indicator_id == row_id)
+        )
+        targets = session.scalar(select(func.count(Target.id)).where(Target.indicator_id == row_id))
+        if values or targets:
+            raise SetupError(
+                _("{code} cannot be deleted: {values} reported values and {targets} targets use it")
+                .format(code=what, values=values, targets=targets)
+            )  # fmt: skip
+    elif table == "target" and record.milestones:
+        what += " " + _("(and its {n} milestones)").format(n=len(record.milestones))
+    session.delete(record)
+    session.flush()
+    return what
+
+
+def _deletable_record(session: Session, table: str, row_id: int):
+    if table not in DELETABLE:
+        raise SetupError(NOT_DELETABLE.get(table, _("Only setup rows can be deleted here")))
+    record = session.get(MODELS[table], row_id)
+    if record is None:
+        raise SetupError(_("This row no longer exists; reload the page"))
+    return record
+
+
+def _partner_code(session: Session, target: Target) -> str:
+    return session.scalar(select(Partner.code).where(Partner.id == target.partner_id))
 
 
 # --- the workbook ------------------------------------------------------------------------------------

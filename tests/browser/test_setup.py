@@ -1,5 +1,6 @@
 """The Setup page in a real browser: grids with the demo setup, an empty database, a refused edit that
-names the field and puts the old value back, a saved edit, and the workbook export."""
+names the field and puts the old value back, a saved edit, the workbook export,
+and a milestone deleted after confirmation."""
 
 import io
 
@@ -106,3 +107,42 @@ def test_a_setup_workbook_is_checked_then_applied(page, live_server_factory, scr
         '[id*="setup-grid"][id*="target"] .ag-row[row-index="0"] [col-id="target_value"]'
     )
     expect(cell.first).to_have_text("30000")
+
+
+def test_a_milestone_is_deleted_after_confirmation(page, live_server_factory, screenshot):
+    server = live_server_factory("setup-delete", demo=True)
+    page.goto(server.url + "/setup")
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Milestones").click()
+    page.select_option("#setup-milestone-partner", "PLH")
+    page.select_option("#setup-milestone-indicator", "ESU-USERS")
+    page.select_option("#setup-milestone-period", "P7")
+    page.fill("#setup-milestone-value", "600")
+    page.click("#setup-add-milestone")
+    feedback = page.locator('[id*="setup-feedback"][id*="milestone"]')
+    expect(feedback).to_contain_text("Added PLH · ESU-USERS · P7")
+    grid = page.locator('[id*="setup-grid"][id*="milestone"]')
+    rows = grid.locator(".ag-center-cols-container .ag-row")
+    expect(rows).to_have_count(1)
+
+    delete = page.get_by_role("button", name="Delete selected")
+    expect(delete).to_be_disabled()
+    grid.locator(".ag-selection-checkbox input").first.click()
+    delete.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("PLH · ESU-USERS · P7")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(rows).to_have_count(1)
+
+    delete.click()
+    expect(dialog).to_contain_text("This cannot be undone")
+    screenshot("setup-delete-confirm")
+    dialog.get_by_role("button", name="Delete", exact=True).click()
+    expect(feedback).to_contain_text("Deleted PLH · ESU-USERS · P7.")
+    expect(rows).to_have_count(0)
+
+    page.reload()
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Milestones").click()
+    expect(rows).to_have_count(0)

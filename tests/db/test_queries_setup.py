@@ -5,7 +5,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard.access import AccessDenied, Actor
 from dashboard.queries.setup import (
@@ -13,6 +13,7 @@ from dashboard.queries.setup import (
     add_indicator,
     add_milestone,
     add_target,
+    delete_setup_row,
     import_setup_workbook,
     indicators_frame,
     milestones_frame,
@@ -22,7 +23,7 @@ from dashboard.queries.setup import (
     targets_frame,
     update_setup_value,
 )
-from models import Indicator, Partner, Target
+from models import Indicator, Milestone, Observation, Partner, Target
 from tests.factories.workbooks import zip_bomb_xlsx
 
 OFFICER = Actor(name="officer", role="admin")
@@ -253,3 +254,85 @@ def test_setup_import_refuses_a_file_over_the_limit(demo):
     content = setup_workbook(demo, ALL)
     result = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=len(content) - 1)
     assert [issue.code for issue in result.issues] == ["file-too-large"]
+
+
+def _indicator_id(session, code: str) -> int:
+    return session.scalar(select(Indicator.id).where(Indicator.code == code))
+
+
+def test_a_milestone_is_deleted(demo):
+    milestone = add_milestone(demo, OFFICER, "PLH", "ESU-USERS", "P7", "600")
+    demo.commit()
+    assert delete_setup_row(demo, OFFICER, "milestone", milestone.id) == "PLH · ESU-USERS · P7"
+    demo.commit()
+    assert milestones_frame(demo, ALL).empty
+    assert _target_id(demo, "PLH", "ESU-USERS")  # the target stays
+
+
+def test_a_target_is_deleted_with_its_milestones(demo):
+    add_milestone(demo, OFFICER, "PLH", "ESU-USERS", "P7", "600")
+    add_milestone(demo, OFFICER, "PLH", "ESU-USERS", "P8", "900")
+    demo.commit()
+    target_id = _target_id(demo, "PLH", "ESU-USERS")
+    what = delete_setup_row(demo, OFFICER, "target", target_id)
+    demo.commit()
+    assert what == "PLH · ESU-USERS (and its 2 milestones)"
+    assert _target_id(demo, "PLH", "ESU-USERS") is None
+    assert demo.scalar(select(func.count(Milestone.id))) == 0
+    assert len(targets_frame(demo, ALL)) == 45
+
+
+def test_an_indicator_in_use_is_refused_with_counts(demo):
+    indicator_id = _indicator_id(demo, "ESU-USERS")
+    values = demo.scalar(
+        select(func.count(Observation.id)).where(Observation.indicator_id == indicator_id)
+    )
+    targets = demo.scalar(select(func.count(Target.id)).where(Target.indicator_id == indicator_id))
+    assert values and targets
+    message = f"ESU-USERS cannot be deleted: {values} reported values and {targets} targets use it"
+    with pytest.raises(SetupError, match=message):
+        delete_setup_row(demo, OFFICER, "indicator", indicator_id)
+    demo.rollback()
+    assert _indicator_id(demo, "ESU-USERS") == indicator_id
+
+
+def test_an_indicator_with_only_a_target_is_refused(demo):
+    add_indicator(demo, OFFICER, "ESU-APPS", "Mobile app users", "users", "e-service uptake",
+                  "count", "latest")  # fmt: skip
+    add_target(demo, OFFICER, "PLH", "ESU-APPS", "1 200")
+    with pytest.raises(SetupError, match="0 reported values and 1 targets use it"):
+        delete_setup_row(demo, OFFICER, "indicator", _indicator_id(demo, "ESU-APPS"))
+
+
+def test_an_unused_indicator_is_deleted(demo):
+    add_indicator(demo, OFFICER, "ESU-APPS", "Mobile app users", "users", "e-service uptake",
+                  "count", "latest")  # fmt: skip
+    demo.commit()
+    assert (
+        delete_setup_row(demo, OFFICER, "indicator", _indicator_id(demo, "ESU-APPS")) == "ESU-APPS"
+    )
+    demo.commit()
+    assert _indicator_id(demo, "ESU-APPS") is None
+    assert len(indicators_frame(demo)) == 16
+
+
+@pytest.mark.parametrize("table", ["partner", "period"])
+def test_partners_and_periods_cannot_be_deleted(demo, table):
+    frame = partners_frame(demo, ALL) if table == "partner" else periods_frame(demo)
+    row_id = int(frame["id"].iloc[0])
+    with pytest.raises(SetupError, match="cannot be deleted: reported values and workbooks"):
+        delete_setup_row(demo, OFFICER, table, row_id)
+
+
+def test_only_monitoring_officers_delete(demo):
+    milestone = add_milestone(demo, OFFICER, "SMILTENE", "ESU-USERS", "P7", "600")
+    demo.commit()
+    for table, row_id in [
+        ("milestone", milestone.id),
+        ("target", _target_id(demo, "SMILTENE", "ESU-USERS")),
+        ("indicator", _indicator_id(demo, "ESU-USERS")),
+    ]:
+        with pytest.raises(AccessDenied):
+            delete_setup_row(demo, SMILTENE_EDITOR, table, row_id)
+    demo.rollback()
+    assert len(milestones_frame(demo, ALL)) == 1
