@@ -10,3 +10,9 @@ _translations = gettext.NullTranslations()
 
 def _(message: str) -> str:
     return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for ``count`` (languages such as HR and LV have more than two forms:
+    the catalogues decide)."""
+    return _translations.ngettext(singular, plural, count)

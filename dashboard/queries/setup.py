@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from importers.cells import CellError, parse_date, parse_number
 from importers.export import neutralise
 from importers.issues import ImportIssue, error
@@ -508,12 +508,20 @@ def delete_setup_row(session: Session, actor: Actor, table: str, row_id: int) ->
         )
         targets = session.scalar(select(func.count(Target.id)).where(Target.indicator_id == row_id))
         if values or targets:
+            uses = [
+                ngettext("{n} reported value", "{n} reported values", values).format(n=values),
+                ngettext("{n} target", "{n} targets", targets).format(n=targets),
+            ]
             raise SetupError(
-                _("{code} cannot be deleted: {values} reported values and {targets} targets use it")
-                .format(code=what, values=values, targets=targets)
-            )  # fmt: skip
+                _("{code} cannot be deleted: {uses} use it").format(
+                    code=what, uses=_(" and ").join(uses)
+                )
+            )
     elif table == "target" and record.milestones:
-        what += " " + _("(and its {n} milestones)").format(n=len(record.milestones))
+        count = len(record.milestones)
+        what += " " + ngettext("(and its milestone)", "(and its {n} milestones)", count).format(
+            n=count
+        )
     session.delete(record)
     session.flush()
     return what

@@ -300,7 +300,7 @@ def test_an_indicator_with_only_a_target_is_refused(demo):
     add_indicator(demo, OFFICER, "ESU-APPS", "Mobile app users", "users", "e-service uptake",
                   "count", "latest")  # fmt: skip
     add_target(demo, OFFICER, "PLH", "ESU-APPS", "1 200")
-    with pytest.raises(SetupError, match="0 reported values and 1 targets use it"):
+    with pytest.raises(SetupError, match="0 reported values and 1 target use it"):
         delete_setup_row(demo, OFFICER, "indicator", _indicator_id(demo, "ESU-APPS"))
 
 
