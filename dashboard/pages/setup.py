@@ -271,6 +271,10 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
             definition["minWidth"] = 260
         if column in ("baseline_value", "target_value", "value", "display_order"):
             definition["type"] = "rightAligned"
+            # An explicit cellClass replaces the one the column type brings, so name both.
+            definition["cellClass"] = [
+                name for name in (definition.get("cellClass"), "ag-right-aligned-cell") if name
+            ]
         defs.append(definition)
     return defs
 
