@@ -12,12 +12,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
-from dashboard.access import current_actor, visible_partner_codes
+from dashboard.access import current_actor
 from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.i18n import _
-from dashboard.queries.partner import partner_codes, reporting_periods
+from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
 from dashboard.queries.uploads import (
     indicator_codes,
     original_file,
@@ -37,7 +37,7 @@ ANNOTATED_TYPE = "imports-annotated"
 def layout(**query):
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         indicators = indicator_codes(session)
         periods = list(reporting_periods(session)["label"])
         filters = parse_filters(query, partner_codes=visible, indicator_codes=indicators)
@@ -142,7 +142,7 @@ def download_original(_clicks):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         found = original_file(
             session, trigger["upload"], visible, include_unassigned=actor.can_edit(None)
         )
@@ -163,7 +163,7 @@ def download_annotated(_clicks):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         unassigned = actor.can_edit(None)
         found = original_file(session, trigger["upload"], visible, include_unassigned=unassigned)
         record = upload_record(session, trigger["upload"], visible, include_unassigned=unassigned)

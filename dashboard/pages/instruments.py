@@ -18,7 +18,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.access import AccessDenied, current_actor
 from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.stages import STAGE_LABELS, stage_badge
 from dashboard.components.timeline import event_timeline, evidence_list, stage_pipeline
@@ -33,7 +33,7 @@ from dashboard.queries.instruments import (
     record_stage_event,
     stage_events,
 )
-from dashboard.queries.partner import partner_codes as all_partner_codes
+from dashboard.queries.partner import partner_codes_visible_to
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
 
 dash.register_page(
@@ -50,7 +50,7 @@ DOWNLOAD_TYPE = "instruments-evidence"
 
 def layout(**query):
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), all_partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         filters = _filters(query, visible)
         types = change_types(session)
         content = _instrument_list(session, visible, filters)
@@ -405,9 +405,7 @@ def open_record_form(_opens, _cancel):
         raise dash.exceptions.PreventUpdate  # buttons appearing after a re-render, not a click
     code = trigger["change"]
     with read_session() as session:
-        rows = instruments_with_changes(
-            session, visible_partner_codes(current_actor(), all_partner_codes(session))
-        )
+        rows = instruments_with_changes(session, partner_codes_visible_to(session, current_actor()))
     row = rows[rows["change_code"] == code]
     if row.empty:
         raise dash.exceptions.PreventUpdate
@@ -474,7 +472,7 @@ def save_stage_event(
     except (PolicyChangeError, AccessDenied, ValueError) as error:
         return str(error), True, True, no_update
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), all_partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         filters = _filters(dict(parse_qsl((search or "").lstrip("?"))), visible)
         content = _instrument_list(session, visible, filters, open_change=code)
     return "", False, False, content
@@ -515,7 +513,7 @@ def download_evidence(_clicks):
     if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), all_partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         document = evidence_document(session, trigger["sha256"], visible)
     if document is None:
         raise dash.exceptions.PreventUpdate

@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.access import AccessDenied, current_actor
 from dashboard.components.links import page_path
 from dashboard.components.report import format_value, indicator_table, uploads_table
 from dashboard.components.stages import stage_badge
@@ -25,7 +25,7 @@ from dashboard.queries.partner import (
     default_report_period,
     indicator_report,
     observation_detail,
-    partner_codes,
+    partner_codes_visible_to,
     partner_profile,
     reporting_periods,
 )
@@ -46,7 +46,7 @@ CORRECT_TYPE = "partner-correct-open"
 def layout(code: str = "", period: str = "", **_other):
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         profile = partner_profile(session, code) if code in visible else None
         if profile is None:
             return _no_such_partner(code, visible)
@@ -335,7 +335,7 @@ def open_correction(_opens, _cancel):
     if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         detail = observation_detail(session, trigger["observation"], visible)
     if detail is None:
         raise dash.exceptions.PreventUpdate

@@ -4,17 +4,17 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.access import current_actor, visible_partner_codes
+from dashboard.access import current_actor
 from dashboard.database import read_session
 from dashboard.i18n import _
-from dashboard.queries.partner import partner_codes, partners_overview
+from dashboard.queries.partner import partner_codes_visible_to, partners_overview
 
 dash.register_page(__name__, path="/partners", name=_("Partners"), title=_("Partners"), order=60)
 
 
 def layout(**_query):
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         partners = partners_overview(session, visible)
     if partners.empty:
         content = dbc.Alert(

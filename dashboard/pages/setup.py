@@ -19,12 +19,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor, visible_partner_codes
+from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
 from dashboard.database import app_settings, read_session, write_session
 from dashboard.i18n import _
 from dashboard.queries.instruments import store_file
-from dashboard.queries.partner import partner_codes
+from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
     DELETABLE,
     EDITABLE,
@@ -96,7 +96,7 @@ COLUMNS = {
 def layout(**_query):
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         frames = _frames(session, visible)
     indicator_codes = list(frames["indicator"]["code"])
     periods = list(frames["period"]["label"])
@@ -506,7 +506,7 @@ def _row_key(row: dict) -> str:
 def _stored_row(table: str, row_id: int) -> dict:
     """The row as stored after a save (codes upper-cased, numbers parsed, demo flag cleared)."""
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         frame = _frames(session, visible)[table]
     found = frame[frame["id"] == row_id]
     return _records(found)[0] if not found.empty else {}
@@ -514,7 +514,7 @@ def _stored_row(table: str, row_id: int) -> dict:
 
 def _refresh(table: str) -> list[dict]:
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         return _records(_frames(session, visible)[table])
 
 
@@ -685,7 +685,7 @@ def delete_row(_confirm, _cancel, pending):
 )
 def export_setup(_n):
     with read_session() as session:
-        visible = visible_partner_codes(current_actor(), partner_codes(session))
+        visible = partner_codes_visible_to(session, current_actor())
         content = setup_workbook(session, visible)
     return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
 

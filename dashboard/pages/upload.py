@@ -17,7 +17,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor, require_edit, visible_partner_codes
+from dashboard.access import AccessDenied, current_actor, require_edit
 from dashboard.components.import_result import (
     changes_table,
     counts_row,
@@ -27,7 +27,12 @@ from dashboard.components.import_result import (
 from dashboard.components.links import page_path
 from dashboard.database import app_settings, read_session, session_factory
 from dashboard.i18n import _
-from dashboard.queries.partner import default_report_period, partner_codes, reporting_periods
+from dashboard.queries.partner import (
+    default_report_period,
+    partner_codes,
+    partner_codes_visible_to,
+    reporting_periods,
+)
 from dashboard.queries.uploads import original_file, upload_record
 from importers.annotate import annotate_workbook
 from importers.issues import ImportIssue
@@ -311,7 +316,7 @@ def confirm_import(n_clicks, upload_id):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         record = upload_record(session, upload_id, visible)
     try:
         if record is None:
@@ -359,7 +364,7 @@ def download_annotated(n_clicks, upload_id):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = visible_partner_codes(actor, partner_codes(session))
+        visible = partner_codes_visible_to(session, actor)
         record = upload_record(session, upload_id, visible)
         found = original_file(session, upload_id, visible)
     if record is None or found is None:
@@ -381,7 +386,7 @@ def download_template(n_clicks, partner, period):
     if not n_clicks or not partner:
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
-        if partner not in visible_partner_codes(current_actor(), partner_codes(session)):
+        if partner not in partner_codes_visible_to(session, current_actor()):
             raise dash.exceptions.PreventUpdate
         try:
             content = build_template(session, partner, period)

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.access import Actor, require_edit
+from dashboard.access import Actor, require_edit, visible_partner_codes
 from dashboard.i18n import _
 from importers.cells import CellError, is_no_value, parse_number
 from models import (
@@ -42,6 +42,11 @@ class CorrectionError(ValueError):
 def partner_codes(session: Session) -> list[str]:
     """Every partner code, in the partnership's display order."""
     return list(session.scalars(select(Partner.code).order_by(Partner.display_order, Partner.id)))
+
+
+def partner_codes_visible_to(session: Session, actor: Actor) -> list[str]:
+    """The partner codes ``actor`` may see, in display order: what every page filters its reads by."""
+    return visible_partner_codes(actor, partner_codes(session))
 
 
 def partners_overview(session: Session, partner_codes: list[str]) -> pd.DataFrame:
