@@ -18,8 +18,8 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.i18n import _
+from importers.export import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
 
 
@@ -29,13 +29,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns:
         series = safe[column]
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            safe[column] = series.map(
-                lambda cell: (
-                    "'" + cell
-                    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)
-                    else cell
-                )
-            )
+            safe[column] = series.map(neutralise)
     return safe
 
 
