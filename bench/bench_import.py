@@ -56,9 +56,9 @@ def write_workbook(path: Path, rows: int) -> None:
 
 def prepare_database(url: str, rows: int) -> None:
     import migrations
-    from importers.reference_data import load_reference_data
     from models import Indicator
     from models.database import make_engine, make_session_factory, transaction
+    from seed.reference_data import load_reference_data
 
     migrations.upgrade(url)
     engine = make_engine(url)

@@ -9,8 +9,8 @@ from dash import Dash, Input, Output, State, html, page_container
 
 from dashboard.components.shell import TOGGLE_NAVIGATION_JS, navigation_bar
 from dashboard.database import EXTENSION_KEY
-from dashboard.i18n import _
 from dashboard.settings import Settings
+from i18n import _
 from models.database import make_engine, make_session_factory
 
 PACKAGE_DIR = Path(__file__).parent

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from models.database import database_url_from_env
+
 DEFAULT_PROJECT_START = date(2023, 3, 1)
 DEFAULT_MAX_UPLOAD_MB = 20
 
@@ -33,22 +35,13 @@ class Settings:
         env = os.environ if environ is None else environ
         instance = Path(instance_path or env.get("SHARING_INSTANCE_PATH") or "instance").resolve()
         instance.mkdir(parents=True, exist_ok=True)
-        url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'sharing.db'}"
         return cls(
-            database_url=_normalise_database_url(url),
+            database_url=database_url_from_env({**env, "SHARING_INSTANCE_PATH": str(instance)}),
             secret_key=env.get("SECRET_KEY") or _stored_secret_key(instance),
             project_start=_parse_date("SHARING_PROJECT_START", env.get("SHARING_PROJECT_START")),
             instance_path=instance,
             max_upload_bytes=_parse_megabytes(env.get("SHARING_MAX_UPLOAD_MB")),
         )
-
-
-def _normalise_database_url(url: str) -> str:
-    # Heroku-style URLs say postgres://; SQLAlchemy needs a driver name.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _stored_secret_key(instance: Path) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .cells import CellError, PeriodLike, fold, parse_period
+from rules.cells import CellError, PeriodLike, fold, parse_period
 
 HEADER_SEARCH_ROWS = 30
 

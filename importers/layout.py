@@ -10,9 +10,10 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .cells import CellError, PeriodLike, fold
+from rules.cells import CellError, PeriodLike, fold
+from rules.problems import Problem, error, raw_text, warning
+
 from .headers import HEADER_SEARCH_ROWS, HeaderRow, find_header
-from .issues import ImportIssue, error, raw_text, warning
 from .reading import Sheet, Workbook
 
 _TOTAL_WORDS = frozenset(
@@ -83,7 +84,7 @@ class Extraction:
     ``issues``, so read ``issues`` after iterating."""
 
     policy_rows: list[RawPolicyRow] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
     has_partner_column: bool = False
     data_sheets: list[str] = field(default_factory=list)
     _tables: list[tuple[Sheet, HeaderRow]] = field(default_factory=list)
@@ -267,7 +268,7 @@ def _text(value: object) -> str:
     return "" if _blank(value) else raw_text(value).strip()
 
 
-def _total_row_warning(sheet: str, cell: str, raw: object) -> ImportIssue:
+def _total_row_warning(sheet: str, cell: str, raw: object) -> Problem:
     return warning(
         "total-row-skipped",
         f"{cell}: '{raw}' looks like a total row; it was not imported",

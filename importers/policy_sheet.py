@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import EvidenceItem, PolicyChange, PolicyInstrument, Stage
+from rules.cells import CellError, fold, parse_date
+from rules.problems import Problem, error, raw_text, warning
 
-from .cells import CellError, fold, parse_date
-from .issues import ImportIssue, error, raw_text, warning
 from .layout import RawPolicyRow
 
 # Stage names in English, French, Romanian, Croatian and Latvian (folded when compared).
@@ -64,7 +64,7 @@ class NewEvidence:
 class PolicyCheck:
     moves: list[StageMove] = field(default_factory=list)
     evidence: list[NewEvidence] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
     read: int = 0
     invalid: int = 0
     unchanged: int = 0
@@ -91,7 +91,7 @@ def validate_policy_rows(
     simulated_stage: dict[str, Stage] = {}
     evidence_urls = {code: {e.url for e in change.evidence} for code, change in changes.items()}
     for row in sorted(rows, key=_row_date):
-        problems: list[ImportIssue] = []
+        problems: list[Problem] = []
         change = _find_change(row, changes, partner_code, problems)
         move = evidence = None
         if change is not None:

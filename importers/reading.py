@@ -18,8 +18,9 @@ from pathlib import PurePath
 import python_calamine
 from lxml import etree
 
+from rules.problems import Problem, error, warning
+
 from .headers import ACCENTED_HEADER_WORDS
-from .issues import ImportIssue, error, warning
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Compound File Binary: .xls, or an encrypted .xlsx
@@ -52,7 +53,7 @@ _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fa
 class UnreadableFile(Exception):
     """The file cannot be read at all; ``issue`` says why and what to do."""
 
-    def __init__(self, issue: ImportIssue):
+    def __init__(self, issue: Problem):
         super().__init__(issue.message)
         self.issue = issue
 
@@ -81,7 +82,7 @@ class Sheet:
 class Workbook:
     kind: str  # "xlsx", "xlsm", "ods", "xls" or "csv"
     sheets: list[Sheet]
-    notes: list[ImportIssue] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
 
 def read_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
@@ -138,7 +139,7 @@ def _zip_members(content: bytes, filename: str) -> list[zipfile.ZipInfo]:
         ) from None
 
 
-def _encrypted_issue() -> ImportIssue:
+def _encrypted_issue() -> Problem:
     return error(
         "encrypted-workbook",
         "The workbook is protected with a password, so it cannot be read. Open it, remove the "
@@ -147,7 +148,7 @@ def _encrypted_issue() -> ImportIssue:
     )
 
 
-def _old_xls_note() -> ImportIssue:
+def _old_xls_note() -> Problem:
     return warning(
         "old-xls-format",
         "This is an old Excel 97-2003 .xls file: it was read, but percent formats cannot be checked. "
@@ -155,7 +156,7 @@ def _old_xls_note() -> ImportIssue:
     )
 
 
-def _not_a_spreadsheet(filename: str, what: str) -> ImportIssue:
+def _not_a_spreadsheet(filename: str, what: str) -> Problem:
     return error(
         "not-a-spreadsheet",
         f"{filename} is {what}, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
@@ -227,7 +228,7 @@ def _refuse_zip_bomb(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
         )
 
 
-def _read_calamine(content: bytes, kind: str, notes: list[ImportIssue]) -> Workbook:
+def _read_calamine(content: bytes, kind: str, notes: list[Problem]) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = []

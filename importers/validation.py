@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Indicator, Observation, Partner, ReportingPeriod
+from rules.cells import CellError, ParsedNumber, fold, is_no_value, parse_number, parse_period
+from rules.problems import Problem, error, raw_text, warning
 
-from .cells import CellError, ParsedNumber, fold, is_no_value, parse_number, parse_period
-from .issues import ImportIssue, error, raw_text, warning
 from .layout import RawObservation
 
 FAR_FROM_PREVIOUS_FACTOR = 3
@@ -119,7 +119,7 @@ class CleanObservation:
 @dataclass
 class ObservationCheck:
     records: list[CleanObservation] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
     read: int = 0
     invalid_rows: int = 0
 
@@ -161,7 +161,7 @@ def validate_observations(
     undecided: list[_Pending] = []
     decimal_marks: set[str] = set()
     seen: dict[tuple[int, int, int], str] = {}
-    problems: list[ImportIssue] = []
+    problems: list[Problem] = []
     for raw in rows:
         check.read += 1
         indicator = lookups.indicator(raw, problems)
@@ -183,7 +183,7 @@ def validate_observations(
     return check
 
 
-def _settle(check: ObservationCheck, problems: list[ImportIssue]) -> bool:
+def _settle(check: ObservationCheck, problems: list[Problem]) -> bool:
     """Move ``problems`` into ``check``; False (and the row counted invalid) when one is an error."""
     if not problems:
         return True
@@ -201,7 +201,7 @@ def _keep(
     file_mark: str | None,
     decimal_marks: set[str],
     seen: dict[tuple[int, int, int], str],
-    problems: list[ImportIssue],
+    problems: list[Problem],
 ) -> None:
     value = _final_value(item, file_mark, decimal_marks, problems)
     record = CleanObservation(
@@ -233,7 +233,7 @@ class _Lookups:
         self._by_number = {period.number: period for period in reference.periods}
         self._partners: dict[str, PartnerInfo | None] = {}
 
-    def indicator(self, raw: RawObservation, problems: list[ImportIssue]) -> IndicatorInfo | None:
+    def indicator(self, raw: RawObservation, problems: list[Problem]) -> IndicatorInfo | None:
         found = self._indicators.get(raw.indicator)  # raw cell values are keys too: the fast path
         if found is not None:
             return found
@@ -268,7 +268,7 @@ class _Lookups:
         )  # fmt: skip
         return None
 
-    def period(self, raw: RawObservation, problems: list[ImportIssue]) -> PeriodInfo | None:
+    def period(self, raw: RawObservation, problems: list[Problem]) -> PeriodInfo | None:
         if raw.period_column < 0:  # wide layout: the header gave the period number
             return self._by_number[raw.period]
         key = (type(raw.period), raw.period)
@@ -289,7 +289,7 @@ class _Lookups:
         return found
 
     def partner(
-        self, raw: RawObservation, fixed: PartnerInfo | None, problems: list[ImportIssue]
+        self, raw: RawObservation, fixed: PartnerInfo | None, problems: list[Problem]
     ) -> PartnerInfo | None:
         has_cell = raw.partner_column >= 0 and not (raw.partner is None or raw.partner == "")
         cell = raw.cell(raw.partner_column) if raw.partner_column >= 0 else ""
@@ -321,7 +321,7 @@ class _Lookups:
 
 
 def _read_number(
-    raw: RawObservation, indicator: IndicatorInfo | None, problems: list[ImportIssue]
+    raw: RawObservation, indicator: IndicatorInfo | None, problems: list[Problem]
 ) -> ParsedNumber | None:
     value = raw.value
     if type(value) is float or type(value) is int:  # the common case, kept cheap for large files
@@ -369,7 +369,7 @@ def _shown_as_percent(raw: RawObservation) -> bool:
 
 
 def _final_value(
-    item: _Pending, file_mark: str | None, marks: set[str], problems: list[ImportIssue]
+    item: _Pending, file_mark: str | None, marks: set[str], problems: list[Problem]
 ) -> float | None:
     raw, indicator, number = item.raw, item.indicator, item.number
     if number is None:
@@ -436,9 +436,9 @@ def _final_value(
 
 def plausibility_warnings(
     session: Session, records: Sequence[CleanObservation], today: date
-) -> list[ImportIssue]:
+) -> list[Problem]:
     """Values far from the partner's previous ones, cumulative counts going down, unfinished periods."""
-    issues: list[ImportIssue] = []
+    issues: list[Problem] = []
     series: dict[tuple[int, int], dict[int, float | None]] = defaultdict(dict)
     partner_ids = {record.partner.id for record in records}
     period_numbers = {}
@@ -502,9 +502,7 @@ def plausibility_warnings(
     return issues
 
 
-def _unfinished_period_warnings(
-    records: Sequence[CleanObservation], today: date
-) -> list[ImportIssue]:
+def _unfinished_period_warnings(records: Sequence[CleanObservation], today: date) -> list[Problem]:
     # One warning per sheet and period, not per cell: a template row per indicator would repeat it.
     first: dict[tuple[str, int], CleanObservation] = {}
     counts: dict[tuple[str, int], int] = defaultdict(int)

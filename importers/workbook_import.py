@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Observation, ObservationRevision, Partner, StoredFile, Upload, utcnow
 from models.database import transaction
+from rules.problems import Problem, error
 
-from .issues import ImportIssue, error
 from .layout import extract
 from .policy_sheet import PolicyCheck, apply_policy_changes, validate_policy_rows
 from .reading import UnreadableFile, read_workbook
@@ -85,7 +85,7 @@ class RowCounts:
 class ImportResult:
     status: str
     rows: RowCounts
-    issues: list[ImportIssue]
+    issues: list[Problem]
     changes: list[ValueChange] = field(default_factory=list)
     upload_id: int | None = None
     filename: str = ""
@@ -96,11 +96,11 @@ class ImportResult:
         return EXIT_CODES[self.status]
 
     @property
-    def errors(self) -> list[ImportIssue]:
+    def errors(self) -> list[Problem]:
         return [issue for issue in self.issues if issue.is_error]
 
     @property
-    def warnings(self) -> list[ImportIssue]:
+    def warnings(self) -> list[Problem]:
         return [issue for issue in self.issues if not issue.is_error]
 
     def to_json(self) -> dict:
@@ -118,7 +118,7 @@ class ImportResult:
 class _Plan:
     status: str
     rows: RowCounts
-    issues: list[ImportIssue]
+    issues: list[Problem]
     records: list[CleanObservation] = field(default_factory=list)
     policy: PolicyCheck = field(default_factory=PolicyCheck)
     partner_id: int | None = None
@@ -440,9 +440,7 @@ def _record_upload(
     return upload
 
 
-def _fill_upload(
-    upload: Upload, plan: _Plan, outcome: str, extra: Sequence[ImportIssue] = ()
-) -> None:
+def _fill_upload(upload: Upload, plan: _Plan, outcome: str, extra: Sequence[Problem] = ()) -> None:
     upload.outcome = outcome
     upload.rows_read, upload.rows_inserted = plan.rows.read, plan.rows.inserted
     upload.rows_updated, upload.rows_unchanged = plan.rows.updated, plan.rows.unchanged

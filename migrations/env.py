@@ -1,19 +1,17 @@
-"""Alembic environment: metadata from models, URL from the caller's config or the app's Settings."""
+"""Alembic environment: metadata from models, URL from the caller's config or the environment."""
 
 from alembic import context
 from sqlalchemy import pool
 
 from models import Base
-from models.database import make_engine
+from models.database import database_url_from_env, make_engine
 
 
 def _database_url() -> str:
     url = context.config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from dashboard.settings import Settings  # the alembic CLI path: read the environment
-
-    return Settings.from_env().database_url
+    return database_url_from_env()  # the alembic CLI path: read the environment
 
 
 def _configure(**kwargs) -> None:

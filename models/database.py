@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -41,3 +43,24 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def masked_url(url: str) -> str:
     """The URL with its password hidden, safe to print in errors and logs."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """DATABASE_URL, or the embedded SQLite file in the instance folder (SHARING_INSTANCE_PATH).
+
+    Lives here, not in the web app's settings, so that migrations and scripts find the database without
+    importing Dash.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("DATABASE_URL"):
+        return normalise_database_url(env["DATABASE_URL"])
+    instance = Path(env.get("SHARING_INSTANCE_PATH") or "instance").resolve()
+    return f"sqlite:///{instance / 'sharing.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    # Heroku-style URLs say postgres://; SQLAlchemy needs a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -20,7 +20,7 @@ from dash import dcc, html
 
 from dashboard.components.colours import TARGET_COLOUR, partner_colour, reference_colour
 from dashboard.components.stages import STAGE_LABELS
-from dashboard.i18n import _
+from i18n import _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 GRAPH_CONFIG = {

@@ -17,8 +17,8 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.i18n import _
-from importers.export import neutralise
+from i18n import _
+from workbooks.export import neutralise
 
 FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
 

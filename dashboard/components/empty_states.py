@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import _
+from i18n import _
 
 UPLOAD_PATH = "/upload"
 SETUP_PATH = "/setup"

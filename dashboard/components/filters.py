@@ -27,7 +27,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.components.colours import partner_colour
-from dashboard.i18n import _
+from i18n import _
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.components.report import format_value, problem_counts
-from dashboard.i18n import _
+from i18n import _
 
 STATUS_TEXT = {
     "dry-run": (

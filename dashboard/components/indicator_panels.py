@@ -20,7 +20,7 @@ from dashboard.components.empty_states import (
     missing_period_note,
     partner_link,
 )
-from dashboard.i18n import _
+from i18n import _
 
 
 @dataclass

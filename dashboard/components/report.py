@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import _
+from i18n import _
 
 OUTCOME_COLOURS = {
     "imported": "success",

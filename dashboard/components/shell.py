@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import _
+from i18n import _
 
 
 def navigation_bar() -> dbc.Navbar:

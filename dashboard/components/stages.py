@@ -2,7 +2,7 @@
 
 import dash_bootstrap_components as dbc
 
-from dashboard.i18n import _
+from i18n import _
 
 STAGE_COLOURS = {
     "identified": "secondary",

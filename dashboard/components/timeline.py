@@ -10,7 +10,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.components.stages import STAGE_LABELS, stage_badge
-from dashboard.i18n import _
+from i18n import _
 from models import PROGRESS_STAGES, Stage
 
 

@@ -28,7 +28,6 @@ from dashboard.components.filters import (
 )
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
 from dashboard.database import read_session
-from dashboard.i18n import _
 from dashboard.queries.benchmarks import EU, benchmark_series
 from dashboard.queries.catalogue import indicators, reporting_periods, visible_partners
 from dashboard.queries.indicators import (
@@ -38,6 +37,7 @@ from dashboard.queries.indicators import (
     indicator_targets,
     indicator_values,
 )
+from i18n import _
 
 
 @dataclass(frozen=True)

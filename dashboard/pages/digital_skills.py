@@ -4,9 +4,9 @@ Latvia 70 % by 2027)."""
 
 import dash
 
-from dashboard.i18n import _
 from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
 from dashboard.queries.benchmarks import SKILLS_SERIES, skills_policy_targets
+from i18n import _
 
 
 def _policy_targets(geos: list[str]) -> dict[str, list[tuple[str, float]]]:

@@ -3,9 +3,9 @@ targets, next to Eurostat's e-government users series (isoc_ciegi_ac, from 2022 
 
 import dash
 
-from dashboard.i18n import _
 from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
 from dashboard.queries.benchmarks import EGOV_SERIES
+from i18n import _
 
 PAGE = IndicatorPage(
     name="esu",

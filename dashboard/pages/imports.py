@@ -16,7 +16,6 @@ from dashboard.access import current_actor
 from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
 from dashboard.database import read_session
-from dashboard.i18n import _
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
 from dashboard.queries.uploads import (
     indicator_codes,
@@ -25,8 +24,9 @@ from dashboard.queries.uploads import (
     upload_record,
     value_revisions,
 )
-from importers.annotate import annotate_workbook
-from importers.issues import ImportIssue
+from i18n import _
+from rules.problems import Problem
+from workbooks.annotate import annotate_workbook
 
 dash.register_page(__name__, path="/imports", name=_("Imports"), title=_("Imports"), order=80)
 
@@ -170,7 +170,7 @@ def download_annotated(_clicks):
     if found is None or record is None:
         raise dash.exceptions.PreventUpdate
     filename, content = found
-    issues = [ImportIssue.from_dict(item) for item in record["issues"]]
+    issues = [Problem.from_dict(item) for item in record["issues"]]
     return dcc.send_bytes(
         annotate_workbook(content, filename, issues), f"{PurePath(filename).stem}-annotated.xlsx"
     )

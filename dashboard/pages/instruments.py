@@ -23,7 +23,6 @@ from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.stages import STAGE_LABELS, stage_badge
 from dashboard.components.timeline import event_timeline, evidence_list, stage_pipeline
 from dashboard.database import app_settings, read_session, write_session
-from dashboard.i18n import _
 from dashboard.queries.instruments import (
     NewEvidence,
     change_types,
@@ -34,6 +33,7 @@ from dashboard.queries.instruments import (
     stage_events,
 )
 from dashboard.queries.partner import partner_codes_visible_to
+from i18n import _
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
 
 dash.register_page(

@@ -40,7 +40,6 @@ from dashboard.components.filters import (
 )
 from dashboard.components.stages import STAGE_LABELS
 from dashboard.database import read_session
-from dashboard.i18n import _
 from dashboard.queries.catalogue import reporting_periods, visible_partners
 from dashboard.queries.overview import (
     change_pipeline,
@@ -50,6 +49,7 @@ from dashboard.queries.overview import (
     reporting_freshness,
     target_progress,
 )
+from i18n import _
 
 dash.register_page(__name__, path="/", name=_("Overview"), title=_("Overview"), order=0)
 

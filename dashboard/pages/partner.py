@@ -17,7 +17,6 @@ from dashboard.components.links import page_path
 from dashboard.components.report import format_value, indicator_table, uploads_table
 from dashboard.components.stages import stage_badge
 from dashboard.database import read_session, write_session
-from dashboard.i18n import _
 from dashboard.queries.instruments import instruments_with_changes
 from dashboard.queries.partner import (
     CorrectionError,
@@ -30,6 +29,7 @@ from dashboard.queries.partner import (
     reporting_periods,
 )
 from dashboard.queries.uploads import upload_history
+from i18n import _
 
 dash.register_page(
     __name__,

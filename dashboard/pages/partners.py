@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard.access import current_actor
 from dashboard.database import read_session
-from dashboard.i18n import _
 from dashboard.queries.partner import partner_codes_visible_to, partners_overview
+from i18n import _
 
 dash.register_page(__name__, path="/partners", name=_("Partners"), title=_("Partners"), order=60)
 

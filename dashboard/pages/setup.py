@@ -22,7 +22,6 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_updat
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
 from dashboard.database import app_settings, read_session, write_session
-from dashboard.i18n import _
 from dashboard.queries.instruments import store_file
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
@@ -45,6 +44,7 @@ from dashboard.queries.setup import (
     targets_frame,
     update_setup_value,
 )
+from i18n import _
 from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
 

@@ -26,7 +26,6 @@ from dashboard.components.import_result import (
 )
 from dashboard.components.links import page_path
 from dashboard.database import app_settings, read_session, session_factory
-from dashboard.i18n import _
 from dashboard.queries.partner import (
     default_report_period,
     partner_codes,
@@ -34,15 +33,16 @@ from dashboard.queries.partner import (
     reporting_periods,
 )
 from dashboard.queries.uploads import original_file, upload_record
-from importers.annotate import annotate_workbook
-from importers.issues import ImportIssue
-from importers.template import TemplateError, build_template
+from i18n import _
 from importers.workbook_import import (
     UnknownPartnerError,
     UploadNotFoundError,
     import_stored_upload,
     run_import,
 )
+from rules.problems import Problem
+from workbooks.annotate import annotate_workbook
+from workbooks.template import TemplateError, build_template
 
 dash.register_page(__name__, path="/upload", name=_("Upload"), title=_("Send a workbook"), order=70)
 
@@ -370,7 +370,7 @@ def download_annotated(n_clicks, upload_id):
     if record is None or found is None:
         raise dash.exceptions.PreventUpdate
     filename, content = found
-    issues = [ImportIssue.from_dict(item) for item in record["issues"]]
+    issues = [Problem.from_dict(item) for item in record["issues"]]
     annotated = annotate_workbook(content, filename, issues)
     return dcc.send_bytes(annotated, f"{PurePath(filename).stem}-annotated.xlsx")
 

@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.reference_data import EUROSTAT_EGOV, EUROSTAT_SKILLS, SKILLS_POLICY_TARGETS
 from models import BenchmarkValue
+from seed.reference_data import EUROSTAT_EGOV, EUROSTAT_SKILLS, SKILLS_POLICY_TARGETS
 
 EGOV_SERIES = EUROSTAT_EGOV[0]
 SKILLS_SERIES = EUROSTAT_SKILLS[0]

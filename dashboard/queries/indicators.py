@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.i18n import _
+from i18n import _
 from models import Indicator, Milestone, Observation, Partner, ReportingPeriod, Target
 
 VALUE_COLUMNS = [

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
-from dashboard.i18n import _
+from i18n import _
 from models import (
     EVIDENCE_KINDS,
     ChangeType,

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit, visible_partner_codes
-from dashboard.i18n import _
-from importers.cells import CellError, is_no_value, parse_number
+from i18n import _
 from models import (
     Indicator,
     Observation,
@@ -26,6 +25,7 @@ from models import (
     Target,
     utcnow,
 )
+from rules.cells import CellError, is_no_value, parse_number
 
 PERIOD_COLUMNS = ["period_id", "number", "label", "start_date", "end_date", "due_date", "phase"]
 REPORT_COLUMNS = [

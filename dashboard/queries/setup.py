@@ -20,10 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
-from dashboard.i18n import _, ngettext
-from importers.cells import CellError, parse_date, parse_number
-from importers.export import neutralise
-from importers.issues import ImportIssue, error
+from i18n import _, ngettext
 from importers.reading import UnreadableFile, refuse_unsafe_package
 from models import (
     AGGREGATIONS,
@@ -40,6 +37,9 @@ from models import (
     Target,
 )
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+from rules.cells import CellError, parse_date, parse_number
+from rules.problems import Problem, error
+from workbooks.export import neutralise
 
 
 class SetupError(ValueError):
@@ -589,7 +589,7 @@ def _cell(value: object) -> object:
 class SetupImport:
     """What importing a setup workbook did (or would do): counts per sheet and every problem found."""
 
-    issues: list[ImportIssue]
+    issues: list[Problem]
     added: dict[str, int]
     updated: dict[str, int]
     applied: bool = False

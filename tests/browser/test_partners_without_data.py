@@ -7,7 +7,7 @@ from tests.support.browser import wait_for_dash
 
 LOAD_REFERENCE_DATA = """
 from dashboard.settings import Settings
-from importers.reference_data import load_reference_data
+from seed.reference_data import load_reference_data
 from models.database import make_engine, make_session_factory, transaction
 
 settings = Settings.from_env()

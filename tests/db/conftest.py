@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from importers.demo import load_demo
+from seed.demo import load_demo
 from tests.support.import_db import import_db, import_db_both  # noqa: F401
 
 DEMO_TODAY = date(2026, 11, 27)  # P1..P7 have ended; PLH is late with P7

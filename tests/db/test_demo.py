@@ -4,7 +4,6 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from importers.demo import LATE_PARTNER, load_demo
 from models import (
     BenchmarkValue,
     Indicator,
@@ -14,6 +13,7 @@ from models import (
     ReportingPeriod,
     Target,
 )
+from seed.demo import LATE_PARTNER, load_demo
 
 TODAY = date(2026, 11, 27)
 

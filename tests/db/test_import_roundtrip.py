@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from importers.annotate import PROBLEMS_SHEET, annotate_workbook
-from importers.export import export_observations, neutralise
-from importers.template import TemplateError, build_template
 from models import ChangeType, EvidenceItem, Partner, PolicyChange, StageEvent
 from tests.factories import workbooks
+from workbooks.annotate import PROBLEMS_SHEET, annotate_workbook
+from workbooks.export import export_observations, neutralise
+from workbooks.template import TemplateError, build_template
 
 
 def _template(db, partner="SMILTENE", period="P7"):

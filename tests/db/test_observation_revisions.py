@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers.demo import load_demo
 from models import Observation, ObservationRevision
 from models.observation import SilentOverwriteError
+from seed.demo import load_demo
 
 
 def test_changing_a_value_without_a_revision_is_refused(session):

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers.reference_data import load_reference_data
 from models import (
     ChangeType,
     EvidenceItem,
@@ -15,6 +14,7 @@ from models import (
     Stage,
     StageEvent,
 )
+from seed.reference_data import load_reference_data
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from dashboard.queries.uploads import (
     upload_record,
     value_revisions,
 )
-from importers.demo import load_demo
 from importers.workbook_import import run_import
 from models.database import transaction
+from seed.demo import load_demo
 from tests.factories.workbooks import xlsx
 
 TODAY = date(2026, 11, 27)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from dashboard.settings import Settings
-from importers.reference_data import load_reference_data
 from importers.workbook_import import ImportResult, run_import
 from models import Observation, ObservationRevision, StageEvent, Upload
 from models.database import make_engine, make_session_factory, transaction
+from seed.reference_data import load_reference_data
 
 TODAY = date(2026, 11, 27)  # P7 (01.03.2026-31.08.2026) has ended, P8 has not
 

@@ -4,9 +4,9 @@ import io
 
 import openpyxl
 
-from importers.annotate import PROBLEMS_SHEET, annotate_workbook
-from importers.issues import error, warning
+from rules.problems import error, warning
 from tests.factories import workbooks
+from workbooks.annotate import PROBLEMS_SHEET, annotate_workbook
 
 
 def _book(content: bytes) -> openpyxl.Workbook:

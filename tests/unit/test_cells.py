@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.cells import CellError, fold, is_no_value, parse_date, parse_number, parse_period
 from models import period_specs
+from rules.cells import CellError, fold, is_no_value, parse_date, parse_number, parse_period
 
 PERIODS = period_specs(date(2023, 3, 1))
 # Shared CI machines stall now and then: a slow example is not a bug in a parser.

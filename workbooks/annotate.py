@@ -12,8 +12,8 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from .issues import ImportIssue
-from .reading import UnreadableFile, read_workbook
+from importers.reading import UnreadableFile, read_workbook
+from rules.problems import Problem
 
 PROBLEMS_SHEET = "Import problems"
 _FILLS = {
@@ -25,10 +25,10 @@ _AUTHOR = "SHARING Monitor"
 _COPY_LIMIT_BYTES = 1 << 31
 
 
-def annotate_workbook(content: bytes, filename: str, issues: Sequence[ImportIssue]) -> bytes:
+def annotate_workbook(content: bytes, filename: str, issues: Sequence[Problem]) -> bytes:
     """An .xlsx: ``content`` with each issue's cell filled (red: error, yellow: warning) and commented."""
     book = _editable_copy(content, filename)
-    by_cell: dict[tuple[str, str], list[ImportIssue]] = {}
+    by_cell: dict[tuple[str, str], list[Problem]] = {}
     for issue in issues:
         if issue.sheet and issue.cell and issue.sheet in book.sheetnames:
             by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
@@ -75,7 +75,7 @@ def _with_blank_sheet(book: openpyxl.Workbook) -> openpyxl.Workbook:
     return book
 
 
-def _problems_sheet(book: openpyxl.Workbook, issues: Sequence[ImportIssue]) -> None:
+def _problems_sheet(book: openpyxl.Workbook, issues: Sequence[Problem]) -> None:
     if PROBLEMS_SHEET in book.sheetnames:
         del book[PROBLEMS_SHEET]
     sheet = book.create_sheet(PROBLEMS_SHEET, 0)

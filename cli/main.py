@@ -6,44 +6,14 @@ Errors the user can act on are printed as one sentence on stderr with exit code 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 
 import click
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
 import migrations
+from cli.common import UserError, friendly_errors, open_database
 from dashboard.settings import Settings, SettingsError
 from models.database import make_engine, make_session_factory, masked_url, transaction
-
-
-class UserError(click.ClickException):
-    """A problem the user can fix (configuration, database, file); exit code 2 as the CLI contract says."""
-
-    exit_code = 2
-
-
-def _friendly_errors(command: Callable) -> Callable:
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except SettingsError as error:
-            raise UserError(str(error)) from None
-        except OperationalError as error:
-            raise UserError(_unreachable_message(click.get_current_context(), error)) from None
-
-    return wrapper
-
-
-def _unreachable_message(ctx: click.Context, error: OperationalError) -> str:
-    url = masked_url(ctx.obj.database_url) if isinstance(ctx.obj, Settings) else "the database"
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-    return (
-        f"Cannot reach the database at {url} ({reason}). Check DATABASE_URL and that the "
-        "server is running, then run `sharing check`."
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,10 +28,10 @@ def main(ctx: click.Context) -> None:
 
 @main.command()
 @click.pass_obj
-@_friendly_errors
+@friendly_errors
 def init(settings: Settings) -> None:
     """Create or upgrade the database to the newest schema, and create the reporting periods."""
-    from importers.reference_data import sync_reporting_periods
+    from seed.reference_data import sync_reporting_periods
 
     migrations.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -81,14 +51,13 @@ def init(settings: Settings) -> None:
 
 @main.command()
 @click.pass_obj
-@_friendly_errors
+@friendly_errors
 def demo(settings: Settings) -> None:
     """Load the SHARING partners, instruments, indicators and demo figures (safe to run again)."""
-    from importers.demo import load_demo
+    from seed.demo import load_demo
 
-    engine = make_engine(settings.database_url)
+    engine = open_database(settings)
     try:
-        _require_current_schema(engine)
         with transaction(make_session_factory(engine)) as session:
             summary = load_demo(session, settings.project_start)
     finally:
@@ -101,23 +70,19 @@ def demo(settings: Settings) -> None:
 @click.option("--port", default=8050, show_default=True, type=int, help="Port to listen on.")
 @click.option("--debug/--no-debug", default=False, help="Reload on code changes, show tracebacks.")
 @click.pass_obj
-@_friendly_errors
+@friendly_errors
 def serve(settings: Settings, host: str, port: int, debug: bool) -> None:
     """Serve the dashboard with the development server (use gunicorn in production)."""
     from dashboard.app import create_app
 
-    engine = make_engine(settings.database_url)
-    try:
-        _require_current_schema(engine)
-    finally:
-        engine.dispose()
+    open_database(settings).dispose()
     click.echo(f"SHARING Monitor on http://{host}:{port}/ (Ctrl+C to stop)")
     create_app(settings).run(host=host, port=port, debug=debug)
 
 
 @main.command()
 @click.pass_obj
-@_friendly_errors
+@friendly_errors
 def check(settings: Settings) -> None:
     """Say whether the database is reachable and its schema current; exit 1 when it is not."""
     engine = make_engine(settings.database_url)
@@ -136,16 +101,7 @@ def check(settings: Settings) -> None:
     click.echo(f"{url} is reachable and its schema is current ({head}).")
 
 
-def _require_current_schema(engine) -> None:
-    current, head = migrations.current_revision(engine), migrations.head_revision()
-    if current != head:
-        raise UserError(
-            f"The database is at revision {current or 'none'}, not {head}: run `sharing init` first."
-        )
-
-
-# The spreadsheet commands live with the importers (importers/cli.py).
-from importers.cli import export_command, import_command, template_command  # noqa: E402
+from cli.spreadsheets import export_command, import_command, template_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(template_command)

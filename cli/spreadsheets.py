@@ -1,4 +1,4 @@
-"""``sharing import``, ``sharing template`` and ``sharing export`` (registered in dashboard/cli.py).
+"""``sharing import``, ``sharing template`` and ``sharing export`` (registered in cli/main.py).
 
 Exit codes follow the CLI contract: 0 imported, unchanged or a clean dry run; 1 the data has errors (nothing
 written); 2 the file cannot be read or the call is wrong.
@@ -14,41 +14,15 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-import migrations
+from cli.common import UserError, open_database
 from dashboard.settings import Settings
+from importers.workbook_import import ImportResult, UnknownPartnerError, run_import
 from models import ReportingPeriod
-from models.database import make_engine, make_session_factory, masked_url
-
-from .annotate import annotate_workbook
-from .export import ExportError, export_observations
-from .template import TemplateError, build_template, chosen_period
-from .workbook_import import ImportResult, UnknownPartnerError, run_import
-
-
-class CallError(click.ClickException):
-    """The call is wrong or the database is not usable: exit code 2, one sentence on stderr."""
-
-    exit_code = 2
-
-
-def _open_database(settings: Settings):
-    engine = make_engine(settings.database_url)
-    try:
-        current, head = migrations.current_revision(engine), migrations.head_revision()
-    except OperationalError as problem:
-        engine.dispose()
-        raise CallError(
-            f"Cannot reach the database at {masked_url(settings.database_url)} ({problem.orig}); "
-            "check DATABASE_URL, then run `sharing check`."
-        ) from None
-    if current != head:
-        engine.dispose()
-        raise CallError(
-            f"The database is at revision {current or 'none'}, not {head}: run `sharing init` first."
-        )
-    return engine
+from models.database import make_session_factory
+from workbooks.annotate import annotate_workbook
+from workbooks.export import ExportError, export_observations
+from workbooks.template import TemplateError, build_template, chosen_period
 
 
 @click.command("import")
@@ -81,14 +55,14 @@ def import_command(
 ) -> None:
     """Import a partner workbook (.xlsx, .xlsm, .ods or .csv): all of it, or nothing when it has errors."""  # fmt: skip
     content = file.read_bytes()
-    engine = _open_database(settings)
+    engine = open_database(settings)
     try:
         result = run_import(
             make_session_factory(engine), content, file.name, partner_code=partner_code,
             uploaded_by=user or getpass.getuser(), dry_run=dry_run, settings=settings,
         )  # fmt: skip
     except UnknownPartnerError as problem:
-        raise CallError(str(problem)) from None
+        raise UserError(str(problem)) from None
     finally:
         engine.dispose()
     if annotate_path:
@@ -150,7 +124,7 @@ def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
 @click.pass_obj
 def template_command(settings: Settings, partner_code: str, period_label, output) -> None:
     """Write the reporting workbook a partner fills in."""
-    engine = _open_database(settings)
+    engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
             content = build_template(session, partner_code, period_label)
@@ -159,7 +133,7 @@ def template_command(settings: Settings, partner_code: str, period_label, output
             )
             label = chosen_period(periods, period_label, date.today()).label
     except TemplateError as problem:
-        raise CallError(str(problem)) from None
+        raise UserError(str(problem)) from None
     finally:
         engine.dispose()
     output = output or Path(f"sharing-{partner_code.upper()}-{label}.xlsx")
@@ -180,13 +154,13 @@ def export_command(settings: Settings, output, partner_code) -> None:
     """Write every current observation (partner, indicator, period, value, unit, source upload, when)."""
     fmt = "xlsx" if output and output.suffix.lower() == ".xlsx" else "csv"
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise CallError(f"{output} must end in .csv or .xlsx")
-    engine = _open_database(settings)
+        raise UserError(f"{output} must end in .csv or .xlsx")
+    engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
             content = export_observations(session, partner_code, fmt)
     except ExportError as problem:
-        raise CallError(str(problem)) from None
+        raise UserError(str(problem)) from None
     finally:
         engine.dispose()
     if output:

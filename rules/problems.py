@@ -12,7 +12,7 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class ImportIssue:
+class Problem:
     severity: Severity
     code: str
     message: str
@@ -39,20 +39,18 @@ class ImportIssue:
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict) -> ImportIssue:
+    def from_dict(cls, data: dict) -> Problem:
         return cls(**{key: data.get(key, "") for key in cls.__dataclass_fields__})
 
 
-def error(
-    code: str, message: str, sheet: str = "", cell: str = "", value: object = ""
-) -> ImportIssue:
-    return ImportIssue("error", code, message, sheet, cell, raw_text(value))
+def error(code: str, message: str, sheet: str = "", cell: str = "", value: object = "") -> Problem:
+    return Problem("error", code, message, sheet, cell, raw_text(value))
 
 
 def warning(
     code: str, message: str, sheet: str = "", cell: str = "", value: object = ""
-) -> ImportIssue:
-    return ImportIssue("warning", code, message, sheet, cell, raw_text(value))
+) -> Problem:
+    return Problem("warning", code, message, sheet, cell, raw_text(value))
 
 
 def raw_text(value: object) -> str:
