@@ -78,17 +78,16 @@ def _peak_mb() -> float:
 
 
 def child_importer(workbook: Path, url: str) -> dict:
-    from dashboard.settings import Settings
+    from dashboard.access import Actor
     from importers.workbook_import import run_import
     from models.database import make_engine, make_session_factory
 
     content = workbook.read_bytes()
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    settings = Settings(database_url=url, secret_key="bench", max_upload_bytes=100 * 1024 * 1024)
     before = _peak_mb()
     start = time.perf_counter()
-    result = run_import(factory, content, workbook.name, partner_code=None, uploaded_by="bench", dry_run=False, settings=settings)  # fmt: skip
+    result = run_import(factory, content, workbook.name, actor=Actor("bench", "admin"), partner_code=None, dry_run=False, max_bytes=100 * 1024 * 1024)  # fmt: skip
     seconds = time.perf_counter() - start
     engine.dispose()
     return {"seconds": seconds, "peak_mb": _peak_mb(), "growth_mb": _peak_mb() - before,

@@ -101,8 +101,12 @@ def check(settings: Settings) -> None:
     click.echo(f"{url} is reachable and its schema is current ({head}).")
 
 
+from cli.audit import audit_command  # noqa: E402
+from cli.setup import setup_group  # noqa: E402
 from cli.spreadsheets import export_command, import_command, template_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(template_command)
 main.add_command(export_command)
+main.add_command(audit_command)
+main.add_command(setup_group)

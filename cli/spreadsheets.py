@@ -16,6 +16,7 @@ import click
 from sqlalchemy import select
 
 from cli.common import UserError, open_database
+from dashboard.access import Actor
 from dashboard.settings import Settings
 from importers.workbook_import import ImportResult, UnknownPartnerError, run_import
 from models import ReportingPeriod
@@ -59,7 +60,8 @@ def import_command(
     try:
         result = run_import(
             make_session_factory(engine), content, file.name, partner_code=partner_code,
-            uploaded_by=user or getpass.getuser(), dry_run=dry_run, settings=settings,
+            actor=Actor(user or getpass.getuser(), "admin"), dry_run=dry_run,
+            max_bytes=settings.max_upload_bytes,
         )  # fmt: skip
     except UnknownPartnerError as problem:
         raise UserError(str(problem)) from None
@@ -88,15 +90,14 @@ def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
         f"{rows.unchanged} unchanged, {rows.invalid} invalid; upload #{result.upload_id})."
     )
     for issue in result.issues:
+        message = issue.message  # rendered now, from the code's template
         # Messages start with their cell ("D14: ..."): prefix the sheet only, so the cell is not repeated.
-        starts_with_cell = bool(issue.cell) and issue.message.startswith(issue.cell)
+        starts_with_cell = bool(issue.cell) and message.startswith(issue.cell)
         if starts_with_cell:
             where = f"{issue.sheet}!" if issue.sheet else ""
         else:
             where = f"{issue.location}: " if issue.location else ""
-        click.echo(
-            f"  {issue.severity:7} {issue.code:28} {where}{issue.message}", err=issue.is_error
-        )
+        click.echo(f"  {issue.severity:7} {issue.code:28} {where}{message}", err=issue.is_error)
     if annotate_path:
         click.echo(f"Annotated workbook written to {annotate_path}.")
 

@@ -5,11 +5,16 @@ No engine lives at module level, so several apps (tests) and several gunicorn wo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy.orm import Session
+
+from dashboard.access import current_actor
+
+T = TypeVar("T")
 
 EXTENSION_KEY = "sharing"
 
@@ -26,14 +31,23 @@ def app_settings():
     return current_app.extensions[EXTENSION_KEY]["settings"]
 
 
-@contextmanager
-def write_session() -> Iterator[Session]:
-    """A session whose changes are committed when the block ends and rolled back whole on any error."""
+def perform(service: Callable[..., T], *args, **kwargs) -> T:
+    """Run one write service for this request: ``service(session, current_actor(), *args, **kwargs)``
+    in a transaction that is committed when it returns and rolled back whole when it raises.
+
+    The only way pages change the database: the service checks the actor's rights, applies the rules
+    and records the audit event; the page never holds a writing session.
+    """
     factory = current_app.extensions[EXTENSION_KEY]["session_factory"]
     with factory() as session, session.begin():
-        yield session
+        return service(session, current_actor(), *args, **kwargs)
 
 
-def session_factory():
-    """The app's sessionmaker, for services that open their own transactions (the importer)."""
-    return current_app.extensions[EXTENSION_KEY]["session_factory"]
+def perform_import(importer: Callable[..., T], *args, **kwargs) -> T:
+    """Run an importer entry point (importers.workbook_import) for this request: it opens its own
+    transactions (the upload record first, then the values), as the current actor, within the app's
+    upload limit."""
+    return importer(
+        current_app.extensions[EXTENSION_KEY]["session_factory"], *args, actor=current_actor(),
+        max_bytes=app_settings().max_upload_bytes, **kwargs,
+    )  # fmt: skip

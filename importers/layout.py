@@ -116,14 +116,7 @@ def extract(workbook: Workbook, periods: Sequence[PeriodLike]) -> Extraction:
         result.has_partner_column |= "partner" in header.columns
         result._tables.append((sheet, header))
     if not result.data_sheets:
-        result.issues.append(
-            error(
-                "no-header",
-                "No sheet has a header row, in its first 30 rows, naming the indicator, period and "
-                "value columns (for example: Indicator | Period | Value), or indicators down and "
-                "periods across (Indicator | P1 | P2 ...). Start from `sharing template`.",
-            )
-        )
+        result.issues.append(error("no-header", rows=HEADER_SEARCH_ROWS))
     return result
 
 
@@ -224,10 +217,10 @@ def _wide_rows(
             result.issues.append(
                 error(
                     period.code,
-                    f"{header_cell}: the column header '{raw_text(header.cells[column])}' {period.problem}",
                     sheet.name,
                     header_cell,
                     header.cells[column],
+                    **{**period.params, "variant": _header_variant(period)},
                 )
             )
     usable = {c: p for c, p in header.period_columns.items() if isinstance(p, int)}
@@ -268,10 +261,15 @@ def _text(value: object) -> str:
     return "" if _blank(value) else raw_text(value).strip()
 
 
+def _header_variant(period: CellError) -> str:
+    """The sentence for a period problem found in a column header rather than in a cell."""
+    variant = str(period.params.get("variant", ""))
+    return "header-" + variant if variant else "header"
+
+
 def _total_row_warning(sheet: str, cell: str, raw: object) -> Problem:
     return warning(
         "total-row-skipped",
-        f"{cell}: '{raw}' looks like a total row; it was not imported",
         sheet,
         cell,
         raw,

@@ -30,11 +30,11 @@ ZIP_EXPANSION_FACTOR = 10
 ZIP_MAX_RATIO = 100  # compression ratio no real worksheet reaches
 ZIP_MAX_MEMBERS = 10_000
 _KNOWN_NOT_SPREADSHEETS = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"{\\rtf": "an RTF document",
+    b"%PDF": "pdf",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"{\\rtf": "rtf",
 }
 CSV_ENCODINGS = ("cp1250", "cp1257", "cp1252")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -98,9 +98,9 @@ def read_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
         if content.startswith(magic):
             raise UnreadableFile(_not_a_spreadsheet(filename, what))
     if b"\x00" in content[:8192] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile(_not_a_spreadsheet(filename, "a binary file"))
+        raise UnreadableFile(_not_a_spreadsheet(filename, "binary"))
     if PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
-        raise UnreadableFile(_not_a_spreadsheet(filename, "a text file"))
+        raise UnreadableFile(_not_a_spreadsheet(filename, "text"))
     return read_csv(content, filename)
 
 
@@ -117,14 +117,12 @@ def _refuse_too_large_or_empty(content: bytes, max_bytes: int) -> None:
         raise UnreadableFile(
             error(
                 "file-too-large",
-                f"The file is {len(content) / 1048576:.1f} MB; the limit is "
-                f"{max_bytes / 1048576:.0f} MB (SHARING_MAX_UPLOAD_MB). Split it by partner or period.",
+                size=f"{len(content) / 1048576:.1f}",
+                limit=f"{max_bytes / 1048576:.0f}",
             )
         )
     if not content.strip():
-        raise UnreadableFile(
-            error("empty-workbook", "The file is empty: there is nothing to import.")
-        )
+        raise UnreadableFile(error("empty-workbook", variant="empty-file"))
 
 
 def _zip_members(content: bytes, filename: str) -> list[zipfile.ZipInfo]:
@@ -132,36 +130,20 @@ def _zip_members(content: bytes, filename: str) -> list[zipfile.ZipInfo]:
         return zipfile.ZipFile(io.BytesIO(content)).infolist()
     except (zipfile.BadZipFile, ValueError):
         raise UnreadableFile(
-            error(
-                "corrupt-file",
-                f"{filename} is damaged: it looks like a workbook but cannot be opened.",
-            )
+            error("corrupt-file", variant="not-a-zip", filename=filename)
         ) from None
 
 
 def _encrypted_issue() -> Problem:
-    return error(
-        "encrypted-workbook",
-        "The workbook is protected with a password, so it cannot be read. Open it, remove the "
-        "password (File > Info > Protect Workbook > Encrypt with Password, leave it empty), save, "
-        "and upload it again.",
-    )
+    return error("encrypted-workbook")
 
 
 def _old_xls_note() -> Problem:
-    return warning(
-        "old-xls-format",
-        "This is an old Excel 97-2003 .xls file: it was read, but percent formats cannot be checked. "
-        "Next time save it as .xlsx (File > Save As > Excel Workbook).",
-    )
+    return warning("old-xls-format")
 
 
 def _not_a_spreadsheet(filename: str, what: str) -> Problem:
-    return error(
-        "not-a-spreadsheet",
-        f"{filename} is {what}, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
-        "(the template from `sharing template` is the easiest start).",
-    )
+    return error("not-a-spreadsheet", variant=what, filename=filename)
 
 
 def _read_zip_workbook(content: bytes, filename: str, max_bytes: int) -> Workbook:
@@ -170,10 +152,7 @@ def _read_zip_workbook(content: bytes, filename: str, max_bytes: int) -> Workboo
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
         raise UnreadableFile(
-            error(
-                "corrupt-file",
-                f"{filename} is damaged: it looks like a workbook but cannot be opened.",
-            )
+            error("corrupt-file", variant="not-a-zip", filename=filename)
         ) from None
     _refuse_zip_bomb(members, max_bytes)
     names = {member.filename for member in members}
@@ -188,7 +167,7 @@ def _read_zip_workbook(content: bytes, filename: str, max_bytes: int) -> Workboo
         workbook = _read_calamine(content, "ods", [])
         _with_damage_reported(filename, _mark_ods_percent_cells, archive, workbook)
         return workbook
-    what = "a Word document" if "word/document.xml" in names else "a zip archive"
+    what = "word" if "word/document.xml" in names else "zip"
     raise UnreadableFile(_not_a_spreadsheet(filename, what))
 
 
@@ -199,7 +178,7 @@ def _with_damage_reported(
         mark(archive, workbook)
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, ValueError) as problem:
         raise UnreadableFile(
-            error("corrupt-file", f"{filename} is damaged and cannot be read ({problem}).")
+            error("corrupt-file", variant="named", filename=filename, detail=str(problem)[:300])
         ) from None
 
 
@@ -219,13 +198,7 @@ def _refuse_zip_bomb(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
         or expanded > ZIP_EXPANSION_FACTOR * max_bytes
         or any(ratio > ZIP_MAX_RATIO for ratio in ratios)
     ):
-        raise UnreadableFile(
-            error(
-                "zip-bomb",
-                f"The workbook would expand to {expanded / 1048576:.0f} MB when opened, far more than "
-                "any real workbook of this size: it was refused as unsafe (a zip bomb).",
-            )
-        )
+        raise UnreadableFile(error("zip-bomb", expanded=f"{expanded / 1048576:.0f}"))
 
 
 def _read_calamine(content: bytes, kind: str, notes: list[Problem]) -> Workbook:
@@ -243,11 +216,9 @@ def _read_calamine(content: bytes, kind: str, notes: list[Problem]) -> Workbook:
     except python_calamine.PasswordError:
         raise UnreadableFile(_encrypted_issue()) from None
     except python_calamine.CalamineError as problem:
-        raise UnreadableFile(
-            error("corrupt-file", f"The workbook is damaged and cannot be read ({problem}).")
-        ) from None
+        raise UnreadableFile(error("corrupt-file", detail=str(problem)[:300])) from None
     if not any(sheet._rows.end for sheet in sheets):
-        raise UnreadableFile(error("empty-workbook", "The workbook has no filled cells."))
+        raise UnreadableFile(error("empty-workbook"))
     return Workbook(kind, sheets, notes)
 
 
@@ -404,18 +375,12 @@ def read_csv(content: bytes, filename: str) -> Workbook:
     text, encoding = decode_text(content)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        raise UnreadableFile(error("empty-workbook", "The file has no filled cells."))
+        raise UnreadableFile(error("empty-workbook", variant="file"))
     delimiter = _sniff_delimiter(lines[:50])
     rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     notes = []
     if encoding in CSV_ENCODINGS:
-        notes.append(
-            warning(
-                "csv-encoding-guessed",
-                f"The file is not UTF-8; it was read as {encoding}. Check the accented letters in the "
-                "report, and save as 'CSV UTF-8' next time.",
-            )
-        )
+        notes.append(warning("csv-encoding-guessed", encoding=encoding))
     sheet_name = PurePath(filename).stem or "CSV"
     return Workbook("csv", [Sheet(sheet_name, rows)], notes)
 

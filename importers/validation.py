@@ -10,7 +10,7 @@ import difflib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import Indicator, Observation, Partner, ReportingPeriod
 from rules.cells import CellError, ParsedNumber, fold, is_no_value, parse_number, parse_period
 from rules.problems import Problem, error, raw_text, warning
+from rules.values import MAX_ABS_VALUE, check_number
 
 from .layout import RawObservation
 
@@ -149,13 +150,7 @@ def validate_observations(
     if fixed_partner is None and not has_partner_column:
         check.read = check.invalid_rows = sum(1 for _ in rows)
         if check.read:
-            check.issues.append(
-                error(
-                    "missing-partner-column",
-                    "Without --partner the file must have a Partner column saying whose figures each "
-                    "row holds; add one, or import with --partner CODE.",
-                )
-            )
+            check.issues.append(error("missing-partner-column"))
         return check
     lookups = _Lookups(reference)
     undecided: list[_Pending] = []
@@ -167,7 +162,7 @@ def validate_observations(
         indicator = lookups.indicator(raw, problems)
         period = lookups.period(raw, problems)
         partner = lookups.partner(raw, fixed_partner, problems)
-        number = _read_number(raw, indicator, problems)
+        number = _read_number(raw, problems)
         if number is not None and number.decimal_mark:
             decimal_marks.add(number.decimal_mark)
         if not _settle(check, problems):
@@ -212,10 +207,9 @@ def _keep(
     if first is not None:
         problems.append(
             error(
-                "duplicate-row",
-                f"{record.cell}: {item.indicator.code} for {item.partner.code} in {item.period.label} "
-                f"is already given in {first}; keep one of the two",
-                record.sheet, record.cell, item.raw.value,
+                "duplicate-row", record.sheet, record.cell, item.raw.value,
+                indicator=item.indicator.code, partner=item.partner.code,
+                period=item.period.label, first=first,
             )
         )  # fmt: skip
     if _settle(check, problems):
@@ -251,19 +245,16 @@ class _Lookups:
         cell = raw.cell(raw.indicator_column)
         if raw.indicator is None or raw.indicator == "":
             problems.append(
-                error("missing-indicator", f"{cell}: the indicator is empty; write its code, such as ESU-SERVICES", raw.sheet, cell)
+                error("missing-indicator", raw.sheet, cell)
             )  # fmt: skip
             return None
         text = raw_text(raw.indicator)
         codes = self.reference.indicator_codes()
         close = difflib.get_close_matches(text.upper(), codes, n=1)
-        hint = f"did you mean {close[0]}?" if close else f"write a code such as {codes[0]}"
         problems.append(
             error(
-                "unknown-indicator",
-                f"{cell}: '{text}' is not an indicator of the catalogue; {hint} "
-                "(the template lists them all)",
-                raw.sheet, cell, raw.indicator,
+                "unknown-indicator", raw.sheet, cell, raw.indicator,
+                variant="close" if close else "", suggestion=close[0] if close else codes[0],
             )
         )  # fmt: skip
         return None
@@ -281,10 +272,8 @@ class _Lookups:
                 self._periods[key] = problem
         found = self._periods[key]
         if isinstance(found, CellError):
-            cell, shown = raw.cell(raw.period_column), raw_text(raw.period)
-            problems.append(
-                error(found.code, f"{cell}: '{shown}' {found.problem}", raw.sheet, cell, raw.period)
-            )
+            cell = raw.cell(raw.period_column)
+            problems.append(found.to_problem(raw.sheet, cell, raw.period))
             return None
         return found
 
@@ -295,7 +284,7 @@ class _Lookups:
         cell = raw.cell(raw.partner_column) if raw.partner_column >= 0 else ""
         if not has_cell:
             if fixed is None:
-                problems.append(error("missing-partner", f"{cell}: the partner is empty; write its code, such as SMILTENE", raw.sheet, cell))  # fmt: skip
+                problems.append(error("missing-partner", raw.sheet, cell))  # fmt: skip
             return fixed
         text = raw_text(raw.partner)
         if text not in self._partners:
@@ -304,25 +293,23 @@ class _Lookups:
         if found is None:
             codes = ", ".join(sorted({p.code for p in self.reference.partners.values()}))
             problems.append(
-                error("unknown-partner", f"{cell}: '{raw_text(raw.partner)}' is not a project partner; write one of {codes}", raw.sheet, cell, raw.partner)
+                error("unknown-partner", raw.sheet, cell, raw.partner, codes=codes)
             )  # fmt: skip
             return None
         if fixed is not None and found.id != fixed.id:
             problems.append(
                 error(
-                    "other-partner",
-                    f"{cell}: this row is for {found.code}, but the file is imported for {fixed.code}; "
-                    "remove the row or import it for its own partner",
-                    raw.sheet, cell, raw.partner,
+                    "other-partner", raw.sheet, cell, raw.partner, variant="row",
+                    found=found.code, fixed=fixed.code,
                 )
             )  # fmt: skip
             return None
         return found
 
 
-def _read_number(
-    raw: RawObservation, indicator: IndicatorInfo | None, problems: list[Problem]
-) -> ParsedNumber | None:
+def _read_number(raw: RawObservation, problems: list[Problem]) -> ParsedNumber | None:
+    """The number a value cell holds (None: "no value", or a problem reading it); what the number may
+    be is checked once the file's decimal mark is known (``_final_value``)."""
     value = raw.value
     if type(value) is float or type(value) is int:  # the common case, kept cheap for large files
         number = ParsedNumber(float(value)) if math.isfinite(value) else None
@@ -330,33 +317,15 @@ def _read_number(
             return number
     cell = raw.value_cell
     if raw.formula_without_value:
-        problems.append(
-            error(
-                "formula-without-value",
-                f"{cell} holds a formula whose result was not saved; open the file in Excel or "
-                "LibreOffice, save it, and upload it again",
-                raw.sheet, cell, raw.value,
-            )
-        )  # fmt: skip
+        problems.append(error("formula-without-value", raw.sheet, cell, raw.value))
         return None
     if is_no_value(raw.value):
         return None
     try:
-        number = parse_number(raw.value)
+        return parse_number(raw.value)
     except CellError as problem:
-        problems.append(error(problem.code, f"{cell}: '{raw_text(raw.value)}' {problem.problem}", raw.sheet, cell, raw.value))  # fmt: skip
+        problems.append(problem.to_problem(raw.sheet, cell, raw.value))
         return None
-    is_percent = number.percent_sign or _shown_as_percent(raw)
-    if indicator is not None and indicator.value_kind != "percentage" and is_percent:
-        problems.append(
-            error(
-                "unexpected-percent",
-                f"{cell}: '{raw_text(raw.value)}' is a percentage, but {indicator.code} is counted "
-                f"in {indicator.value_kind}s; write a plain number",
-                raw.sheet, cell, raw.value,
-            )
-        )  # fmt: skip
-    return number
 
 
 def _shown_as_percent(raw: RawObservation) -> bool:
@@ -371,63 +340,26 @@ def _shown_as_percent(raw: RawObservation) -> bool:
 def _final_value(
     item: _Pending, file_mark: str | None, marks: set[str], problems: list[Problem]
 ) -> float | None:
+    """The value by rules.values, with its problems located at the value cell."""
     raw, indicator, number = item.raw, item.indicator, item.number
     if number is None:
         return None
-    value = number.resolve(file_mark)
-    if value is not None and (
-        indicator.value_kind == "amount" or (indicator.value_kind == "count" and value >= 0)
+    if (
+        number.ambiguous_mark is None
+        and not number.percent_sign
+        and indicator.value_kind in ("count", "amount")
+        and 0 <= number.value <= MAX_ABS_VALUE
+        and not _shown_as_percent(raw)
     ):
-        return value  # nothing left to check: the common case, kept cheap for large files
-    cell = raw.value_cell
-    if value is None:
-        mark = number.ambiguous_mark
-        why = (
-            "the file uses both , and . as decimal marks"
-            if len(marks) > 1
-            else "no other value in the file shows which mark is decimal"
-        )
-        problems.append(
-            error(
-                "ambiguous-number",
-                f"{cell}: '{raw_text(raw.value)}' could be {number.value:g} or {number.as_thousands:g} "
-                f"({why}); write {number.as_thousands:.0f} for the thousands, or "
-                f"{str(number.value).replace('.', ',') if mark == ',' else number.value} with more "
-                "digits after the decimal mark",
-                raw.sheet, cell, raw.value,
-            )
-        )  # fmt: skip
-        return None
-    if indicator.value_kind == "percentage":
-        if _shown_as_percent(raw):
-            value *= 100  # 0.45 shown as 45 % in a percent-formatted cell
-        if not 0 <= value <= 100:
-            problems.append(
-                error(
-                    "percentage-out-of-range",
-                    f"{cell}: '{raw_text(raw.value)}' is {value:g} %, outside 0-100 %; write a "
-                    "percentage such as 45 or 45 %",
-                    raw.sheet, cell, raw.value,
-                )
-            )  # fmt: skip
-        elif 0 < value < 1 and not number.percent_sign and not _shown_as_percent(raw):
-            problems.append(
-                warning(
-                    "percentage-looks-like-fraction",
-                    f"{cell}: {value:g} was read as {value:g} %; if you meant {value * 100:g} %, "
-                    f"write {value * 100:g} or format the cell as a percentage",
-                    raw.sheet, cell, raw.value,
-                )
-            )  # fmt: skip
-    elif indicator.value_kind == "count" and value < 0:
-        problems.append(
-            error(
-                "negative-count",
-                f"{cell}: '{raw_text(raw.value)}' is negative, but {indicator.code} is a count; "
-                "write 0 or a positive number",
-                raw.sheet, cell, raw.value,
-            )
-        )  # fmt: skip
+        return number.value  # nothing left to check: the common case, kept cheap for large files
+    value, found = check_number(
+        number, indicator.code, indicator.value_kind, shown_as_percent=_shown_as_percent(raw),
+        file_mark=file_mark, marks_in_file=len(marks),
+    )  # fmt: skip
+    shown = raw_text(raw.value)
+    problems.extend(
+        replace(problem, sheet=raw.sheet, cell=raw.value_cell, value=shown) for problem in found
+    )
     return value
 
 
@@ -479,10 +411,8 @@ def plausibility_warnings(
         ):
             issues.append(
                 warning(
-                    "far-from-previous",
-                    f"{record.cell}: {record.value:g} is far from {label} in {previous_label} "
-                    f"({previous:g}); check it is not a typo or a different unit",
-                    record.sheet, record.cell, record.value,
+                    "far-from-previous", record.sheet, record.cell, record.value,
+                    number=record.value, series=label, period=previous_label, previous=previous,
                 )
             )  # fmt: skip
         if (
@@ -492,10 +422,9 @@ def plausibility_warnings(
         ):
             issues.append(
                 warning(
-                    "cumulative-decrease",
-                    f"{record.cell}: {record.value:g} is lower than {label} in {previous_label} "
-                    f"({previous:g}), but {record.indicator.code} is a running total; check it",
-                    record.sheet, record.cell, record.value,
+                    "cumulative-decrease", record.sheet, record.cell, record.value,
+                    number=record.value, series=label, period=previous_label, previous=previous,
+                    indicator=record.indicator.code,
                 )
             )  # fmt: skip
     issues.extend(_unfinished_period_warnings(records, today))
@@ -513,10 +442,8 @@ def _unfinished_period_warnings(records: Sequence[CleanObservation], today: date
             counts[key] += 1
     return [
         warning(
-            "period-not-ended",
-            f"{record.cell}: {record.period.label} has not ended (it ends on "
-            f"{record.period.end_date:%d.%m.%Y}); {counts[key]} value(s) for it may still change",
-            record.sheet, record.cell, record.value,
+            "period-not-ended", record.sheet, record.cell, record.value,
+            period=record.period.label, end=f"{record.period.end_date:%d.%m.%Y}", count=counts[key],
         )
         for key, record in first.items()
     ]  # fmt: skip

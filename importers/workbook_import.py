@@ -3,10 +3,13 @@ transaction. Every attempt leaves an Upload row and the file's bytes, whatever t
 
 Public API (used by ``sharing import`` and the dashboard's Upload page)::
 
-    run_import(session_factory, content, filename, *, partner_code, uploaded_by, dry_run, settings)
+    run_import(session_factory, content, filename, *, actor, partner_code, dry_run, max_bytes)
         -> ImportResult
-    import_stored_upload(session_factory, upload_id, *, uploaded_by, settings, dry_run=False)
+    import_stored_upload(session_factory, upload_id, *, actor, max_bytes, dry_run=False)
         -> ImportResult     # confirm a dry run without sending the file again
+
+Writing goes through the services (services.uploads, services.observations, services.policy_changes),
+the same code paths as the pages' corrections and stage form, each with its audit event.
 
 Status: "imported", "unchanged", "dry-run" (clean, nothing written), "rejected" (the data has errors,
 nothing written) or "unreadable" (the file could not be read at all).
@@ -14,31 +17,28 @@ nothing written) or "unreadable" (the file could not be read at all).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Observation, ObservationRevision, Partner, StoredFile, Upload, utcnow
+from dashboard.access import Actor, require_edit
+from models import Partner, StoredFile, Upload
 from models.database import transaction
 from rules.problems import Problem, error
+from services.observations import ValueWrite, stored_values, write_values
+from services.policy_changes import record_sheet_changes
+from services.uploads import complete_upload, record_upload
 
 from .layout import extract
-from .policy_sheet import PolicyCheck, apply_policy_changes, validate_policy_rows
+from .policy_sheet import PolicyCheck, validate_policy_rows
 from .reading import UnreadableFile, read_workbook
 from .validation import CleanObservation, Reference, plausibility_warnings, validate_observations
 
 STATUSES = ("imported", "unchanged", "dry-run", "rejected", "unreadable")
 EXIT_CODES = {"imported": 0, "unchanged": 0, "dry-run": 0, "rejected": 1, "unreadable": 2}
-_INTERRUPTED = error(
-    "import-interrupted",
-    "The import did not finish; nothing from this file was written. Try again, and tell the "
-    "monitoring team if it keeps happening.",
-)
+_INTERRUPTED = error("import-interrupted")
 
 
 class UnknownPartnerError(ValueError):
@@ -129,21 +129,24 @@ def run_import(
     content: bytes,
     filename: str,
     *,
+    actor: Actor,
     partner_code: str | None,
-    uploaded_by: str,
     dry_run: bool,
-    settings,
+    max_bytes: int,
     today: date | None = None,
 ) -> ImportResult:
-    """Read, validate and (unless ``dry_run`` or the data has errors) import ``content``.
+    """Read, validate and (unless ``dry_run`` or the data has errors) import ``content`` for ``actor``.
 
     Always records an Upload row and keeps the bytes (StoredFile), in a transaction of its own, so even a
     refused or failed attempt is audited. A clean file is written in one further transaction: all of it or
-    nothing. Raises UnknownPartnerError when ``partner_code`` names no partner.
+    nothing. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when the
+    actor may not change that partner's data (or, for a file with a Partner column, one of its partners).
     """
     today = today or date.today()
     with session_factory() as session:
-        plan = _plan(session, content, filename, partner_code, settings.max_upload_bytes, today)
+        plan = _plan(session, content, filename, partner_code, max_bytes, today)
+        if partner_code:
+            require_edit(actor, partner_code.upper())
         changes: list[ValueChange | None] = []
         if plan.status == "imported" and dry_run:
             plan.status = "dry-run"
@@ -151,7 +154,12 @@ def run_import(
             _count_changes(plan, changes)
     final = plan.status != "imported"
     with transaction(session_factory) as session:
-        upload = _record_upload(session, content, filename, plan, uploaded_by, final)
+        # Until the import transaction commits, the record says it did not finish: true if it never does.
+        upload = record_upload(
+            session, actor, content, filename, partner_id=plan.partner_id,
+            outcome=plan.status if final else "rejected", rows=plan.rows.to_dict(),
+            issues=plan.issues if final else [_INTERRUPTED, *plan.issues],
+        )  # fmt: skip
         upload_id = upload.id
     result = ImportResult(plan.status, plan.rows, plan.issues, _real(changes), upload_id, filename)
     if final:
@@ -159,13 +167,15 @@ def run_import(
     with transaction(session_factory) as session:
         # Compared inside the writing transaction, so a concurrent import cannot be overwritten blindly.
         changes, stored = _compare(session, plan.records)
-        _apply(session, plan, changes, stored, upload_id, uploaded_by)
+        _apply(session, actor, plan, changes, stored, upload_id, today)
         _count_changes(plan, changes)
-        upload = session.get(Upload, upload_id)
-        _fill_upload(
-            upload, plan, "imported" if _real(changes) or plan.policy.inserted else "unchanged"
-        )
-        result.status, result.changes = upload.outcome, _real(changes)
+        outcome = "imported" if _real(changes) or plan.policy.inserted else "unchanged"
+        partners = sorted({record.partner.code for record in plan.records})
+        complete_upload(
+            session, actor, session.get(Upload, upload_id), outcome=outcome,
+            rows=plan.rows.to_dict(), issues=plan.issues, partner_codes=partners,
+        )  # fmt: skip
+        result.status, result.changes = outcome, _real(changes)
     return result
 
 
@@ -173,8 +183,8 @@ def import_stored_upload(
     session_factory: sessionmaker[Session],
     upload_id: int,
     *,
-    uploaded_by: str,
-    settings,
+    actor: Actor,
+    max_bytes: int,
     dry_run: bool = False,
     today: date | None = None,
 ) -> ImportResult:
@@ -192,8 +202,8 @@ def import_stored_upload(
         if upload.partner_id is not None:
             partner_code = session.get(Partner, upload.partner_id).code
     return run_import(
-        session_factory, content, filename, partner_code=partner_code, uploaded_by=uploaded_by,
-        dry_run=dry_run, settings=settings, today=today,
+        session_factory, content, filename, actor=actor, partner_code=partner_code,
+        dry_run=dry_run, max_bytes=max_bytes, today=today,
     )  # fmt: skip
 
 
@@ -235,7 +245,7 @@ def _plan(
     )
     has_errors = any(issue.is_error for issue in issues)
     if extraction.data_sheets and not check.read and not extraction.policy_rows and not has_errors:
-        issues.append(error("no-values", "The file has the right columns but no values in them: fill in the Value column and upload it again."))  # fmt: skip
+        issues.append(error("no-values"))
         has_errors = True
     status = "rejected" if has_errors else "imported"
     return _Plan(status, rows, issues, check.records, policy, partner.id if partner else None)
@@ -248,7 +258,7 @@ def _compare(
     observations of the records' partners by (indicator, partner, period) id."""
     if not records:
         return [], {}
-    stored = _stored_observations(session, {record.partner.id for record in records})
+    stored = stored_values(session, {record.partner.id for record in records})
     changes: list[ValueChange | None] = []
     for record in records:
         existing = stored.get(record.key)
@@ -266,17 +276,6 @@ def _compare(
             )
         )  # fmt: skip
     return changes, stored
-
-
-def _stored_observations(session: Session, partner_ids: set[int]) -> dict:
-    table = Observation.__table__
-    rows = session.execute(
-        select(
-            table.c.indicator_id, table.c.partner_id, table.c.period_id, table.c.id, table.c.value,
-            table.c.comment, table.c.source_kind, table.c.upload_id,
-        ).where(table.c.partner_id.in_(partner_ids))
-    )  # fmt: skip
-    return {(row[0], row[1], row[2]): row for row in rows}
 
 
 def _real(changes: Sequence[ValueChange | None]) -> list[ValueChange]:
@@ -301,148 +300,43 @@ def _count_changes(plan: _Plan, changes: Sequence[ValueChange | None]) -> None:
     plan.rows.unchanged += plan.policy.unchanged
 
 
-_OBSERVATION_COLUMNS = (
-    "indicator_id", "partner_id", "period_id", "value", "comment", "source_kind", "upload_id",
-    "source_cell", "updated_by", "updated_at",
-)  # fmt: skip
-_REVISION_COLUMNS = (
-    "observation_id", "previous_value", "previous_source_kind", "previous_upload_id", "new_value",
-    "changed_by", "changed_at", "upload_id", "reason",
-)  # fmt: skip
-
-
 def _apply(
     session: Session,
+    actor: Actor,
     plan: _Plan,
     changes: Sequence[ValueChange | None],
     stored: dict,
     upload_id: int,
-    user: str,
+    today: date,
 ) -> None:
-    now = utcnow()
-    observations = _BulkInsert(session, Observation.__table__, _OBSERVATION_COLUMNS)
-    revisions = _BulkInsert(session, ObservationRevision.__table__, _REVISION_COLUMNS)
-    updates = []
+    writes = []
     for record, change in zip(plan.records, changes, strict=True):
         if change is None:
             continue
-        if change.is_new:
-            observations.add(
-                (
-                    record.indicator.id, record.partner.id, record.period.id, record.value,
-                    record.comment, "upload", upload_id, record.source_cell[:80], user, now,
-                )
-            )  # fmt: skip
-            continue
-        existing = stored[record.key]
-        updates.append(
-            {
-                "id": existing.id, "value": record.value, "comment": record.comment,
-                "source_kind": "upload", "upload_id": upload_id,
-                "source_cell": record.source_cell[:80], "updated_by": user, "updated_at": now,
-            }
-        )  # fmt: skip
-        reasons = []
-        if not _same(existing.value, record.value):
-            reasons.append(f"upload of {record.source_cell}")
-        if existing.comment != record.comment:
-            reasons.append(f"comment was: {existing.comment}")
-        revisions.add(
-            (
-                existing.id, existing.value, existing.source_kind, existing.upload_id, record.value,
-                user, now, upload_id, "; ".join(reasons),
+        existing = stored.get(record.key) if not change.is_new else None
+        writes.append(
+            ValueWrite(
+                record.indicator.id, record.partner.id, record.period.id, record.value,
+                record.comment, record.source_cell, existing,
+                _revision_reason(record, existing) if existing else "",
             )
         )  # fmt: skip
-    observations.flush()
-    revisions.flush()
-    if updates:
-        session.execute(update(Observation), updates)
-    apply_policy_changes(session, plan.policy, user, upload_id)
-
-
-class _BulkInsert:
-    """INSERTs sent through the driver's executemany in chunks (Core, not ORM add_all: ~9x faster, TECH.md).
-
-    The statement is compiled once and each distinct value converted once: SQLAlchemy's per-row parameter
-    processing costs as much as the insert itself at 100,000 rows. Chunks keep memory flat.
-    """
-
-    CHUNK_ROWS = 5000
-
-    def __init__(self, session: Session, table: Table, columns: Sequence[str]):
-        self._connection = session.connection()
-        dialect = self._connection.dialect
-        self._columns = tuple(columns)
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-        self._sql = compiled.string
-        self._order = (
-            [self._columns.index(name) for name in compiled.positiontup]
-            if compiled.positional
-            else None
-        )
-        self._converters = [
-            (index, processor, {})
-            for index, name in enumerate(columns)
-            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            is not None
-        ]
-        self._pending: list[tuple] = []
-
-    def add(self, row: tuple) -> None:
-        self._pending.append(row)
-        if len(self._pending) >= self.CHUNK_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        rows = self._pending
-        if self._converters:
-            rows = [list(row) for row in rows]
-            for index, convert, converted in self._converters:
-                for row in rows:
-                    value = row[index]
-                    if value not in converted:
-                        converted[value] = convert(value)
-                    row[index] = converted[value]
-        if self._order is not None:
-            parameters = [tuple(row[i] for i in self._order) for row in rows]
-        else:
-            parameters = [dict(zip(self._columns, row, strict=True)) for row in rows]
-        self._connection.exec_driver_sql(self._sql, parameters)
-        self._pending = []
-
-
-def _record_upload(
-    session: Session, content: bytes, filename: str, plan: _Plan, user: str, final: bool
-) -> Upload:
-    digest = hashlib.sha256(content).hexdigest()
-    if session.get(StoredFile, digest) is None:
-        try:
-            # A savepoint: another worker may store the same bytes at the same moment.
-            with session.begin_nested():
-                session.add(StoredFile(sha256=digest, size_bytes=len(content), content=content))
-        except IntegrityError:
-            pass
-    upload = Upload(
-        filename=filename[:255],
-        sha256=digest,
-        size_bytes=len(content),
-        partner_id=plan.partner_id,
-        uploaded_by=user,
+    codes = {record.partner.id: record.partner.code for record in plan.records}
+    write_values(
+        session, actor, writes, partner_codes=codes, source_kind="upload", upload_id=upload_id
     )
-    # Until the import transaction commits, the record says it did not finish: true if it never does.
-    _fill_upload(
-        upload, plan, plan.status if final else "rejected", [] if final else [_INTERRUPTED]
+    record_sheet_changes(
+        session, actor, plan.policy.evidence, plan.policy.moves, upload_id=upload_id, today=today
     )
-    session.add(upload)
-    session.flush()
-    return upload
 
 
-def _fill_upload(upload: Upload, plan: _Plan, outcome: str, extra: Sequence[Problem] = ()) -> None:
-    upload.outcome = outcome
-    upload.rows_read, upload.rows_inserted = plan.rows.read, plan.rows.inserted
-    upload.rows_updated, upload.rows_unchanged = plan.rows.updated, plan.rows.unchanged
-    upload.rows_invalid = plan.rows.invalid
-    upload.issues = [issue.to_dict() for issue in (*extra, *plan.issues)]
+def _revision_reason(record: CleanObservation, existing) -> str:
+    """Why a stored value changed, for the value history: the cell it came from, and the comment's old
+    and new text when the comment changed (nothing about comments when neither has one)."""
+    reasons = []
+    if not _same(existing.value, record.value):
+        reasons.append(f"upload of {record.source_cell}")
+    old, new = existing.comment or "", record.comment or ""
+    if old != new:
+        reasons.append(f"comment: '{old}' -> '{new}'")
+    return "; ".join(reasons)

@@ -1,5 +1,8 @@
 """The SHARING domain model (SQLAlchemy 2 typed ORM). Importing this package registers every table."""
 
+from rules.stages import PROGRESS_STAGES, Stage  # noqa: E402,I001 (re-exported for callers)
+
+from .audit import AuditEvent, AuditTrailError
 from .base import Base, utcnow
 from .benchmark import BenchmarkValue
 from .indicator import AGGREGATIONS, CATEGORIES, VALUE_KINDS, Indicator, Milestone, Target
@@ -8,18 +11,18 @@ from .partner import INSTRUMENT_KINDS, Partner, PolicyInstrument
 from .period import PeriodSpec, ReportingPeriod, period_specs
 from .policy_change import (
     EVIDENCE_KINDS,
-    PROGRESS_STAGES,
     ChangeType,
     EvidenceItem,
     PolicyChange,
     PolicyChangeError,
-    Stage,
     StageEvent,
 )
 from .upload import StoredFile, Upload
 
 __all__ = [
     "AGGREGATIONS",
+    "AuditEvent",
+    "AuditTrailError",
     "CATEGORIES",
     "EVIDENCE_KINDS",
     "INSTRUMENT_KINDS",

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rules.aggregation import AGGREGATIONS
+
 from .base import Base
 
 CATEGORIES = (
@@ -18,7 +20,6 @@ CATEGORIES = (
     "context",
 )
 VALUE_KINDS = ("count", "percentage", "amount")
-AGGREGATIONS = ("sum", "latest", "mean")
 
 
 class Indicator(Base):

@@ -7,12 +7,13 @@ refuses editing or deleting stage events.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from rules.stages import STAGE_VALUES, Stage, stage_move_problems
 
 from .base import Base, utcnow
 
@@ -20,23 +21,6 @@ if TYPE_CHECKING:
     from .partner import PolicyInstrument
 
 
-class Stage(enum.StrEnum):
-    IDENTIFIED = "identified"
-    PROPOSED = "proposed"
-    SUBMITTED = "submitted"
-    ADOPTED = "adopted"
-    IMPLEMENTED = "implemented"
-    VALIDATED = "validated"
-    ABANDONED = "abandoned"
-
-    @property
-    def rank(self) -> int:
-        """Position on the way to validation; abandoned sits outside the order (-1)."""
-        return -1 if self is Stage.ABANDONED else PROGRESS_STAGES.index(self)
-
-
-PROGRESS_STAGES = [s for s in Stage if s is not Stage.ABANDONED]
-STAGE_VALUES = tuple(s.value for s in Stage)
 EVIDENCE_KINDS = (
     "official decision",
     "amended text",
@@ -48,7 +32,11 @@ EVIDENCE_KINDS = (
 
 
 class PolicyChangeError(ValueError):
-    """A stage move the rules do not allow; the message says which rule."""
+    """A stage move the rules do not allow; the message says which rule, ``problem`` holds its code."""
+
+    def __init__(self, message: str, problem=None):
+        super().__init__(message)
+        self.problem = problem
 
 
 class ChangeType(Base):
@@ -89,22 +77,18 @@ class PolicyChange(Base):
     ) -> StageEvent:
         """Append a stage event and move the current stage to it.
 
-        Raises PolicyChangeError when validating without evidence or abandoning without a reason (note).
-        Moving backwards is allowed (a law can be sent back) but the caller must give a note.
+        Raises PolicyChangeError for a move rules.stages refuses (validated without evidence, abandoned
+        or moved back without a note). The date is checked against today by the caller, who knows it.
         """
         stage = Stage(stage)
-        if stage is Stage.VALIDATED and not self.evidence:
-            raise PolicyChangeError(
-                f"{self.code}: 'validated' needs at least one evidence item "
-                "(an official decision, an amended text, a launched call...)"
-            )
-        if stage is Stage.ABANDONED and not note.strip():
-            raise PolicyChangeError(f"{self.code}: say why the change was abandoned (note)")
         current = Stage(self.stage or Stage.IDENTIFIED)
-        if stage is not Stage.ABANDONED and stage.rank < current.rank and not note.strip():
-            raise PolicyChangeError(
-                f"{self.code}: moving back from '{current}' to '{stage}' needs a note saying why"
-            )
+        problems = stage_move_problems(
+            self.code, current, stage, has_evidence=bool(self.evidence), note=note,
+            occurred_on=occurred_on, today=date.max,
+        )  # fmt: skip
+        errors = [problem for problem in problems if problem.is_error]
+        if errors:
+            raise PolicyChangeError(errors[0].message, errors[0])
         stage_event = StageEvent(
             stage=stage.value, occurred_on=occurred_on, note=note, recorded_by=recorded_by
         )

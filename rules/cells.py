@@ -1,8 +1,8 @@
 """Pure parsers for what partners type into cells: numbers, percentages, "no value", dates and periods.
 
 No database, no workbook: each function takes a raw cell value (str, int, float, date or datetime, as
-python-calamine, openpyxl or the CSV reader return them) and returns a value or raises ``CellError`` whose
-``problem`` completes the sentence "D14: '12,5,0' ..." with what was expected.
+python-calamine, openpyxl or the CSV reader return them) and returns a value or raises ``CellError``, whose
+code and parameters rules.messages words as "D14: '12,5,0' is not a number; write ...".
 """
 
 from __future__ import annotations
@@ -16,16 +16,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from .messages import render
+from .problems import Problem, error
+
 
 class CellError(ValueError):
-    """The cell cannot be read as asked; ``problem`` says why and what to write instead."""
+    """The cell cannot be read as asked: a problem code, its variant and parameters (rules.messages
+    words it), turned into a located Problem by ``to_problem``."""
 
-    def __init__(self, code: str, problem: str, *, names_a_period: bool = False):
-        super().__init__(problem)
+    def __init__(self, code: str, variant: str = "", *, names_a_period: bool = False, **params):
         self.code = code
-        self.problem = problem
+        self.params = {"variant": variant, **params} if variant else dict(params)
+        super().__init__(render(code, self.params))
         # The text has the shape of a period ("P9", a date) but no reporting period matches it.
         self.names_a_period = names_a_period
+
+    def to_problem(self, sheet: str = "", cell: str = "", value: object = "") -> Problem:
+        return error(self.code, sheet, cell, value, **self.params)
 
 
 # Spaces used to group thousands: plain, no-break, thin, narrow no-break, figure; and the Swiss apostrophe.
@@ -124,9 +131,6 @@ class ParsedNumber:
         return self.value if file_decimal_mark == self.ambiguous_mark else self.as_thousands
 
 
-_NUMBER_EXAMPLE = "write a number such as 12,5 or 1 234"
-
-
 def parse_number(raw: object) -> ParsedNumber:
     """Read a number typed the way European partners type them.
 
@@ -134,10 +138,10 @@ def parse_number(raw: object) -> ParsedNumber:
     "45 %", negative numbers as "-3", "−3" or "(3)". Raises CellError("not-a-number") otherwise.
     """
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
+        raise CellError("not-a-number")
     if isinstance(raw, int | float):
         if not math.isfinite(raw):
-            raise CellError("not-a-number", f"is not a finite number; {_NUMBER_EXAMPLE}")
+            raise CellError("not-a-number", "not-finite")
         return ParsedNumber(float(raw))
     text = raw.strip().lstrip("'").strip()
     percent_sign = text.endswith("%")
@@ -152,7 +156,7 @@ def parse_number(raw: object) -> ParsedNumber:
         text = text[1:].lstrip()
     spaced = any(ch in text for ch in _GROUPING_SPACES)
     if spaced and not re.fullmatch(r"\d{1,3}([" + _GROUPING_SPACES + r"]\d{3})*([.,]\d*)?", text):
-        raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
+        raise CellError("not-a-number")
     body = "".join(ch for ch in text if ch not in _GROUPING_SPACES)
     parsed = _parse_digits(body, thousands_already_grouped=spaced)
     if negative:
@@ -175,7 +179,7 @@ def _parse_digits(body: str, thousands_already_grouped: bool) -> ParsedNumber:
     if not re.fullmatch(r"\d*[.,]?\d+|\d+([.,]\d+)*([.,]\d*)?", body) or not any(
         ch.isdigit() for ch in body
     ):
-        raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
+        raise CellError("not-a-number")
     marks = [ch for ch in body if ch in ".,"]
     if not marks:
         return ParsedNumber(float(body))
@@ -184,14 +188,14 @@ def _parse_digits(body: str, thousands_already_grouped: bool) -> ParsedNumber:
         grouping = "." if decimal == "," else ","
         whole, _, fraction = body.rpartition(decimal)
         if marks.count(decimal) != 1 or not _valid_groups(whole, grouping):
-            raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
+            raise CellError("not-a-number")
         return ParsedNumber(
             float(whole.replace(grouping, "") + "." + fraction), decimal_mark=decimal
         )
     mark = marks[0]
     if len(marks) > 1:
         if thousands_already_grouped or not _valid_groups(body, mark):
-            raise CellError("not-a-number", f"is not a number; {_NUMBER_EXAMPLE}")
+            raise CellError("not-a-number")
         # "1.234.567" groups with dots, so in this file the decimal mark is the comma.
         other = "," if mark == "." else "."
         return ParsedNumber(float(body.replace(mark, "")), decimal_mark=other)
@@ -217,17 +221,31 @@ def _valid_groups(digits: str, grouping: str) -> bool:
 # --- dates -------------------------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_EXAMPLE = "write a date such as 31.12.2024 or 2024-12-31"
+
+
+# The years a monitoring date can fall in: baselines a few decades back, targets a few decades ahead. A date
+# outside is a typo (0001-01-01, 9999-12-31) that would stretch every timeline.
+DATE_YEARS = (1950, 2100)
 
 
 def parse_date(raw: object) -> date:
-    """A date from a date cell or from text: 31.12.2024, 31.12.2024., 31/12/2024, 31-12-2024, 2024-12-31."""
+    """A date from a date cell or from text: 31.12.2024, 31.12.2024., 31/12/2024, 31-12-2024, 2024-12-31.
+
+    Raises CellError("not-a-date") for anything else, including dates outside DATE_YEARS.
+    """
+    day = _read_date(raw)
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise CellError("not-a-date", "out-of-range", first=DATE_YEARS[0], last=DATE_YEARS[1])
+    return day
+
+
+def _read_date(raw: object) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
     if not isinstance(raw, str):
-        raise CellError("not-a-date", f"is not a date; {_DATE_EXAMPLE}")
+        raise CellError("not-a-date")
     text = raw.strip().lstrip("'").strip().rstrip(".")
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
     day_first = re.fullmatch(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})", text)
@@ -240,8 +258,8 @@ def parse_date(raw: object) -> date:
             year, month, day = (int(part) for part in year_first.groups())
             return date(year, month, day)
     except ValueError:
-        raise CellError("not-a-date", f"is not a real date; {_DATE_EXAMPLE}") from None
-    raise CellError("not-a-date", f"is not a date; {_DATE_EXAMPLE}")
+        raise CellError("not-a-date", "not-real") from None
+    raise CellError("not-a-date")
 
 
 def excel_serial_to_date(serial: float) -> date:
@@ -330,7 +348,6 @@ _FILLER_WORDS = frozenset(
     }
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
-_PERIOD_EXAMPLE = "write a period such as P3, 3, S3 or a date inside the period such as 31.12.2024"
 
 
 def parse_period(raw: object, periods: Sequence[PeriodLike]) -> int:
@@ -349,9 +366,9 @@ def parse_period(raw: object, periods: Sequence[PeriodLike]) -> int:
             return _period_of_range(day, day, periods, raw)
         if float(raw).is_integer():
             return _known_number(int(raw), periods)
-        raise CellError("unknown-period", f"is not a period; {_PERIOD_EXAMPLE}")
+        raise CellError("unknown-period")
     if not isinstance(raw, str) or not raw.strip():
-        raise CellError("unknown-period", f"is not a period; {_PERIOD_EXAMPLE}")
+        raise CellError("unknown-period")
     text = raw.strip().lstrip("'").strip()
     day_range = _date_range(text)
     if day_range:
@@ -366,7 +383,7 @@ def parse_period(raw: object, periods: Sequence[PeriodLike]) -> int:
         return _period_of_half_year(int(years[0]), numbers[0], periods, raw)
     if not years and len(numbers) == 1 and all(w in PERIOD_WORDS | _FILLER_WORDS for w in words):
         return _known_number(numbers[0], periods)
-    raise CellError("unknown-period", f"is not a period; {_PERIOD_EXAMPLE}")
+    raise CellError("unknown-period")
 
 
 def _date_range(text: str) -> tuple[date, date] | None:
@@ -388,11 +405,7 @@ def _known_number(number: int, periods: Sequence[PeriodLike]) -> int:
     if any(p.number == number for p in periods):
         return number
     labels = ", ".join(p.label for p in periods)
-    raise CellError(
-        "unknown-period",
-        f"is not a reporting period of the project; use one of {labels}",
-        names_a_period=True,
-    )
+    raise CellError("unknown-period", "not-in-project", names_a_period=True, labels=labels)
 
 
 def _describe(period: PeriodLike) -> str:
@@ -401,11 +414,7 @@ def _describe(period: PeriodLike) -> str:
 
 def _period_of_range(first: date, last: date, periods: Sequence[PeriodLike], raw: object) -> int:
     if last < first:
-        raise CellError(
-            "unknown-period",
-            "ends before it starts; write the earlier date first",
-            names_a_period=True,
-        )
+        raise CellError("unknown-period", "reversed", names_a_period=True)
     candidates = [p for p in periods if p.start_date <= last and first <= p.end_date]
     if (
         len(candidates) == 1
@@ -415,19 +424,17 @@ def _period_of_range(first: date, last: date, periods: Sequence[PeriodLike], raw
         return candidates[0].number
     if len(candidates) > 1:
         listed = " or ".join(_describe(p) for p in candidates)
-        raise CellError(
-            "ambiguous-period",
-            f"spans more than one reporting period ({listed}); write one of them",
-        )
+        raise CellError("ambiguous-period", listed=listed)
     first_period, last_period = (
         min(periods, key=lambda p: p.number),
         max(periods, key=lambda p: p.number),
     )
     raise CellError(
         "unknown-period",
-        f"is outside the project's reporting periods ({first_period.start_date:%d.%m.%Y}-"
-        f"{last_period.end_date:%d.%m.%Y}); {_PERIOD_EXAMPLE}",
+        "outside",
         names_a_period=True,
+        first=f"{first_period.start_date:%d.%m.%Y}",
+        last=f"{last_period.end_date:%d.%m.%Y}",
     )
 
 
@@ -440,8 +447,4 @@ def _period_of_half_year(year: int, half: int, periods: Sequence[PeriodLike], ra
     if not candidates:
         return _period_of_range(first, last, periods, raw)
     listed = " or ".join(_describe(p) for p in candidates)
-    raise CellError(
-        "ambiguous-period",
-        f"is a calendar half-year, but reporting periods do not follow calendar halves: it overlaps "
-        f"{listed}; write the period instead, such as {candidates[0].label}",
-    )
+    raise CellError("ambiguous-period", "half-year", listed=listed, example=candidates[0].label)

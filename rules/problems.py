@@ -1,28 +1,39 @@
-"""Import problems as data: every problem names its sheet, cell, raw value and what was expected.
+"""Problems as data: a stable code, where it is (sheet, cell), the raw value, and the parameters of its
+sentence. The sentence itself is rendered from the code's template (rules.messages) only when it is shown,
+so a problem stored with an upload can be shown later in the reader's language.
 
-Codes are stable (the dashboard and scripts match on them); messages are for people.
+Codes are stable (the dashboard and scripts match on them); the templates are for people.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
+
+from .messages import LEGACY_MESSAGE, render
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Problem:
     severity: Severity
     code: str
-    message: str
     sheet: str = ""
     cell: str = ""  # "D14", without the sheet name (the sheet has its own field)
     value: str = ""  # the raw cell content as the partner typed it
+    # What the sentence needs besides the location and the value; JSON-safe (str, int, float, bool, list).
+    params: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def message(self) -> str:
+        """The sentence, rendered now (in the current language once catalogues exist)."""
+        return render(self.code, self.params, where=self.cell, value=self.value)
 
     @property
     def location(self) -> str:
@@ -31,26 +42,38 @@ class Problem:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or self.cell
 
-    def to_dict(self) -> dict[str, str]:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self.to_dict() == other.to_dict()
+
+    __hash__ = None
+
+    def to_dict(self) -> dict:
+        """The stored and ``--json`` form: the English message travels with the code and parameters, so
+        scripts need no catalogue, and the dashboard re-renders from ``code`` and ``params``."""
         # By hand: dataclasses.asdict deep-copies and is ~10x slower, which shows on files with many issues.
         return {
             "severity": self.severity, "code": self.code, "sheet": self.sheet, "cell": self.cell,
-            "value": self.value, "message": self.message,
+            "value": self.value, "message": self.message, "params": dict(self.params),
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict) -> Problem:
-        return cls(**{key: data.get(key, "") for key in cls.__dataclass_fields__})
+    def from_dict(cls, data: Mapping) -> Problem:
+        params = data.get("params")
+        if params is None:
+            # Stored before problems carried parameters: the sentence is kept as it was written.
+            params = {LEGACY_MESSAGE: data.get("message", "")}
+        return cls(
+            data.get("severity", "error"), data.get("code", ""), data.get("sheet", ""),
+            data.get("cell", ""), data.get("value", ""), dict(params),
+        )  # fmt: skip
 
 
-def error(code: str, message: str, sheet: str = "", cell: str = "", value: object = "") -> Problem:
-    return Problem("error", code, message, sheet, cell, raw_text(value))
+def error(code: str, sheet: str = "", cell: str = "", value: object = "", **params) -> Problem:
+    return Problem("error", code, sheet, cell, raw_text(value), params)
 
 
-def warning(
-    code: str, message: str, sheet: str = "", cell: str = "", value: object = ""
-) -> Problem:
-    return Problem("warning", code, message, sheet, cell, raw_text(value))
+def warning(code: str, sheet: str = "", cell: str = "", value: object = "", **params) -> Problem:
+    return Problem("warning", code, sheet, cell, raw_text(value), params)
 
 
 def raw_text(value: object) -> str:

@@ -21,6 +21,7 @@ from dash import dcc, html
 from dashboard.components.colours import TARGET_COLOUR, partner_colour, reference_colour
 from dashboard.components.stages import STAGE_LABELS
 from i18n import _
+from rules.formatting import format_chart_label
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 GRAPH_CONFIG = {
@@ -330,13 +331,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
 
 
 def _format(value: float) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return (
-        f"{value:,.0f}".replace(",", " ")
-        if float(value).is_integer()
-        else f"{value:,.1f}".replace(",", " ")
-    )
+    return format_chart_label(value)
 
 
 def graph(component_id, figure: go.Figure, **kwargs) -> dcc.Graph:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.components.report import format_value, problem_counts
+from dashboard.components.report import problem_counts
 from i18n import _
+from rules.formatting import format_number, format_value
 
 STATUS_TEXT = {
     "dry-run": (
@@ -61,9 +62,7 @@ def counts_row(rows) -> dbc.Row:
             dbc.Col(
                 html.Div(
                     [
-                        html.Div(
-                            f"{count:,}".replace(",", "\u202f"), className=f"h3 mb-0 text-{c}"
-                        ),
+                        html.Div(format_number(count), className=f"h3 mb-0 text-{c}"),
                         html.Div(label, className="small text-muted"),
                     ],
                     className="count-box",

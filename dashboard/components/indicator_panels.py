@@ -21,6 +21,7 @@ from dashboard.components.empty_states import (
     partner_link,
 )
 from i18n import _
+from rules.formatting import format_chart_label
 
 
 @dataclass
@@ -195,6 +196,4 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
 
 
 def _number(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:,.0f}".replace(",", " ") if float(value).is_integer() else f"{value:,.1f}"
+    return format_chart_label(value)

@@ -11,6 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from i18n import _
+from rules.formatting import format_value
 
 OUTCOME_COLOURS = {
     "imported": "success",
@@ -24,16 +25,6 @@ SOURCE_LABELS = {
     "manual": _("corrected on the page"),
     "demo": _("demo data"),
 }
-
-
-def format_value(value, value_kind: str = "count", unit: str = "") -> str:
-    """A value for people: thin-space thousands, one decimal for percentages, "n/a" for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value_kind == "percentage":
-        return f"{value:.1f} %"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    return text.replace(",", "\u202f")
 
 
 def problem_counts(errors: int, warnings: int) -> str:

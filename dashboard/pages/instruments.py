@@ -22,19 +22,18 @@ from dashboard.access import AccessDenied, current_actor
 from dashboard.components.filters import filter_bar, parse_filters
 from dashboard.components.stages import STAGE_LABELS, stage_badge
 from dashboard.components.timeline import event_timeline, evidence_list, stage_pipeline
-from dashboard.database import app_settings, read_session, write_session
+from dashboard.database import app_settings, perform, read_session
 from dashboard.queries.instruments import (
-    NewEvidence,
     change_types,
     evidence_document,
     evidence_items,
     instruments_with_changes,
-    record_stage_event,
     stage_events,
 )
 from dashboard.queries.partner import partner_codes_visible_to
 from i18n import _
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
+from services.policy_changes import NewEvidence, record_stage_event
 
 dash.register_page(
     __name__,
@@ -465,10 +464,7 @@ def save_stage_event(
         return _("Choose the new stage."), True, True, no_update
     try:
         evidence = _new_evidence(kind, ev_title, ev_url, file_contents, filename)
-        with write_session() as session:
-            record_stage_event(
-                session, current_actor(), code, stage, occurred_on, note or "", evidence
-            )
+        perform(record_stage_event, code, stage, occurred_on, note or "", evidence)
     except (PolicyChangeError, AccessDenied, ValueError) as error:
         return str(error), True, True, no_update
     with read_session() as session:

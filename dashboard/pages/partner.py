@@ -14,13 +14,11 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.links import page_path
-from dashboard.components.report import format_value, indicator_table, uploads_table
+from dashboard.components.report import indicator_table, uploads_table
 from dashboard.components.stages import stage_badge
-from dashboard.database import read_session, write_session
+from dashboard.database import perform, read_session
 from dashboard.queries.instruments import instruments_with_changes
 from dashboard.queries.partner import (
-    CorrectionError,
-    correct_observation,
     default_report_period,
     indicator_report,
     observation_detail,
@@ -30,6 +28,8 @@ from dashboard.queries.partner import (
 )
 from dashboard.queries.uploads import upload_history
 from i18n import _
+from rules.formatting import format_value
+from services.observations import CorrectionError, correct_observation
 
 dash.register_page(
     __name__,
@@ -365,8 +365,7 @@ def open_correction(_opens, _cancel):
 def save_correction(_n, observation_id, raw_value, reason, code, period):
     actor = current_actor()
     try:
-        with write_session() as session:
-            correct_observation(session, actor, observation_id, raw_value, reason)
+        perform(correct_observation, observation_id, raw_value, reason)
     except (CorrectionError, AccessDenied) as error:
         return str(error), True, True, no_update
     with read_session() as session:

@@ -21,32 +21,34 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_updat
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
-from dashboard.database import app_settings, read_session, write_session
-from dashboard.queries.instruments import store_file
+from dashboard.database import app_settings, perform, read_session
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
+    indicators_frame,
+    milestones_frame,
+    partners_frame,
+    periods_frame,
+    stored_content,
+    targets_frame,
+)
+from i18n import _
+from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
+from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+from services.catalogue import (
     DELETABLE,
     EDITABLE,
     SetupError,
+    add_and_label,
     add_indicator,
     add_milestone,
     add_partner,
     add_target,
     delete_setup_row,
     describe_row,
-    import_setup_workbook,
-    indicators_frame,
-    milestones_frame,
-    partners_frame,
-    periods_frame,
-    setup_workbook,
-    stored_content,
-    targets_frame,
     update_setup_value,
 )
-from i18n import _
-from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
-from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+from services.setup_workbook import import_setup_workbook, keep_setup_workbook
+from workbooks.setup_workbook import setup_workbook
 
 dash.register_page(__name__, path="/setup", name=_("Setup"), title=_("Setup"), order=90)
 
@@ -58,6 +60,7 @@ DELETE_TEXT = "setup-delete-text"
 DELETE_PENDING = "setup-delete-pending"
 DELETE_CONFIRM = "setup-delete-confirm"
 DELETE_CANCEL = "setup-delete-cancel"
+HISTORY = "setup-history"
 CHOICES = {
     "category": CATEGORIES,
     "value_kind": VALUE_KINDS,
@@ -334,6 +337,12 @@ def _delete_controls(table: str) -> html.Div:
                 disabled=True,
                 n_clicks=0,
             ),
+            dcc.Link(
+                _("History of the selected row"),
+                id={"type": HISTORY, "table": table},
+                href=f"/activity?object={table}",
+                className="ms-3 small",
+            ),
             dcc.Store(id={"type": DELETE_PENDING, "table": table}),
             dbc.Modal(
                 [
@@ -481,10 +490,7 @@ def save_cell(changes):
     for change in changes or []:
         row, column = dict(change["data"]), change["colId"]
         try:
-            with write_session() as session:
-                saved = update_setup_value(
-                    session, current_actor(), table, int(row["id"]), column, change["value"]
-                )
+            saved = perform(update_setup_value, table, int(row["id"]), column, change["value"])
             messages.append(_("Saved {what} ({key}).").format(what=saved, key=_row_key(row)))
             row.update(_stored_row(table, int(row["id"])))
         except (SetupError, AccessDenied) as error:
@@ -518,10 +524,9 @@ def _refresh(table: str) -> list[dict]:
         return _records(_frames(session, visible)[table])
 
 
-def _added(table: str, action) -> tuple:
+def _added(table: str, service, *args, **kwargs) -> tuple:
     try:
-        with write_session() as session:
-            what = action(session)
+        what = perform(add_and_label, service, table, *args, **kwargs)
     except (SetupError, AccessDenied) as error:
         return no_update, str(error), "danger", True
     return _refresh(table), _("Added {what}.").format(what=what), "success", True
@@ -546,11 +551,7 @@ def _add_outputs(table: str) -> list[Output]:
     prevent_initial_call=True,
 )
 def add_target_row(_n, partner, indicator, baseline, value):
-    def action(session):
-        add_target(session, current_actor(), partner or "", indicator or "", value, baseline)
-        return f"{partner} · {indicator}"
-
-    return _added("target", action)
+    return _added("target", add_target, partner or "", indicator or "", value, baseline)
 
 
 @callback(
@@ -563,11 +564,7 @@ def add_target_row(_n, partner, indicator, baseline, value):
     prevent_initial_call=True,
 )
 def add_milestone_row(_n, partner, indicator, period, value):
-    def action(session):
-        add_milestone(session, current_actor(), partner or "", indicator or "", period or "", value)
-        return f"{partner} · {indicator} · {period}"
-
-    return _added("milestone", action)
+    return _added("milestone", add_milestone, partner or "", indicator or "", period or "", value)
 
 
 @callback(
@@ -582,14 +579,10 @@ def add_milestone_row(_n, partner, indicator, period, value):
     prevent_initial_call=True,
 )
 def add_indicator_row(_n, code, name, unit, category, kind, aggregation):
-    def action(session):
-        indicator = add_indicator(
-            session, current_actor(), code or "", name or "", unit or "", category or "",
-            kind or "", aggregation or "",
-        )  # fmt: skip
-        return indicator.code
-
-    return _added("indicator", action)
+    return _added(
+        "indicator", add_indicator, code or "", name or "", unit or "", category or "",
+        kind or "", aggregation or "",
+    )  # fmt: skip
 
 
 @callback(
@@ -607,15 +600,11 @@ def add_indicator_row(_n, code, name, unit, category, kind, aggregation):
     prevent_initial_call=True,
 )
 def add_partner_row(_n, code, name, short, country, nuts, level, instrument, kind, body):
-    def action(session):
-        partner = add_partner(
-            session, current_actor(), code=code or "", name=name or "", short_name=short or "",
-            country=country or "", nuts_code=nuts or "", level=level or "",
-            instrument_title=instrument or "", instrument_kind=kind or "", managing_body=body or "",
-        )  # fmt: skip
-        return partner.code
-
-    return _added("partner", action)
+    return _added(
+        "partner", add_partner, code=code or "", name=name or "", short_name=short or "",
+        country=country or "", nuts_code=nuts or "", level=level or "",
+        instrument_title=instrument or "", instrument_kind=kind or "", managing_body=body or "",
+    )  # fmt: skip
 
 
 @callback(
@@ -624,6 +613,19 @@ def add_partner_row(_n, code, name, short, country, nuts, level, instrument, kin
 )
 def enable_delete(selected):
     return not selected
+
+
+@callback(
+    Output({"type": HISTORY, "table": MATCH}, "href"),
+    Input({"type": GRID, "table": MATCH}, "selectedRows"),
+)
+def link_history(selected):
+    """The Activity view of the selected row (its audit events, like a value's revision history)."""
+    table = ctx.triggered_id["table"] if isinstance(ctx.triggered_id, dict) else None
+    table = table or ctx.outputs_list["id"]["table"]
+    if not selected:
+        return f"/activity?object={table}"
+    return f"/activity?object={table}&id={int(selected[0]['id'])}"
 
 
 @callback(
@@ -670,8 +672,7 @@ def delete_row(_confirm, _cancel, pending):
     if ctx.triggered_id["type"] == DELETE_CANCEL or not pending:
         return False, no_update, no_update, no_update, no_update
     try:
-        with write_session() as session:
-            what = delete_setup_row(session, current_actor(), pending["table"], pending["id"])
+        what = perform(delete_setup_row, pending["table"], pending["id"])
     except (SetupError, AccessDenied) as error:
         return False, no_update, str(error), "danger", True
     deleted = _("Deleted {what}.").format(what=what)
@@ -690,26 +691,10 @@ def export_setup(_n):
     return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
 
 
-class _Preview(Exception):
-    """Raised inside the write session to roll back a setup import that was only checked."""
-
-
 def _run_setup_import(content: bytes, dry_run: bool):
-    result = None
-    try:
-        with write_session() as session:
-            result = import_setup_workbook(
-                session,
-                current_actor(),
-                content,
-                dry_run=dry_run,
-                max_bytes=app_settings().max_upload_bytes,
-            )
-            if not result.applied:
-                raise _Preview
-    except _Preview:
-        pass
-    return result
+    return perform(
+        import_setup_workbook, content, dry_run=dry_run, max_bytes=app_settings().max_upload_bytes
+    )
 
 
 def _setup_import_summary(result, applied: bool) -> list:
@@ -750,8 +735,7 @@ def check_setup_workbook(contents):
         )
     try:
         result = _run_setup_import(content, dry_run=True)
-        with write_session() as session:
-            sha256 = store_file(session, content)
+        sha256 = perform(keep_setup_workbook, content)
     except AccessDenied as error:
         return dbc.Alert(str(error), color="danger"), None, hidden
     changes = sum(result.added.values()) + sum(result.updated.values())

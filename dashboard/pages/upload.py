@@ -25,7 +25,7 @@ from dashboard.components.import_result import (
     result_summary,
 )
 from dashboard.components.links import page_path
-from dashboard.database import app_settings, read_session, session_factory
+from dashboard.database import app_settings, perform_import, read_session
 from dashboard.queries.partner import (
     default_report_period,
     partner_codes,
@@ -250,15 +250,10 @@ def dry_run(contents, filename, partner):
         content = _decode(contents)
         actor = current_actor()
         require_edit(actor, partner)
-        result = run_import(
-            session_factory(),
-            content,
-            PurePath(filename or "workbook.xlsx").name,
-            partner_code=partner,
-            uploaded_by=actor.name,
+        result = perform_import(
+            run_import, content, PurePath(filename or "workbook.xlsx").name, partner_code=partner,
             dry_run=True,
-            settings=app_settings(),
-        )
+        )  # fmt: skip
     except (AccessDenied, UnknownPartnerError, ValueError) as error:
         return dbc.Alert(str(error), color="danger"), None, None, hidden, hidden, None, None
     nothing_new = result.status == "dry-run" and not (result.rows.inserted or result.rows.updated)
@@ -322,9 +317,7 @@ def confirm_import(n_clicks, upload_id):
         if record is None:
             raise UploadNotFoundError(_("This upload is no longer available; drop the file again."))
         require_edit(actor, record["partner_code"])
-        result = import_stored_upload(
-            session_factory(), upload_id, uploaded_by=actor.name, settings=app_settings()
-        )
+        result = perform_import(import_stored_upload, upload_id)
     except (AccessDenied, UploadNotFoundError) as error:
         return dbc.Alert(str(error), color="danger"), no_update, no_update, no_update
     partner_link = dcc.Link(

@@ -1,27 +1,18 @@
-"""Instruments, their policy changes, the stage history of each change, and recording a new stage."""
+"""Instruments, their policy changes, the stage history and the evidence of each change (new stage events
+are recorded by services.policy_changes)."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import date
-
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashboard.access import Actor, require_edit
-from i18n import _
 from models import (
-    EVIDENCE_KINDS,
     ChangeType,
     EvidenceItem,
     Partner,
     PolicyChange,
-    PolicyChangeError,
     PolicyInstrument,
-    Stage,
     StageEvent,
     StoredFile,
 )
@@ -147,81 +138,3 @@ def evidence_document(
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
-
-
-@dataclass(frozen=True)
-class NewEvidence:
-    """Evidence sent with a stage event: a link, or a document (its file name and bytes)."""
-
-    kind: str
-    title: str
-    url: str | None = None
-    filename: str | None = None
-    content: bytes | None = None
-
-
-def store_file(session: Session, content: bytes) -> str:
-    """Keep ``content`` once per SHA-256 and return the hash."""
-    sha256 = hashlib.sha256(content).hexdigest()
-    if session.get(StoredFile, sha256) is None:
-        try:
-            # A savepoint: another worker may store the same bytes at the same moment.
-            with session.begin_nested():
-                session.add(StoredFile(sha256=sha256, size_bytes=len(content), content=content))
-        except IntegrityError:
-            pass
-    return sha256
-
-
-def record_stage_event(
-    session: Session,
-    actor: Actor,
-    change_code: str,
-    stage: str,
-    occurred_on: date,
-    note: str = "",
-    evidence: NewEvidence | None = None,
-) -> StageEvent:
-    """Record a stage event (and its evidence) for ``change_code`` on behalf of ``actor``.
-
-    The caller commits. Raises AccessDenied when the actor may not edit the change's partner, and
-    PolicyChangeError for anything the rules refuse (unknown change or stage, a date in the future,
-    'validated' without evidence, 'abandoned' or a move back without a note, an evidence link that is
-    not http(s)).
-    """
-    change = session.scalar(select(PolicyChange).where(PolicyChange.code == change_code))
-    if change is None:
-        raise PolicyChangeError(_("there is no policy change {code!r}").format(code=change_code))
-    require_edit(actor, change.instrument.partner.code)
-    if stage not in {s.value for s in Stage}:
-        raise PolicyChangeError(_("unknown stage {stage!r}").format(stage=stage))
-    if occurred_on > date.today():
-        raise PolicyChangeError(
-            _("{code}: the date {day} is in the future").format(code=change.code, day=occurred_on)
-        )
-    if evidence is not None:
-        change.evidence.append(_evidence_item(session, actor, change, evidence))
-    return change.record_stage(stage, occurred_on, actor.name, note.strip())
-
-
-def _evidence_item(
-    session: Session, actor: Actor, change: PolicyChange, evidence: NewEvidence
-) -> EvidenceItem:
-    if evidence.kind not in EVIDENCE_KINDS:
-        raise PolicyChangeError(_("unknown kind of evidence {kind!r}").format(kind=evidence.kind))
-    url = (evidence.url or "").strip() or None
-    if url is not None and not url.lower().startswith(("http://", "https://")):
-        raise PolicyChangeError(
-            _("{code}: the evidence link must start with http:// or https:// (got {url!r})").format(
-                code=change.code, url=url
-            )
-        )
-    sha256 = store_file(session, evidence.content) if evidence.content else None
-    if url is None and sha256 is None:
-        raise PolicyChangeError(
-            _("{code}: evidence needs a link or a document").format(code=change.code)
-        )
-    title = evidence.title.strip() or evidence.filename or url or ""
-    return EvidenceItem(
-        kind=evidence.kind, title=title[:300], url=url, file_sha256=sha256, added_by=actor.name
-    )

@@ -1,4 +1,5 @@
-"""One partner: who they are, each indicator in the words of the programme reports, and corrections.
+"""One partner: who they are, and each indicator in the words of the programme reports (corrections are
+written by services.observations).
 
 The words mirror Jems: baseline, target, previously reported (what earlier reports added up to) and the
 current report (the value for the chosen reporting period).
@@ -13,19 +14,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.access import Actor, require_edit, visible_partner_codes
-from i18n import _
+from dashboard.access import Actor, visible_partner_codes
 from models import (
     Indicator,
     Observation,
-    ObservationRevision,
     Partner,
     PolicyInstrument,
     ReportingPeriod,
     Target,
-    utcnow,
 )
-from rules.cells import CellError, is_no_value, parse_number
+from rules.aggregation import combine
 
 PERIOD_COLUMNS = ["period_id", "number", "label", "start_date", "end_date", "due_date", "phase"]
 REPORT_COLUMNS = [
@@ -33,10 +31,6 @@ REPORT_COLUMNS = [
     "target_is_demo", "previously_reported", "current", "reported", "observation_id", "source_kind",
     "source_cell", "upload_id", "updated_by", "updated_at",
 ]  # fmt: skip
-
-
-class CorrectionError(ValueError):
-    """A correction the rules refuse; the message names the field and what to write instead."""
 
 
 def partner_codes(session: Session) -> list[str]:
@@ -177,7 +171,7 @@ def combine_report(
     current = observations[observations["number"] == number].drop(columns="number")
     earlier = observations[observations["number"] < number].sort_values("number")
     previous = {
-        indicator_id: _combine(group["value"].dropna(), aggregation)
+        indicator_id: combine(group["value"], aggregation)
         for (indicator_id, aggregation), group in earlier.merge(
             indicators[["indicator_id", "aggregation"]], on="indicator_id"
         ).groupby(["indicator_id", "aggregation"])
@@ -191,16 +185,6 @@ def combine_report(
     report["reported"] = report["observation_id"].notna()
     report["target_is_demo"] = report["target_is_demo"].fillna(False).astype(bool)
     return report[REPORT_COLUMNS].reset_index(drop=True)
-
-
-def _combine(values: pd.Series, aggregation: str) -> float:
-    if values.empty:
-        return float("nan")
-    if aggregation == "sum":
-        return float(values.sum())
-    if aggregation == "mean":
-        return float(values.mean())
-    return float(values.iloc[-1])
 
 
 @dataclass(frozen=True)
@@ -230,86 +214,3 @@ def observation_detail(
         .where(Observation.id == observation_id, Partner.code.in_(partner_codes))
     ).first()  # fmt: skip
     return ObservationDetail(*row) if row else None
-
-
-def parse_corrected_value(raw: str | None, value_kind: str) -> float | None:
-    """The value typed in the correction form: a number as partners write it, or "n/a" for no value.
-
-    Raises CorrectionError naming the field when it is not a number or out of range.
-    """
-    text = (raw or "").strip()
-    if is_no_value(text) and text:
-        return None
-    if not text:
-        raise CorrectionError(_('New value: write a number, or "n/a" when there is no value'))
-    try:
-        parsed = parse_number(text)
-    except CellError:
-        raise CorrectionError(
-            _("New value: {text!r} is not a number; write it as 12,5 or 1 234").format(text=text)
-        ) from None
-    if parsed.ambiguous_mark is not None:
-        raise CorrectionError(
-            _(
-                "New value: {text!r} could be {one:g} or {other:g}; write it without the "
-                "separator (1234) or with more decimals (1,2340)"
-            ).format(text=text, one=parsed.value, other=parsed.as_thousands)
-        )
-    value = parsed.value
-    if parsed.percent_sign and value_kind != "percentage":
-        raise CorrectionError(
-            _("New value: {text!r} is a percentage but the indicator is a count").format(text=text)
-        )
-    if value < 0:
-        raise CorrectionError(
-            _("New value: {text!r} is negative; indicator values are never below 0").format(
-                text=text
-            )
-        )
-    if value_kind == "percentage" and value > 100:
-        raise CorrectionError(_("New value: {text!r} is above 100 %").format(text=text))
-    return value
-
-
-def correct_observation(
-    session: Session, actor: Actor, observation_id: int, raw_value: str | None, reason: str | None
-) -> ObservationRevision:
-    """Change one value in place and keep the revision (previous value, new value, who, when, why).
-
-    The caller commits. Raises AccessDenied when ``actor`` may not edit the partner, CorrectionError when
-    the observation is unknown, the reason is missing, the value unreadable, or nothing would change.
-    """
-    observation = session.get(Observation, observation_id)
-    if observation is None:
-        raise CorrectionError(_("There is no value with id {id}").format(id=observation_id))
-    partner = session.get(Partner, observation.partner_id)
-    require_edit(actor, partner.code)
-    indicator = session.get(Indicator, observation.indicator_id)
-    new_value = parse_corrected_value(raw_value, indicator.value_kind)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CorrectionError(
-            _("Reason: say why the value is corrected (it is kept with the change)")
-        )
-    if new_value == observation.value:
-        raise CorrectionError(
-            _("New value: it is the same as the current value; nothing to correct")
-        )
-    revision = ObservationRevision(
-        observation_id=observation.id,
-        previous_value=observation.value,
-        previous_source_kind=observation.source_kind,
-        previous_upload_id=observation.upload_id,
-        new_value=new_value,
-        changed_by=actor.name,
-        reason=reason,
-    )
-    session.add(revision)
-    observation.value = new_value
-    observation.source_kind = "manual"
-    observation.upload_id = None
-    observation.source_cell = None
-    observation.updated_by = actor.name
-    observation.updated_at = utcnow()
-    session.flush()
-    return revision

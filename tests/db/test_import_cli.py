@@ -44,7 +44,7 @@ def test_import_exit_codes_and_json(env, tmp_path):
     assert report["status"] == "rejected"
     assert report["issues"] == [
         {"severity": "error", "code": "not-a-number", "sheet": "Indicators", "cell": "C2", "value": "12,5,0",
-         "message": "C2: '12,5,0' is not a number; write a number such as 12,5 or 1 234"}
+         "message": "C2: '12,5,0' is not a number; write a number such as 12,5 or 1 234", "params": {}}
     ]  # fmt: skip
     assert openpyxl.load_workbook(annotated)["Indicators"]["C2"].comment is not None
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from dashboard.access import Actor
 from importers.workbook_import import UploadNotFoundError, import_stored_upload
 from models import ObservationRevision, StoredFile, Upload
 from tests.factories import workbooks
@@ -208,7 +209,10 @@ def test_dry_run_reports_what_would_happen_and_can_be_confirmed_later(import_db)
     ]
     assert import_db.counts() == {**counts, "Upload": counts["Upload"] + 1}
     confirmed = import_stored_upload(
-        import_db.factory, preview.upload_id, uploaded_by="officer", settings=import_db.settings
+        import_db.factory,
+        preview.upload_id,
+        actor=Actor("officer", "admin"),
+        max_bytes=import_db.settings.max_upload_bytes,
     )
     assert confirmed.status == "imported" and confirmed.upload_id != preview.upload_id
     assert import_db.values()[("SMILTENE", "ESU-SERVICES", "P1")] == 4
@@ -396,7 +400,7 @@ def test_a_crash_half_way_writes_nothing_and_leaves_the_attempt_on_record(import
 
 def test_confirming_an_unknown_upload_is_a_wrong_call(import_db):
     with pytest.raises(UploadNotFoundError):
-        import_stored_upload(import_db.factory, 999, uploaded_by="x", settings=import_db.settings)
+        import_stored_upload(import_db.factory, 999, actor=Actor("x", "admin"), max_bytes=1000)
 
 
 def test_a_percent_format_does_not_change_text(import_db):

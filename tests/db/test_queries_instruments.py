@@ -7,15 +7,14 @@ from sqlalchemy import select
 
 from dashboard.access import AccessDenied, Actor
 from dashboard.queries.instruments import (
-    NewEvidence,
     change_types,
     evidence_document,
     evidence_items,
     instruments_with_changes,
-    record_stage_event,
     stage_events,
 )
 from models import PolicyChange, PolicyChangeError, StoredFile
+from services.policy_changes import NewEvidence, record_stage_event
 
 OFFICER = Actor(name="officer", role="admin")
 SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")

@@ -8,12 +8,9 @@ from sqlalchemy import select
 
 from dashboard.access import AccessDenied, Actor
 from dashboard.queries.partner import (
-    CorrectionError,
-    correct_observation,
     default_report_period,
     indicator_report,
     observation_detail,
-    parse_corrected_value,
     partner_codes,
     partner_profile,
     partners_overview,
@@ -21,6 +18,7 @@ from dashboard.queries.partner import (
 )
 from dashboard.queries.uploads import value_revisions
 from models import Indicator, Observation, Partner, ReportingPeriod
+from services.observations import CorrectionError, correct_observation, parse_corrected_value
 
 OFFICER = Actor(name="officer", role="admin")
 TODAY = date(2026, 11, 27)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from dashboard.access import Actor
 from dashboard.queries.uploads import (
     original_file,
     upload_history,
@@ -16,6 +17,7 @@ from seed.demo import load_demo
 from tests.factories.workbooks import xlsx
 
 TODAY = date(2026, 11, 27)
+ANNA = Actor(name="anna", role="partner", partner_code="SMILTENE")
 
 
 @pytest.fixture
@@ -27,8 +29,8 @@ def demo_factory(session_factory):
 
 def _import(factory, settings, rows, *, dry_run=False, name="report.xlsx"):
     return run_import(
-        factory, xlsx(rows), name, partner_code="SMILTENE", uploaded_by="anna",
-        dry_run=dry_run, settings=settings, today=TODAY,
+        factory, xlsx(rows), name, partner_code="SMILTENE", actor=ANNA, dry_run=dry_run,
+        max_bytes=settings.max_upload_bytes, today=TODAY,
     )  # fmt: skip
 
 

@@ -14,12 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from dashboard.access import Actor
 from dashboard.settings import Settings
 from importers.workbook_import import ImportResult, run_import
 from models import Observation, ObservationRevision, StageEvent, Upload
 from models.database import make_engine, make_session_factory, transaction
 from seed.reference_data import load_reference_data
 
+TESTER = Actor(name="tester", role="admin")
 TODAY = date(2026, 11, 27)  # P7 (01.03.2026-31.08.2026) has ended, P8 has not
 
 
@@ -37,7 +39,7 @@ class ImportDatabase:
         dry_run: bool = False,
         today: date = TODAY,
     ) -> ImportResult:
-        return run_import(self.factory, content, filename, partner_code=partner, uploaded_by="tester", dry_run=dry_run, settings=self.settings, today=today)  # fmt: skip
+        return run_import(self.factory, content, filename, actor=TESTER, partner_code=partner, dry_run=dry_run, max_bytes=self.settings.max_upload_bytes, today=today)  # fmt: skip
 
     def values(self) -> dict[tuple[str, str, str], float | None]:
         """{(partner, indicator, period): value} for every observation."""

@@ -15,10 +15,12 @@ def _book(content: bytes) -> openpyxl.Workbook:
 
 def test_errors_red_warnings_yellow_and_a_list_of_everything():
     issues = [
-        error("not-a-number", "D8: '12,5,0' is not a number", "Raport", "D8", "12,5,0"),
-        warning("far-from-previous", "D6: 12 is far from P0", "Raport", "D6", 12),
-        error("no-header", "No sheet has a header row"),
-        error("unknown-period", "C3: 'P9' is not a period", "Gone", "C3", "P9"),
+        error("not-a-number", "Raport", "D8", "12,5,0"),
+        warning(
+            "far-from-previous", "Raport", "D6", 12, number=12, series="X", period="P0", previous=1
+        ),
+        error("no-header", rows=30),
+        error("unknown-period", "Gone", "C3", "P9"),
     ]
     book = _book(annotate_workbook(workbooks.broken_partner_xlsx(), "r.xlsx", issues))
     sheet = book["Raport"]
@@ -33,7 +35,7 @@ def test_errors_red_warnings_yellow_and_a_list_of_everything():
 
 
 def test_an_unreadable_file_still_gets_its_problem_list():
-    issues = [error("not-a-spreadsheet", "report.xlsx is a PDF document, not a spreadsheet")]
+    issues = [error("not-a-spreadsheet", variant="pdf", filename="report.xlsx")]
     book = _book(annotate_workbook(workbooks.PDF_BYTES, "report.xlsx", issues))
     assert book.sheetnames[0] == PROBLEMS_SHEET
     assert book[PROBLEMS_SHEET]["F2"].value.startswith("report.xlsx is a PDF")

@@ -41,7 +41,7 @@ def test_not_numbers_are_refused_with_an_example(raw):
     with pytest.raises(CellError) as problem:
         parse_number(raw)
     assert problem.value.code == "not-a-number"
-    assert "such as 12,5" in problem.value.problem
+    assert "such as 12,5" in problem.value.to_problem(cell="D4", value=raw).message
 
 
 @pytest.mark.parametrize(("raw", "mark"), [("1.234", "."), ("1,234", ","), ("12.500", ".")])
@@ -119,7 +119,9 @@ def test_calendar_half_years_that_straddle_periods_list_the_candidates(raw):
     with pytest.raises(CellError) as problem:
         parse_period(raw, PERIODS)
     assert problem.value.code == "ambiguous-period"
-    assert " or " in problem.value.problem and "P" in problem.value.problem
+    message = problem.value.to_problem("Raport", "C3", raw).message
+    assert message.startswith(f"C3: '{raw}' is a calendar half-year")
+    assert " or " in message and "P" in message
 
 
 def test_calendar_half_years_map_when_periods_follow_calendar_halves():

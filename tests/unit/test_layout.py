@@ -122,3 +122,14 @@ def test_a_wide_column_for_a_period_that_does_not_exist_is_reported_not_skipped(
     rows = list(extraction.iter_observations())
     assert [(o.period, o.value) for o in rows] == [(1, 3)]
     assert [(i.code, i.cell) for i in extraction.issues] == [("unknown-period", "C1")]
+    (problem,) = extraction.issues
+    assert problem.message.startswith(
+        "C1: the column header 'P9' is not a reporting period of the project; use one of P1"
+    )
+    assert problem.params["variant"] == "header-not-in-project"
+
+
+def test_the_no_header_error_names_how_many_rows_were_searched():
+    content = workbooks.xlsx([("a", "b")], ("Name", "Age"))
+    (problem,) = extract(read_workbook(content, "x.xlsx", LIMIT), PERIODS).issues
+    assert problem.message.startswith("No sheet has a header row, in its first 30 rows, naming")

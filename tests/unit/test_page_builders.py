@@ -6,9 +6,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.components.report import format_value, problem_counts
-from dashboard.queries.partner import combine_report, default_report_period, parse_corrected_value
-from dashboard.queries.setup import EDITABLE, SetupError, clean_value
+from dashboard.components.report import problem_counts
+from dashboard.queries.partner import combine_report, default_report_period
+from rules.formatting import format_value
+from services.catalogue import EDITABLE, SetupError
+from services.catalogue import clean as clean_value
+from services.observations import parse_corrected_value
 
 
 @pytest.mark.parametrize(

@@ -134,3 +134,22 @@ def test_delimiter_is_found_even_with_comma_decimals(delimiter):
     )
     rows = list(read_workbook(content, "r.csv", LIMIT).sheets[0].rows())
     assert rows[1] == ["ESU-SERVICES", "P1", "12,5"]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "sentence"),
+    [
+        (workbooks.PDF_BYTES, "report.xlsx", "report.xlsx is a PDF document, not a spreadsheet. Upload"),
+        (workbooks.docx_like_zip(), "report.xlsx", "report.xlsx is a Word document, not a spreadsheet."),
+        (b"just some words\n", "report.xlsx", "report.xlsx is a text file, not a spreadsheet."),
+        (b"\x01\x02\x00\x03binary", "data.csv", "data.csv is a binary file, not a spreadsheet."),
+        (b"", "empty.xlsx", "The file is empty: there is nothing to import."),
+        (workbooks.empty_xlsx(), "empty.xlsx", "The workbook has no filled cells."),
+        (b"PK\x03\x04 truncated", "broken.xlsx", "broken.xlsx is damaged: it looks like a workbook"),
+    ],
+)  # fmt: skip
+def test_each_refusal_is_worded_from_its_template(content, filename, sentence):
+    with pytest.raises(UnreadableFile) as refused:
+        read_workbook(content, filename, LIMIT)
+    assert refused.value.issue.message.startswith(sentence)
+    assert str(refused.value) == refused.value.issue.message

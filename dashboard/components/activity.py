@@ -1,0 +1,87 @@
+"""The audit trail as a table: when, who, what was done to which object, from what to what, and why."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from i18n import _
+from rules.formatting import format_datetime, format_plain
+from services.audit import ACTIONS
+
+ROLE_LABELS = {"admin": "monitoring officer", "partner": "partner editor", "viewer": "viewer"}
+
+
+def action_label(action: str) -> str:
+    return _(ACTIONS.get(action, action))
+
+
+def change_lines(before: dict, after: dict) -> list:
+    """One line per changed field: "target_value: 40 → 42.5"; additions and deletions list the fields."""
+    keys = list(dict.fromkeys([*(before or {}), *(after or {})]))
+    lines = []
+    for key in keys:
+        old, new = (before or {}).get(key), (after or {}).get(key)
+        if key in (before or {}) and key in (after or {}):
+            text = f"{key}: {_shown(old)} → {_shown(new)}"
+        else:
+            text = f"{key}: {_shown(new if key in (after or {}) else old)}"
+        lines.append(html.Div(text))
+    return lines
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return _("(empty)")
+    if isinstance(value, dict | list):
+        return ", ".join(
+            f"{k} {_shown(v)}"
+            for k, v in (value.items() if isinstance(value, dict) else enumerate(value))
+        )
+    return format_plain(value)
+
+
+def activity_table(events: pd.DataFrame, *, table_id: str = "activity-table") -> html.Div:
+    """Audit events, newest first; partner-typed texts are shown as text (Dash escapes them)."""
+    if events.empty:
+        return html.P(
+            _("Nothing matches: no change was recorded with these filters."), className="text-muted"
+        )
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("When (UTC)")),
+                html.Th(_("Who")),
+                html.Th(_("What")),
+                html.Th(_("Of")),
+                html.Th(_("Partner")),
+                html.Th(_("Change")),
+                html.Th(_("Comment or reason")),
+            ]
+        )
+    )
+    rows = []
+    for row in events.itertuples():
+        role = _(ROLE_LABELS.get(row.actor_role, row.actor_role))
+        who = f"{row.actor_name} ({role}{', ' + row.actor_partner if row.actor_partner else ''})"
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(format_datetime(row.occurred_at), className="text-nowrap"),
+                    html.Td(who, className="small"),
+                    html.Td(action_label(row.action), **{"data-action": row.action}),
+                    html.Td(row.object_label),
+                    html.Td(row.partner_code or _("all partners"), className="small"),
+                    html.Td(change_lines(row.before, row.after), className="small text-break"),
+                    html.Td(row.comment, className="small text-break"),
+                ]
+            )
+        )
+    return html.Div(
+        html.Table(
+            [header, html.Tbody(rows)],
+            className="table table-sm table-hover align-middle",
+            id=table_id,
+        ),
+        className="table-responsive",
+    )

@@ -1,0 +1,160 @@
+"""Activity: the audit trail for monitoring officers. Every change to the data (imports, corrections, stage
+events and evidence, every Setup edit, addition and deletion), who made it, when, from what to what.
+
+Filters (partner, action, object, from, to) live in the URL query string, so a link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.access import current_actor
+from dashboard.components.activity import action_label, activity_table
+from dashboard.components.filters import filter_bar
+from dashboard.database import read_session
+from dashboard.queries.audit import DEFAULT_LIMIT, audit_events
+from dashboard.queries.partner import partner_codes_visible_to
+from i18n import _
+from services.audit import ACTIONS
+
+dash.register_page(__name__, path="/activity", name=_("Activity"), title=_("Activity"), order=85)
+
+OBJECT_TYPES = {
+    "observation": "reported value",
+    "upload": "upload",
+    "policy_change": "policy change",
+    "target": "target",
+    "milestone": "milestone",
+    "indicator": "indicator",
+    "partner": "partner",
+    "period": "reporting period",
+    "setup": "setup workbook",
+}
+
+
+def _day(raw: object) -> date | None:
+    try:
+        return date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A002 (URL keys)
+    since, until = _day(query.get("from")), _day(query.get("to"))
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor())
+        partner = partner if partner in visible else None
+        action = (
+            action
+            if action in ACTIONS or (action or "").rstrip(".") in {a.split(".")[0] for a in ACTIONS}
+            else None
+        )
+        object_type = object if object in OBJECT_TYPES else None
+        object_id = str(id) if id and object_type else None
+        events = audit_events(
+            session, visible, partner=partner, action=action, object_type=object_type,
+            object_id=object_id, since=since, until=until,
+        )  # fmt: skip
+    shown = len(events)
+    return html.Div(
+        [
+            dcc.Location(id="activity-url", refresh="callback-nav"),
+            html.H1(_("Activity")),
+            html.P(
+                _(
+                    "Every change to the data, newest first: imports, corrections, stage events "
+                    "and evidence, and every Setup edit, addition and deletion."
+                ),
+                className="text-muted",
+            ),
+            filter_bar(
+                _dropdown("partner", _("Partner"), [(c, c) for c in visible], partner),
+                _dropdown(
+                    "action",
+                    _("Action"),
+                    [(code, action_label(code)) for code in sorted(ACTIONS)],
+                    action,
+                ),  # fmt: skip
+                _dropdown(
+                    "object",
+                    _("Object"),
+                    [(code, _(label)) for code, label in OBJECT_TYPES.items()],
+                    object_type,
+                ),  # fmt: skip
+                html.Div(
+                    [
+                        dbc.Label(
+                            _("Between"), html_for="activity-dates", className="filter-label"
+                        ),
+                        dcc.DatePickerRange(
+                            id="activity-dates",
+                            start_date=since,
+                            end_date=until,
+                            display_format="DD.MM.YYYY",
+                            clearable=True,
+                        ),  # fmt: skip
+                    ]
+                ),
+            ),
+            html.P(
+                _("Showing the history of one object; clear the Object filter to see everything.")
+                if object_id
+                else "",
+                className="small text-muted",
+                id="activity-scope",
+            ),
+            activity_table(events),
+            html.P(
+                _(
+                    "Only the newest {n} events are shown; narrow the filters to see older ones."
+                ).format(n=DEFAULT_LIMIT)
+                if shown >= DEFAULT_LIMIT
+                else "",
+                className="small text-muted",
+            ),
+            dcc.Store(id="activity-object-id", data=object_id),
+        ]
+    )
+
+
+def _dropdown(key: str, label: str, options: list[tuple[str, str]], value) -> html.Div:
+    return html.Div(
+        [
+            dbc.Label(label, html_for=f"activity-filter-{key}", className="filter-label"),
+            dcc.Dropdown(
+                id=f"activity-filter-{key}",
+                options=[{"label": text, "value": code} for code, text in options],
+                value=value,
+                placeholder=_("All"),
+            ),
+        ]
+    )
+
+
+@callback(
+    Output("activity-url", "search"),
+    Input("activity-filter-partner", "value"),
+    Input("activity-filter-action", "value"),
+    Input("activity-filter-object", "value"),
+    Input("activity-dates", "start_date"),
+    Input("activity-dates", "end_date"),
+    State("activity-object-id", "data"),
+    prevent_initial_call=True,
+)
+def update_url(partner, action, object_type, start, end, object_id):
+    pairs = []
+    for key, value in (("partner", partner), ("action", action), ("object", object_type)):
+        if isinstance(value, str) and value:
+            pairs.append((key, value))
+    if object_type and object_id:
+        pairs.append(("id", object_id))
+    for key, value in (("from", start), ("to", end)):
+        day = _day(str(value)[:10]) if isinstance(value, str) else None
+        if day:
+            pairs.append((key, day.isoformat()))
+    return "?" + urlencode(pairs) if pairs else ""

@@ -1,0 +1,100 @@
+"""How a value typed into a form field (or a setup-workbook cell) is read: text lengths, choices, yes/no,
+whole numbers, country and code formats, dates, and indicator values (by rules.values).
+
+``clean_value`` returns the value as the column stores it or raises FieldError, whose message starts with
+the field's label ("Target: 'lots' is not a number; ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from i18n import _
+
+from .cells import CellError, parse_date
+from .values import ValueRuleError, read_typed_value
+
+
+class FieldError(ValueError):
+    """A typed value the rules refuse; the message names the field and says what to write."""
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    kind: str  # text, choice, number, date, integer, boolean, country, code
+    max_length: int = 300
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+def _problem(field: Field, message: str, **values) -> FieldError:
+    """A FieldError that starts with the field's label ("Target: ...")."""
+    return FieldError(f"{_(field.label)}: " + _(message).format(**values))
+
+
+def clean_value(field: Field, raw: object, value_kind: str | None = None, indicator_code: str = ""):
+    """``raw`` as the column stores it, or FieldError naming ``field``.
+
+    ``value_kind`` and ``indicator_code``: the indicator a number field belongs to (a target's), whose
+    kind of value decides what the number may be.
+    """
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        if field.required:
+            raise _problem(field, "cannot be empty")
+        return "" if field.kind == "text" else None
+    if field.kind == "text":
+        if len(text) > field.max_length:
+            raise _problem(field, "at most {n} characters", n=field.max_length)
+        return text
+    if field.kind == "choice":
+        if text not in field.choices:
+            raise _problem(
+                field,
+                "{text!r} is not one of {choices}",
+                text=text,
+                choices=", ".join(field.choices),
+            )
+        return text
+    if field.kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in ("true", "yes", "1"):
+            return True
+        if text.lower() in ("false", "no", "0"):
+            return False
+        raise _problem(field, "write yes or no")
+    if field.kind == "integer":
+        if not re.fullmatch(r"-?\d{1,9}", text):
+            raise _problem(field, "{text!r} is not a whole number", text=text)
+        return int(text)
+    if field.kind == "country":
+        if not re.fullmatch(r"[A-Za-z]{2}", text):
+            raise _problem(field, "write the two-letter code (RO, HR, LV, FR...)")
+        return text.upper()
+    if field.kind == "code":
+        if len(text) > field.max_length or not re.fullmatch(r"[A-Za-z0-9-]+", text):
+            raise _problem(
+                field,
+                "{text!r} must be letters, digits and dashes, at most {n} characters",
+                text=text,
+                n=field.max_length,
+            )
+        return text.upper()
+    if field.kind == "date":
+        try:
+            return parse_date(raw if isinstance(raw, date) else text)
+        except CellError as problem:
+            raise FieldError(problem.to_problem(cell=_(field.label), value=text).message) from None
+    try:
+        return read_typed_value(
+            raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text,
+            indicator_code or _(field.label),
+            value_kind,
+            _(field.label),
+        )
+    except ValueRuleError as problem:
+        raise FieldError(str(problem)) from None

@@ -1,0 +1,282 @@
+"""The sentence of every problem code, in one catalogue a translator can read from top to bottom.
+
+A template is a whole sentence with named placeholders: ``{where}`` is the cell ("D14") or the form field
+("Target") the problem is about, ``{value}`` the raw value as typed, and the other names are the problem's
+parameters. A code whose wording depends on the case maps variants (``params["variant"]``) to sentences.
+Templates are translated when rendered (``render``), never when defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from i18n import _
+
+# A problem stored before problems carried parameters keeps its sentence under this parameter.
+LEGACY_MESSAGE = "_message"
+
+_NUMBER_EXAMPLE = "write a number such as 12,5 or 1 234"
+_DATE_EXAMPLE = "write a date such as 31.12.2024 or 2024-12-31"
+_PERIOD_EXAMPLE = "write a period such as P3, 3, S3 or a date inside the period such as 31.12.2024"
+
+MESSAGES: dict[str, str | dict[str, str]] = {
+    # --- reading one cell (rules.cells) -------------------------------------------------------------
+    "not-a-number": {
+        "": "{where}: '{value}' is not a number; " + _NUMBER_EXAMPLE,
+        "not-finite": "{where}: '{value}' is not a finite number; " + _NUMBER_EXAMPLE,
+    },
+    "not-a-date": {
+        "": "{where}: '{value}' is not a date; " + _DATE_EXAMPLE,
+        "not-real": "{where}: '{value}' is not a real date; " + _DATE_EXAMPLE,
+        "out-of-range": (
+            "{where}: '{value}' is outside the years {first}-{last} this project can refer to; "
+            + _DATE_EXAMPLE
+        ),
+    },
+    "unknown-period": {
+        "": "{where}: '{value}' is not a period; " + _PERIOD_EXAMPLE,
+        "not-in-project": (
+            "{where}: '{value}' is not a reporting period of the project; use one of {labels}"
+        ),
+        "reversed": "{where}: '{value}' ends before it starts; write the earlier date first",
+        "outside": (
+            "{where}: '{value}' is outside the project's reporting periods ({first}-{last}); "
+            + _PERIOD_EXAMPLE
+        ),
+        "header": "{where}: the column header '{value}' is not a period; " + _PERIOD_EXAMPLE,
+        "header-not-in-project": (
+            "{where}: the column header '{value}' is not a reporting period of the project; use one "
+            "of {labels}"
+        ),
+        "header-reversed": (
+            "{where}: the column header '{value}' ends before it starts; write the earlier date first"
+        ),
+        "header-outside": (
+            "{where}: the column header '{value}' is outside the project's reporting periods "
+            "({first}-{last}); " + _PERIOD_EXAMPLE
+        ),
+    },
+    "ambiguous-period": {
+        "": (
+            "{where}: '{value}' spans more than one reporting period ({listed}); write one of them"
+        ),
+        "half-year": (
+            "{where}: '{value}' is a calendar half-year, but reporting periods do not follow "
+            "calendar halves: it overlaps {listed}; write the period instead, such as {example}"
+        ),
+        "header": (
+            "{where}: the column header '{value}' spans more than one reporting period ({listed}); "
+            "write one of them"
+        ),
+        "header-half-year": (
+            "{where}: the column header '{value}' is a calendar half-year, but reporting periods do "
+            "not follow calendar halves: it overlaps {listed}; write the period instead, such as "
+            "{example}"
+        ),
+    },
+    # --- what a value may be (rules.values) ---------------------------------------------------------
+    "number-too-large": (
+        "{where}: '{value}' is too large to be an indicator value (more than {limit}); check the "
+        "unit and the number of digits"
+    ),
+    "ambiguous-number": {
+        "mixed-marks": (
+            "{where}: '{value}' could be {one:g} or {other:g} (the file uses both , and . as "
+            "decimal marks); write {thousands} for the thousands, or {decimal} with more digits "
+            "after the decimal mark"
+        ),
+        "undecided": (
+            "{where}: '{value}' could be {one:g} or {other:g} (no other value in the file shows "
+            "which mark is decimal); write {thousands} for the thousands, or {decimal} with more "
+            "digits after the decimal mark"
+        ),
+        "typed": (
+            "{where}: '{value}' could be {one:g} or {other:g}; write it without the separator "
+            "({thousands}) or with more decimals ({decimal}0)"
+        ),
+    },
+    "unexpected-percent": (
+        "{where}: '{value}' is a percentage, but {indicator} is counted in {kind}s; write a plain "
+        "number"
+    ),
+    "percentage-out-of-range": (
+        "{where}: '{value}' is {number:g} %, outside 0-100 % (a percentage is never above 100 % or "
+        "below 0); write a percentage such as 45 or 45 %"
+    ),
+    "percentage-looks-like-fraction": (
+        "{where}: {number:g} was read as {number:g} %; if you meant {percent:g} %, write "
+        "{percent:g} or format the cell as a percentage"
+    ),
+    "negative-count": (
+        "{where}: '{value}' is negative, but {indicator} is a count; write 0 or a positive number"
+    ),
+    "negative-amount": (
+        "{where}: '{value}' is negative, but {indicator} is an amount, never below 0; write 0 or a "
+        "positive number"
+    ),
+    # --- how a policy change moves between stages (rules.stages) -----------------------------------
+    "unknown-stage": "{where}: '{value}' is not a stage; write one of {names}",
+    "validated-without-evidence": {
+        "": (
+            "{where}: {change}: 'validated' needs at least one evidence item (an official decision, "
+            "an amended text, a launched call...)"
+        ),
+        "sheet": (
+            "{where}: 'validated' needs evidence (an official decision, an amended text...); put "
+            "its web address in the Evidence URL column"
+        ),
+    },
+    "abandoned-without-note": {
+        "": "{where}: {change}: say why the change was abandoned (note)",
+        "sheet": "{where}: say in the Note column why {change} was abandoned",
+    },
+    "stage-moved-back-without-note": {
+        "": "{where}: {change}: moving back from '{current}' to '{stage}' needs a note saying why",
+        "sheet": (
+            "{where}: {change} moves back from '{current}' to '{stage}'; say why in the Note column"
+        ),
+    },
+    "stage-moved-back": "{where}: {change} moves back from '{current}' to '{stage}' ({note})",
+    "date-in-future": ("{where}: {day} is in the future; record a stage once it is reached"),
+    # --- reading a file (importers.reading) ----------------------------------------------------------
+    "file-too-large": (
+        "The file is {size} MB; the limit is {limit} MB (SHARING_MAX_UPLOAD_MB). Split it by partner "
+        "or period."
+    ),
+    "empty-workbook": {
+        "": "The workbook has no filled cells.",
+        "empty-file": "The file is empty: there is nothing to import.",
+        "file": "The file has no filled cells.",
+    },
+    "corrupt-file": {
+        "": "The workbook is damaged and cannot be read ({detail}).",
+        "named": "{filename} is damaged and cannot be read ({detail}).",
+        "not-a-zip": "{filename} is damaged: it looks like a workbook but cannot be opened.",
+    },
+    "encrypted-workbook": (
+        "The workbook is protected with a password, so it cannot be read. Open it, remove the "
+        "password (File > Info > Protect Workbook > Encrypt with Password, leave it empty), save, "
+        "and upload it again."
+    ),
+    "old-xls-format": (
+        "This is an old Excel 97-2003 .xls file: it was read, but percent formats cannot be checked. "
+        "Next time save it as .xlsx (File > Save As > Excel Workbook)."
+    ),
+    "not-a-spreadsheet": {
+        kind: "{filename} is " + what + ", not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv "
+        "file (the template from `sharing template` is the easiest start)."
+        for kind, what in (
+            ("pdf", "a PDF document"),
+            ("png", "a PNG image"),
+            ("jpeg", "a JPEG image"),
+            ("gif", "a GIF image"),
+            ("rtf", "an RTF document"),
+            ("binary", "a binary file"),
+            ("text", "a text file"),
+            ("word", "a Word document"),
+            ("zip", "a zip archive"),
+        )
+    },
+    "zip-bomb": (
+        "The workbook would expand to {expanded} MB when opened, far more than any real workbook of "
+        "this size: it was refused as unsafe (a zip bomb)."
+    ),
+    "csv-encoding-guessed": (
+        "The file is not UTF-8; it was read as {encoding}. Check the accented letters in the report, "
+        "and save as 'CSV UTF-8' next time."
+    ),
+    # --- finding the table (importers.layout) ------------------------------------------------------
+    "no-header": (
+        "No sheet has a header row, in its first {rows} rows, naming the indicator, period and value "
+        "columns (for example: Indicator | Period | Value), or indicators down and periods across "
+        "(Indicator | P1 | P2 ...). Start from `sharing template`."
+    ),
+    "total-row-skipped": "{where}: '{value}' looks like a total row; it was not imported",
+    # --- checking rows against the catalogue (importers.validation) --------------------------------
+    "missing-partner-column": (
+        "Without --partner the file must have a Partner column saying whose figures each row "
+        "holds; add one, or import with --partner CODE."
+    ),
+    "duplicate-row": (
+        "{where}: {indicator} for {partner} in {period} is already given in {first}; keep one of the "
+        "two"
+    ),
+    "missing-indicator": "{where}: the indicator is empty; write its code, such as ESU-SERVICES",
+    "unknown-indicator": {
+        "": (
+            "{where}: '{value}' is not an indicator of the catalogue; write a code such as "
+            "{suggestion} (the template lists them all)"
+        ),
+        "close": (
+            "{where}: '{value}' is not an indicator of the catalogue; did you mean {suggestion}? "
+            "(the template lists them all)"
+        ),
+    },
+    "missing-partner": "{where}: the partner is empty; write its code, such as SMILTENE",
+    "unknown-partner": "{where}: '{value}' is not a project partner; write one of {codes}",
+    "other-partner": {
+        "row": (
+            "{where}: this row is for {found}, but the file is imported for {fixed}; remove the row "
+            "or import it for its own partner"
+        ),
+        "change": "{where}: {change} belongs to {owner}, not {fixed}; remove the row",
+    },
+    "formula-without-value": (
+        "{where} holds a formula whose result was not saved; open the file in Excel or LibreOffice, "
+        "save it, and upload it again"
+    ),
+    "far-from-previous": (
+        "{where}: {number:g} is far from {series} in {period} ({previous:g}); check it is not a typo "
+        "or a different unit"
+    ),
+    "cumulative-decrease": (
+        "{where}: {number:g} is lower than {series} in {period} ({previous:g}), but {indicator} is a "
+        "running total; check it"
+    ),
+    "period-not-ended": (
+        "{where}: {period} has not ended (it ends on {end}); {count} value(s) for it may still change"
+    ),
+    # --- the Policy changes sheet (importers.policy_sheet) -----------------------------------------
+    "not-a-url": "{where}: '{value}' is not a web address; write one starting with https://",
+    "unknown-change": (
+        "{where}: '{value}' is not a policy change of the project; keep the change ids the template "
+        "lists"
+    ),
+    "missing-date": (
+        "{where}: the date the change became '{stage}' is empty; write it, such as 31.12.2024"
+    ),
+    # --- the import as a whole (importers.workbook_import) -----------------------------------------
+    "import-interrupted": (
+        "The import did not finish; nothing from this file was written. Try again, and tell the "
+        "monitoring team if it keeps happening."
+    ),
+    "no-values": (
+        "The file has the right columns but no values in them: fill in the Value column and upload "
+        "it again."
+    ),
+    # --- the setup workbook (services.setup_workbook) ----------------------------------------------
+    "not-a-setup-workbook": {
+        "": "This is not an .xlsx workbook; export the setup first",
+        "no-sheet": "No sheet named {sheets}: start from the exported setup workbook",
+    },
+    "missing-column": "Column {columns} is missing",
+    "unknown-code": "{detail}",
+    "invalid-value": "{detail}",
+    "missing-value": "New {table} {key}: fill in {columns}",
+}
+
+
+def render(code: str, params: Mapping[str, object], *, where: str = "", value: str = "") -> str:
+    """The sentence for ``code`` with its parameters, in the current language.
+
+    Raises KeyError for a code without a template: every code a problem can carry is in MESSAGES
+    (tests/unit/test_problems.py checks the importer's codes).
+    """
+    if LEGACY_MESSAGE in params:
+        return str(params[LEGACY_MESSAGE])
+    template = MESSAGES[code]
+    if isinstance(template, dict):
+        template = template[str(params.get("variant", ""))]
+    text = _(template).format(where=where, value=value, **params)
+    # A problem without a place (a whole-file problem) starts with its sentence, not with ": ".
+    return text[2:] if text.startswith(": ") else text

@@ -1,0 +1,260 @@
+"""Changing indicator values: the one code path for "a value changes", whether an import writes 100,000
+of them or an officer corrects one on the partner page.
+
+``write_values`` inserts new observations, updates changed ones and keeps an ObservationRevision for every
+change (previous value, new value, who, when, why); ``correct_observation`` checks a typed correction with
+rules.values and writes it through ``write_values`` with its audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.access import Actor, require_edit
+from i18n import _
+from models import Indicator, Observation, ObservationRevision, Partner, ReportingPeriod, utcnow
+from rules.cells import is_no_value
+from rules.values import ValueRuleError, read_typed_value
+
+from .audit import MAX_COMMENT_CHARS, record_event
+
+SOURCE_CELL_CHARS = 80
+
+
+class CorrectionError(ValueError):
+    """A correction the rules refuse; the message names the field and what to write instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredValue:
+    """An observation as it is stored, before a write changes it."""
+
+    id: int
+    value: float | None
+    comment: str
+    source_kind: str
+    upload_id: int | None
+
+
+@dataclass(slots=True)
+class ValueWrite:
+    """One value to store: new (``stored`` None) or a change of a stored observation."""
+
+    indicator_id: int
+    partner_id: int
+    period_id: int
+    value: float | None
+    comment: str
+    source_cell: str | None
+    stored: StoredValue | None
+    reason: str = ""
+
+
+def stored_values(
+    session: Session, partner_ids: set[int]
+) -> dict[tuple[int, int, int], StoredValue]:
+    """The stored observations of the given partners by (indicator, partner, period) id."""
+    table = Observation.__table__
+    rows = session.execute(
+        select(
+            table.c.indicator_id, table.c.partner_id, table.c.period_id, table.c.id, table.c.value,
+            table.c.comment, table.c.source_kind, table.c.upload_id,
+        ).where(table.c.partner_id.in_(partner_ids))
+    )  # fmt: skip
+    return {(row[0], row[1], row[2]): StoredValue(*row[3:]) for row in rows}
+
+
+def write_values(
+    session: Session,
+    actor: Actor,
+    writes: Sequence[ValueWrite],
+    *,
+    partner_codes: dict[int, str],
+    source_kind: str,
+    upload_id: int | None,
+) -> None:
+    """Insert, update and revise observations in bulk (Core statements: ~9x faster than ORM adds).
+
+    ``partner_codes``: the code of every partner id in ``writes``, whose rights are checked once each.
+    The caller records the audit event (one per import, one per correction).
+    """
+    for code in {partner_codes[write.partner_id] for write in writes}:
+        require_edit(actor, code)
+    now = utcnow()
+    observations = _BulkInsert(session, Observation.__table__, _OBSERVATION_COLUMNS)
+    revisions = _BulkInsert(session, ObservationRevision.__table__, _REVISION_COLUMNS)
+    updates = []
+    for write in writes:
+        cell = write.source_cell[:SOURCE_CELL_CHARS] if write.source_cell else None
+        if write.stored is None:
+            observations.add(
+                (
+                    write.indicator_id, write.partner_id, write.period_id, write.value,
+                    write.comment, source_kind, upload_id, cell, actor.name, now,
+                )
+            )  # fmt: skip
+            continue
+        stored = write.stored
+        updates.append(
+            {
+                "id": stored.id, "value": write.value, "comment": write.comment,
+                "source_kind": source_kind, "upload_id": upload_id, "source_cell": cell,
+                "updated_by": actor.name, "updated_at": now,
+            }
+        )  # fmt: skip
+        revisions.add(
+            (
+                stored.id, stored.value, stored.source_kind, stored.upload_id, write.value,
+                actor.name, now, upload_id, write.reason[:MAX_COMMENT_CHARS],
+            )
+        )  # fmt: skip
+    observations.flush()
+    revisions.flush()
+    if updates:
+        session.execute(update(Observation), updates)
+
+
+def parse_corrected_value(
+    raw: str | None, value_kind: str, indicator_code: str = ""
+) -> float | None:
+    """The value typed in the correction form: a number as partners write it, or "n/a" for no value.
+
+    Raises CorrectionError naming the field when it is not a number or breaks a value rule.
+    """
+    text = (raw or "").strip()
+    if is_no_value(text) and text:
+        return None
+    if not text:
+        raise CorrectionError(_('New value: write a number, or "n/a" when there is no value'))
+    try:
+        return read_typed_value(
+            text, indicator_code or _("the indicator"), value_kind, _("New value")
+        )
+    except ValueRuleError as problem:
+        raise CorrectionError(str(problem)) from None
+
+
+def correct_observation(
+    session: Session, actor: Actor, observation_id: int, raw_value: str | None, reason: str | None
+) -> ObservationRevision:
+    """Change one value in place and keep the revision (previous value, new value, who, when, why).
+
+    Raises AccessDenied when ``actor`` may not edit the partner, CorrectionError when the observation is
+    unknown, the reason is missing or too long, the value unreadable, or nothing would change.
+    """
+    observation = session.get(Observation, observation_id)
+    if observation is None:
+        raise CorrectionError(_("There is no value with id {id}").format(id=observation_id))
+    partner = session.get(Partner, observation.partner_id)
+    require_edit(actor, partner.code)
+    indicator = session.get(Indicator, observation.indicator_id)
+    new_value = parse_corrected_value(raw_value, indicator.value_kind, indicator.code)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CorrectionError(
+            _("Reason: say why the value is corrected (it is kept with the change)")
+        )
+    if len(reason) > MAX_COMMENT_CHARS:
+        raise CorrectionError(
+            _("Reason: at most {n} characters; say why in a few sentences").format(
+                n=MAX_COMMENT_CHARS
+            )
+        )
+    if new_value == observation.value:
+        raise CorrectionError(
+            _("New value: it is the same as the current value; nothing to correct")
+        )
+    stored = StoredValue(
+        observation.id, observation.value, observation.comment, observation.source_kind,
+        observation.upload_id,
+    )  # fmt: skip
+    write = ValueWrite(
+        observation.indicator_id, observation.partner_id, observation.period_id, new_value,
+        observation.comment, None, stored, reason,
+    )  # fmt: skip
+    write_values(
+        session, actor, [write], partner_codes={partner.id: partner.code}, source_kind="manual",
+        upload_id=None,
+    )  # fmt: skip
+    period = session.get(ReportingPeriod, observation.period_id)
+    record_event(
+        session, actor, "observation.corrected", object_type="observation",
+        object_id=observation.id, label=f"{partner.code} · {indicator.code} · {period.label}",
+        partner_code=partner.code, before={"value": stored.value}, after={"value": new_value},
+        comment=reason,
+    )  # fmt: skip
+    session.flush()
+    session.expire(observation)
+    return session.scalars(
+        select(ObservationRevision)
+        .where(ObservationRevision.observation_id == observation.id)
+        .order_by(ObservationRevision.id.desc())
+        .limit(1)
+    ).one()
+
+
+_OBSERVATION_COLUMNS = (
+    "indicator_id", "partner_id", "period_id", "value", "comment", "source_kind", "upload_id",
+    "source_cell", "updated_by", "updated_at",
+)  # fmt: skip
+_REVISION_COLUMNS = (
+    "observation_id", "previous_value", "previous_source_kind", "previous_upload_id", "new_value",
+    "changed_by", "changed_at", "upload_id", "reason",
+)  # fmt: skip
+
+
+class _BulkInsert:
+    """INSERTs sent through the driver's executemany in chunks (Core, not ORM add_all: ~9x faster, TECH.md).
+
+    The statement is compiled once and each distinct value converted once: SQLAlchemy's per-row parameter
+    processing costs as much as the insert itself at 100,000 rows. Chunks keep memory flat.
+    """
+
+    CHUNK_ROWS = 5000
+
+    def __init__(self, session: Session, table: Table, columns: Sequence[str]):
+        self._connection = session.connection()
+        dialect = self._connection.dialect
+        self._columns = tuple(columns)
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        self._sql = compiled.string
+        self._order = (
+            [self._columns.index(name) for name in compiled.positiontup]
+            if compiled.positional
+            else None
+        )
+        self._converters = [
+            (index, processor, {})
+            for index, name in enumerate(columns)
+            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            is not None
+        ]
+        self._pending: list[tuple] = []
+
+    def add(self, row: tuple) -> None:
+        self._pending.append(row)
+        if len(self._pending) >= self.CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        rows = self._pending
+        if self._converters:
+            rows = [list(row) for row in rows]
+            for index, convert, converted in self._converters:
+                for row in rows:
+                    value = row[index]
+                    if value not in converted:
+                        converted[value] = convert(value)
+                    row[index] = converted[value]
+        if self._order is not None:
+            parameters = [tuple(row[i] for i in self._order) for row in rows]
+        else:
+            parameters = [dict(zip(self._columns, row, strict=True)) for row in rows]
+        self._connection.exec_driver_sql(self._sql, parameters)
+        self._pending = []

@@ -1,0 +1,276 @@
+"""Importing the setup workbook (workbooks.setup_workbook writes it): every row checked with the same rules
+as an edit on the Setup page, all of it or nothing, each change audited like an edit on the page.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import openpyxl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.access import Actor, require_edit
+from importers.reading import UnreadableFile, refuse_unsafe_package
+from models import Indicator, Milestone, Partner, ReportingPeriod, Target
+from rules.problems import Problem, error
+
+from .audit import changed_fields, record_event
+from .catalogue import EDITABLE, SetupError, clean, label_of, owner_code, record_problem, snapshot
+from .stored_files import store_file
+
+
+@dataclass
+class SetupImport:
+    """What importing a setup workbook did (or would do): counts per sheet and every problem found."""
+
+    issues: list[Problem]
+    added: dict[str, int]
+    updated: dict[str, int]
+    applied: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.is_error for issue in self.issues)
+
+    def to_json(self) -> dict:
+        """The object ``sharing setup import --json`` prints."""
+        status = "rejected" if self.has_errors else ("imported" if self.applied else "dry-run")
+        return {
+            "status": status,
+            "added": self.added,
+            "updated": self.updated,
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+
+# Sheet -> (key columns, table name in EDITABLE)
+SETUP_SHEETS = {
+    "Indicators": (("code",), "indicator"),
+    "Targets": (("partner_code", "indicator_code"), "target"),
+    "Milestones": (("partner_code", "indicator_code", "period"), "milestone"),
+    "Partners": (("code",), "partner"),
+    "Periods": (("label",), "period"),
+}
+
+
+def import_setup_workbook(
+    session: Session, actor: Actor, content: bytes, *, dry_run: bool, max_bytes: int
+) -> SetupImport:
+    """Read a workbook shaped like ``setup_workbook``'s and update the setup from it, all or nothing.
+
+    Rows are matched by their codes; a new indicator, target or milestone is added, an unknown partner
+    or period is an error (partners and periods are not created from a workbook). Every cell is checked
+    with the same rules as an edit on the page; problems name the sheet, cell and value. With errors,
+    or with ``dry_run``, ``applied`` is False and nothing is changed; otherwise the caller commits. Every
+    change is recorded in the audit trail, with one "setup.imported" event for the whole workbook.
+    Raises AccessDenied when the actor may not change the setup.
+    """
+    require_edit(actor, None)
+    result = SetupImport([], dict.fromkeys(SETUP_SHEETS, 0), dict.fromkeys(SETUP_SHEETS, 0))
+    try:
+        refuse_unsafe_package(content, "the setup workbook", max_bytes)
+    except UnreadableFile as refusal:
+        result.issues.append(refusal.issue)
+        return result
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not an .xlsx
+        result.issues.append(error("not-a-setup-workbook"))
+        return result
+    if not any(name in book.sheetnames for name in SETUP_SHEETS):
+        result.issues.append(
+            error("not-a-setup-workbook", variant="no-sheet", sheets=", ".join(SETUP_SHEETS))
+        )
+        return result
+    # In a savepoint: later rows are checked against earlier ones, then a dry run or a workbook with
+    # errors is rolled back whole, leaving the caller's transaction as it was.
+    savepoint = session.begin_nested()
+    for sheet_name, (keys, table) in SETUP_SHEETS.items():
+        if sheet_name in book.sheetnames:
+            _import_sheet(session, actor, book[sheet_name], sheet_name, keys, table, result)
+    result.applied = not (result.has_errors or dry_run)
+    if not result.applied:
+        savepoint.rollback()
+        return result
+    savepoint.commit()
+    if result.applied:
+        record_event(
+            session, actor, "setup.imported", object_type="setup", object_id="workbook",
+            label="setup workbook", after={"added": result.added, "updated": result.updated},
+        )  # fmt: skip
+        session.flush()
+    return result
+
+
+def keep_setup_workbook(session: Session, actor: Actor, content: bytes) -> str:
+    """Keep a checked setup workbook's bytes until it is confirmed (any worker can then import it)."""
+    require_edit(actor, None)
+    return store_file(session, content)
+
+
+def _import_sheet(
+    session, actor, sheet, sheet_name: str, keys, table: str, result: SetupImport
+) -> None:
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    missing = [k for k in keys if k not in header]
+    if missing:
+        result.issues.append(error("missing-column", sheet_name, "A1", columns=", ".join(missing)))
+        return
+    fields = EDITABLE[table]
+    for row_number, values in enumerate(rows, start=2):
+        cells = dict(zip(header, values, strict=False))
+        if all(v is None or str(v).strip() == "" for v in cells.values()):
+            continue
+        key = tuple(str(cells[k]).strip() if cells[k] is not None else "" for k in keys)
+        record, problem = _find_or_create(session, table, key)
+        if problem:
+            column = header.index(keys[0])
+            result.issues.append(
+                error("unknown-code", sheet_name, _ref(column, row_number), key[0], detail=problem)
+            )
+            continue
+        is_new = record.id is None
+        before = {} if is_new else snapshot(table, record)
+        indicator = _indicator_of(session, table, record)
+        changed = False
+        for column_name, field in fields.items():
+            if column_name not in header:
+                continue
+            raw = cells[column_name]
+            try:
+                value = clean(
+                    field, _text_of(raw), indicator and indicator.value_kind,
+                    indicator.code if indicator else "",
+                )  # fmt: skip
+            except SetupError as problem:
+                result.issues.append(
+                    error(
+                        "invalid-value", sheet_name, _ref(header.index(column_name), row_number),
+                        raw, detail=str(problem),
+                    )
+                )  # fmt: skip
+                continue
+            if getattr(record, column_name) != value:
+                setattr(record, column_name, value)
+                changed = True
+        problem = record_problem(table, record) if changed else None
+        if problem:
+            result.issues.append(
+                error("invalid-value", sheet_name, f"A{row_number}", detail=problem)
+            )
+        if table == "target" and changed:
+            record.is_demo = False
+        if is_new:
+            if _add_new(session, table, record, result, sheet_name, row_number, key):
+                result.added[sheet_name] += 1
+                _audit(session, actor, table, record, "added", {}, snapshot(table, record))
+        elif changed:
+            result.updated[sheet_name] += 1
+            old, new = changed_fields(before, snapshot(table, record))
+            _audit(session, actor, table, record, "updated", old, new)
+
+
+def _audit(session, actor, table: str, record, verb: str, before: dict, after: dict) -> None:
+    if verb == "added":
+        after = {k: v for k, v in after.items() if v not in (None, "")}
+    record_event(
+        session, actor, f"{table}.{verb}", object_type=table, object_id=record.id,
+        label=label_of(session, table, record), partner_code=owner_code(session, table, record),
+        before=before, after=after, comment="setup workbook",
+    )  # fmt: skip
+
+
+def _text_of(raw: object) -> object:
+    """Cells as the page's editor would send them: text, except dates and booleans kept as they are."""
+    if raw is None or isinstance(raw, bool | date):
+        return raw.date() if isinstance(raw, datetime) else raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _ref(column_index: int, row_number: int) -> str:
+    return f"{openpyxl.utils.get_column_letter(column_index + 1)}{row_number}"
+
+
+def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
+    """(record, None) for an existing or new record; (None, message) for an unknown code."""
+    if table == "indicator":
+        found = session.scalar(select(Indicator).where(Indicator.code == key[0].upper()))
+        return found or Indicator(code=key[0].upper()), None
+    if table == "period":
+        found = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[0]))
+        if found is None:
+            return (
+                None,
+                f"Period: {key[0]!r} is not a reporting period (they follow from the project start)",
+            )
+        return found, None
+    if table == "partner":
+        found = session.scalar(select(Partner).where(Partner.code == key[0]))
+        if found is None:
+            return (
+                None,
+                f"Partner {key[0]!r} is not set up; partners are added by `sharing demo` or an administrator",
+            )
+        return found, None
+    partner = session.scalar(select(Partner).where(Partner.code == key[0]))
+    indicator = session.scalar(select(Indicator).where(Indicator.code == key[1]))
+    if partner is None:
+        return None, f"Partner: {key[0]!r} is not a known partner code"
+    if indicator is None:
+        return None, f"Indicator: {key[1]!r} is not in the catalogue"
+    target = session.scalar(
+        select(Target).where(Target.partner_id == partner.id, Target.indicator_id == indicator.id)
+    )
+    if table == "target":
+        return target or Target(
+            partner_id=partner.id, indicator_id=indicator.id, is_demo=False
+        ), None
+    if target is None:
+        return (
+            None,
+            f"Indicator: {key[0]} has no target for {key[1]}; add it in the Targets sheet first",
+        )
+    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[2]))
+    if period is None:
+        return None, f"Period: {key[2]!r} is not a reporting period"
+    found = session.scalar(
+        select(Milestone).where(Milestone.target_id == target.id, Milestone.period_id == period.id)
+    )
+    return found or Milestone(target_id=target.id, period_id=period.id), None
+
+
+def _indicator_of(session: Session, table: str, record) -> Indicator | None:
+    """The indicator whose kind of value decides a (possibly new) target's or milestone's numbers."""
+    if table == "target":
+        return session.get(Indicator, record.indicator_id)
+    if table == "milestone":
+        return session.get(Indicator, session.get(Target, record.target_id).indicator_id)
+    return None
+
+
+def _add_new(session, table, record, result, sheet_name, row_number, key) -> bool:
+    """Add a new record read from the workbook; False (and a problem) when required fields are empty."""
+    required = [c for c, f in EDITABLE[table].items() if f.required and getattr(record, c) is None]
+    if table == "indicator" and record.display_order is None:
+        record.display_order = max(session.scalars(select(Indicator.display_order)), default=0) + 1
+        required = [c for c in required if c != "display_order"]
+    if table == "indicator" and record.higher_is_better is None:
+        record.higher_is_better = True
+        required = [c for c in required if c != "higher_is_better"]
+    if required:
+        result.issues.append(
+            error(
+                "missing-value", sheet_name, f"A{row_number}", table=table, key=" · ".join(key),
+                columns=", ".join(required),
+            )
+        )  # fmt: skip
+        return False
+    session.add(record)
+    session.flush()
+    return True
