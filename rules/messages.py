@@ -162,20 +162,44 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "This is an old Excel 97-2003 .xls file: it was read, but percent formats cannot be checked. "
         "Next time save it as .xlsx (File > Save As > Excel Workbook)."
     ),
+    # One whole sentence per kind of file (translators see each; no fragment is glued in).
     "not-a-spreadsheet": {
-        kind: "{filename} is " + what + ", not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv "
-        "file (the template from `sharing template` is the easiest start)."
-        for kind, what in (
-            ("pdf", "a PDF document"),
-            ("png", "a PNG image"),
-            ("jpeg", "a JPEG image"),
-            ("gif", "a GIF image"),
-            ("rtf", "an RTF document"),
-            ("binary", "a binary file"),
-            ("text", "a text file"),
-            ("word", "a Word document"),
-            ("zip", "a zip archive"),
-        )
+        "pdf": (
+            "{filename} is a PDF document, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "png": (
+            "{filename} is a PNG image, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "jpeg": (
+            "{filename} is a JPEG image, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "gif": (
+            "{filename} is a GIF image, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "rtf": (
+            "{filename} is an RTF document, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "binary": (
+            "{filename} is a binary file, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "text": (
+            "{filename} is a text file, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "word": (
+            "{filename} is a Word document, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
+        "zip": (
+            "{filename} is a zip archive, not a spreadsheet. Upload an .xlsx, .xlsm, .ods or .csv file "
+            "(the template from `sharing template` is the easiest start)."
+        ),
     },
     "zip-bomb": (
         "The workbook would expand to {expanded} MB when opened, far more than any real workbook of "

@@ -331,3 +331,77 @@ def test_the_activity_query_filters_and_hides_other_partners(demo):
     }
     assert audit_events(demo, ALL, since=date(2999, 1, 1)).empty
     assert len(audit_events(demo, ALL, until=date.today())) == 3
+
+
+# --- the importer and the setup workbook ---------------------------------------------------------
+
+
+def test_an_import_records_its_upload_and_what_it_wrote(import_db_both):
+    from tests.factories.workbooks import xlsx
+
+    result = import_db_both.run(xlsx([("ESU-SERVICES", "P1", "12"), ("ESU-USERS", "P1", "1 200")]))
+    assert result.status == "imported"
+    with import_db_both.factory() as session:
+        events = _events(session)
+        assert [e.action for e in events] == ["upload.received", "upload.imported"]
+        imported = events[1]
+        assert imported.object_id == str(result.upload_id) and imported.partner_code == "SMILTENE"
+        assert (imported.after["inserted"], imported.after["outcome"]) == (2, "imported")
+        assert imported.actor_name == "tester"
+
+
+def test_a_rejected_import_records_only_the_attempt(import_db_both):
+    from tests.factories.workbooks import xlsx
+
+    result = import_db_both.run(xlsx([("ESU-SERVICES", "P1", "12,5,0")]))
+    assert result.status == "rejected"
+    with import_db_both.factory() as session:
+        assert [e.action for e in _events(session)] == ["upload.received"]
+        assert _events(session)[0].after["outcome"] == "rejected"
+        assert session.scalar(select(func.count(Observation.id))) == 0
+
+
+def test_an_import_for_another_partner_is_refused_before_anything_is_written(import_db_both):
+    from importers.workbook_import import run_import
+    from tests.factories.workbooks import xlsx
+
+    with pytest.raises(AccessDenied):
+        run_import(
+            import_db_both.factory, xlsx([("ESU-SERVICES", "P1", "12")]), "r.xlsx",
+            actor=SMILTENE_EDITOR, partner_code="PLH", dry_run=False, max_bytes=10**7,
+        )  # fmt: skip
+    assert import_db_both.counts()["Upload"] == 0
+    with import_db_both.factory() as session:
+        assert _event_count(session) == 0
+
+
+def test_a_setup_workbook_import_audits_each_change(demo):
+    import io
+
+    import openpyxl
+
+    from services.setup_workbook import import_setup_workbook
+    from workbooks.setup_workbook import setup_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
+    header = [cell.value for cell in book["Targets"][1]]
+    book["Targets"].cell(2, header.index("target_value") + 1).value = "77"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=10**7)
+    demo.commit()
+    assert result.applied
+    actions = [e.action for e in _events(demo)]
+    assert actions == ["target.updated", "setup.imported"]
+    assert (
+        _events(demo)[0].after == {"target_value": 77}
+        and _events(demo)[0].comment == "setup workbook"
+    )
+    # A dry run and a workbook with errors change nothing and record nothing.
+    count = _event_count(demo)
+    import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=True, max_bytes=10**7)
+    book["Targets"].cell(2, header.index("target_value") + 1).value = "lots"
+    book.save(buffer := io.BytesIO())
+    bad = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=10**7)
+    demo.commit()
+    assert bad.has_errors and _event_count(demo) == count

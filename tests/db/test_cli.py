@@ -70,3 +70,47 @@ def test_periods_never_move_silently_when_the_start_changes(env):
     moved = run_sharing("init", env={**env, "SHARING_PROJECT_START": "2024-01-01"})
     assert moved.returncode == 2
     assert "SHARING_PROJECT_START" in moved.stderr
+
+
+def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
+    import json
+
+    import openpyxl
+
+    assert run_sharing("init", env=env).returncode == 0
+    assert run_sharing("demo", env=env).returncode == 0
+    exported = tmp_path / "setup.xlsx"
+    done = run_sharing("setup", "export", "-o", str(exported), env=env)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(exported)
+    header = [cell.value for cell in book["Targets"][1]]
+    column = header.index("target_value") + 1
+    book["Targets"].cell(2, column).value = "77"
+    book.save(edited := tmp_path / "edited.xlsx")
+
+    dry = run_sharing("setup", "import", str(edited), "--dry-run", "--json", env=env)
+    assert dry.returncode == 0 and json.loads(dry.stdout)["status"] == "dry-run"
+    applied = run_sharing("setup", "import", str(edited), "--user", "ioana", env=env)
+    assert applied.returncode == 0 and "Setup updated" in applied.stdout
+
+    book["Targets"].cell(2, column).value = "lots"
+    book.save(bad := tmp_path / "bad.xlsx")
+    refused = run_sharing("setup", "import", str(bad), env=env)
+    assert (
+        refused.returncode == 1
+        and "Targets!" in refused.stderr
+        and "not a number" in refused.stderr
+    )
+    unreadable = tmp_path / "x.xlsx"
+    unreadable.write_bytes(b"not a workbook")
+    assert run_sharing("setup", "import", str(unreadable), env=env).returncode == 2
+
+    audit = run_sharing("audit", "--json", env=env)
+    events = [json.loads(line) for line in audit.stdout.splitlines()]
+    assert [e["action"] for e in events] == ["setup.imported", "target.updated"]
+    assert events[1]["actor_name"] == "ioana" and events[1]["after"] == {"target_value": 77}
+    text = run_sharing("audit", "--action", "target.", "--since", "2020-01-01", env=env)
+    assert text.returncode == 0 and "target.updated" in text.stdout and "by ioana" in text.stdout
+    assert run_sharing("audit", "--action", "nonsense", env=env).returncode == 2
+    assert run_sharing("audit", "--partner", "NOPE", env=env).returncode == 2
+    assert run_sharing("audit", "--since", "yesterday", env=env).returncode == 2
