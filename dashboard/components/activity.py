@@ -8,6 +8,7 @@ from dash import html
 from i18n import _
 from rules.formatting import format_datetime, format_plain
 from services.audit import ACTIONS
+from services.catalogue import EDITABLE
 
 ROLE_LABELS = {"admin": "monitoring officer", "partner": "partner editor", "viewer": "viewer"}
 
@@ -16,16 +17,23 @@ def action_label(action: str) -> str:
     return _(ACTIONS.get(action, action))
 
 
-def change_lines(before: dict, after: dict) -> list:
-    """One line per changed field: "target_value: 40 → 42.5"; additions and deletions list the fields."""
+def field_label(object_type: str, key: str) -> str:
+    """The Setup page's label of a field ("Target" for target_value), else the stored name."""
+    field = EDITABLE.get(object_type, {}).get(key)
+    return _(field.label) if field else key
+
+
+def change_lines(before: dict, after: dict, object_type: str = "") -> list:
+    """One line per changed field: "Target: 40 → 42.5"; additions and deletions list the fields."""
     keys = list(dict.fromkeys([*(before or {}), *(after or {})]))
     lines = []
     for key in keys:
         old, new = (before or {}).get(key), (after or {}).get(key)
+        label = field_label(object_type, key)
         if key in (before or {}) and key in (after or {}):
-            text = f"{key}: {_shown(old)} → {_shown(new)}"
+            text = f"{label}: {_shown(old)} → {_shown(new)}"
         else:
-            text = f"{key}: {_shown(new if key in (after or {}) else old)}"
+            text = f"{label}: {_shown(new if key in (after or {}) else old)}"
         lines.append(html.Div(text))
     return lines
 
@@ -63,7 +71,8 @@ def activity_table(events: pd.DataFrame, *, table_id: str = "activity-table") ->
     rows = []
     for row in events.itertuples():
         role = _(ROLE_LABELS.get(row.actor_role, row.actor_role))
-        who = f"{row.actor_name} ({role}{', ' + row.actor_partner if row.actor_partner else ''})"
+        details = [part for part in (role, row.actor_partner) if part and part != row.actor_name]
+        who = f"{row.actor_name} ({', '.join(details)})" if details else row.actor_name
         rows.append(
             html.Tr(
                 [
@@ -72,7 +81,10 @@ def activity_table(events: pd.DataFrame, *, table_id: str = "activity-table") ->
                     html.Td(action_label(row.action), **{"data-action": row.action}),
                     html.Td(row.object_label),
                     html.Td(row.partner_code or _("all partners"), className="small"),
-                    html.Td(change_lines(row.before, row.after), className="small text-break"),
+                    html.Td(
+                        change_lines(row.before, row.after, row.object_type),
+                        className="small text-break",
+                    ),
                     html.Td(row.comment, className="small text-break"),
                 ]
             )
