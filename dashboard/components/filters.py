@@ -219,6 +219,24 @@ def indicator_select(
     )
 
 
+def labelled_dropdown(
+    component_id: str, label: str, options: Sequence[tuple[str, str]], value, multi: bool = False
+) -> html.Div:
+    """A filter dropdown with its label; ``options`` are (value, label) pairs; empty means "All"."""
+    return html.Div(
+        [
+            dbc.Label(label, html_for=component_id, className="filter-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=[{"label": text, "value": code} for code, text in options],
+                value=value,
+                multi=multi,
+                placeholder=_("All"),
+            ),
+        ]
+    )
+
+
 def filter_bar(*controls) -> dbc.Card:
     """Controls side by side on wide screens, stacked on a phone."""
     return dbc.Card(

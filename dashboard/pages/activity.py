@@ -15,7 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.access import current_actor
 from dashboard.components.activity import action_label, activity_table
-from dashboard.components.filters import filter_bar
+from dashboard.components.filters import filter_bar, labelled_dropdown
 from dashboard.database import read_session
 from dashboard.queries.audit import DEFAULT_LIMIT, audit_events
 from dashboard.queries.partner import partner_codes_visible_to
@@ -123,17 +123,7 @@ def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A
 
 
 def _dropdown(key: str, label: str, options: list[tuple[str, str]], value) -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, html_for=f"activity-filter-{key}", className="filter-label"),
-            dcc.Dropdown(
-                id=f"activity-filter-{key}",
-                options=[{"label": text, "value": code} for code, text in options],
-                value=value,
-                placeholder=_("All"),
-            ),
-        ]
-    )
+    return labelled_dropdown(f"activity-filter-{key}", label, options, value)
 
 
 @callback(

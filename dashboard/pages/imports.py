@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard.access import current_actor
-from dashboard.components.filters import filter_bar, parse_filters
+from dashboard.components.filters import filter_bar, labelled_dropdown, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
@@ -99,18 +99,7 @@ def layout(**query):
 
 
 def _dropdown(key: str, label: str, values: list[str], value, multi: bool = False) -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, html_for=f"imports-filter-{key}", className="filter-label"),
-            dcc.Dropdown(
-                id=f"imports-filter-{key}",
-                options=[{"label": v, "value": v} for v in values],
-                value=value,
-                multi=multi,
-                placeholder=_("All"),
-            ),
-        ]
-    )
+    return labelled_dropdown(f"imports-filter-{key}", label, [(v, v) for v in values], value, multi)
 
 
 @callback(
