@@ -73,7 +73,9 @@ def test_queries_only_read(path):
     assert _imports_from(path, ("services", "importers", "workbooks")) == []
 
 
-@pytest.mark.parametrize("path", _modules("dashboard/pages"), ids=_ids)
+@pytest.mark.parametrize(
+    "path", _modules("dashboard/pages") + _modules("dashboard/views"), ids=_ids
+)
 def test_pages_never_open_a_writing_session(path):
     tree = ast.parse(path.read_text())
     opened = [

@@ -1,0 +1,350 @@
+"""The Setup page's grids: one dash-ag-grid per table, cells validated and saved on the server as they
+are edited (a refused value is put back and the message names the field), the history link of the
+selected row, and deletion after a confirmation. Ids are pattern-matching
+(``{"type": "setup-grid", "table": "target"}``) so one callback serves every table.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.access import AccessDenied, current_actor
+from dashboard.database import perform, read_session
+from dashboard.queries.partner import partner_codes_visible_to
+from dashboard.queries.setup import (
+    indicators_frame,
+    milestones_frame,
+    partners_frame,
+    periods_frame,
+    targets_frame,
+)
+from i18n import _
+from models import AGGREGATIONS, CATEGORIES, VALUE_KINDS
+from models.partner import PARTNER_LEVELS, PARTNER_ROLES
+from services.catalogue import (
+    DELETABLE,
+    EDITABLE,
+    SetupError,
+    delete_setup_row,
+    describe_row,
+    update_setup_value,
+)
+
+GRID = "setup-grid"
+FEEDBACK = "setup-feedback"
+DELETE = "setup-delete"
+DELETE_MODAL = "setup-delete-modal"
+DELETE_TEXT = "setup-delete-text"
+DELETE_PENDING = "setup-delete-pending"
+DELETE_CONFIRM = "setup-delete-confirm"
+DELETE_CANCEL = "setup-delete-cancel"
+HISTORY = "setup-history"
+CHOICES = {
+    "category": CATEGORIES,
+    "value_kind": VALUE_KINDS,
+    "aggregation": AGGREGATIONS,
+    "level": PARTNER_LEVELS,
+    "role": PARTNER_ROLES,
+}
+COLUMNS = {
+    "indicator": [
+        ("code", _("Code")), ("name", _("Name")), ("unit", _("Unit")), ("category", _("Category")),
+        ("value_kind", _("Kind of value")), ("aggregation", _("Aggregation")),
+        ("higher_is_better", _("Higher is better")), ("eu_code", _("EU code")),
+        ("display_order", _("Order")), ("description", _("Description")),
+    ],
+    "target": [
+        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("unit", _("Unit")),
+        ("baseline_value", _("Baseline")), ("baseline_date", _("Baseline date")),
+        ("target_value", _("Target")), ("is_demo", _("Demo data")),
+    ],
+    "milestone": [
+        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("period", _("Period")),
+        ("value", _("Milestone value")), ("unit", _("Unit")),
+    ],
+    "partner": [
+        ("code", _("Code")), ("name", _("Name")), ("short_name", _("Short name")),
+        ("country", _("Country")), ("nuts_code", _("NUTS code")), ("level", _("Level")),
+        ("role", _("Role")), ("display_order", _("Order")),
+    ],
+    "period": [
+        ("label", _("Period")), ("start_date", _("Start")), ("end_date", _("End")),
+        ("due_date", _("Report due")), ("phase", _("Phase")),
+    ],
+}  # fmt: skip
+
+
+def setup_frames(session, visible: list[str]) -> dict[str, pd.DataFrame]:
+    return {
+        "indicator": indicators_frame(session),
+        "target": targets_frame(session, visible),
+        "milestone": milestones_frame(session, visible),
+        "partner": partners_frame(session, visible),
+        "period": periods_frame(session),
+    }
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows for the grid: dates as ISO text, missing numbers as empty cells."""
+
+    def cell(value):
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+
+    return [{key: cell(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _column_defs(table: str, editable: bool) -> list[dict]:
+    fields = EDITABLE.get(table, {})
+    defs = []
+    for column, header in COLUMNS[table]:
+        definition = {"field": column, "headerName": header, "headerTooltip": header}
+        if column in CHOICES or column in ("unit", "higher_is_better", "short_name"):
+            definition["minWidth"] = 150
+        if editable and column in fields:
+            definition["editable"] = True
+            definition["cellClass"] = "setup-editable"
+            if column in CHOICES:
+                definition["cellEditor"] = "agSelectCellEditor"
+                definition["cellEditorParams"] = {"values": list(CHOICES[column])}
+            if fields[column].kind in ("number", "integer", "date", "code", "country", "text"):
+                # Raw text reaches the server, which reads "1 234" and "12,5" like the importer does
+                # (a number editor would turn them into empty cells).
+                definition["cellDataType"] = "text"
+            if fields[column].kind == "boolean":
+                definition["cellEditor"] = "agCheckboxCellEditor"
+        if column in ("code", "partner_code", "indicator_code", "label"):
+            definition["pinned"] = "left"
+            definition["minWidth"] = 175
+        if column in ("name", "description"):
+            definition["minWidth"] = 260
+        if column in ("baseline_value", "target_value", "value", "display_order"):
+            definition["type"] = "rightAligned"
+            # An explicit cellClass replaces the one the column type brings, so name both.
+            definition["cellClass"] = [
+                name for name in (definition.get("cellClass"), "ag-right-aligned-cell") if name
+            ]
+        defs.append(definition)
+    return defs
+
+
+def tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
+    deletable = table in DELETABLE and current_actor().can_edit(None)
+    grid_options = {"stopEditingWhenCellsLoseFocus": True, "singleClickEdit": False}
+    if deletable:
+        grid_options["rowSelection"] = {"mode": "singleRow", "enableClickSelection": False}
+        grid_options["selectionColumnDef"] = {"pinned": "left"}
+    grid = dag.AgGrid(
+        id={"type": GRID, "table": table},
+        rowData=records(frames[table]),
+        columnDefs=_column_defs(table, editable),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
+        getRowId="params.data.id",
+        columnSize="responsiveSizeToFit",
+        dashGridOptions=grid_options,
+        className="setup-grid",
+    )
+    return dbc.Tab(
+        html.Div(
+            [
+                dbc.Alert(
+                    id={"type": FEEDBACK, "table": table},
+                    is_open=False,
+                    dismissable=True,
+                    className="mt-2 mb-2",
+                ),
+                grid,
+                _delete_controls(table) if deletable else None,
+                extra,
+            ],
+            className="pt-2",
+        ),
+        label=label,
+        tab_id=table,
+    )
+
+
+DELETE_TITLES = {
+    "indicator": _("Delete this indicator?"),
+    "target": _("Delete this target?"),
+    "milestone": _("Delete this milestone?"),
+}
+
+
+def _delete_controls(table: str) -> html.Div:
+    """The Delete selected button and the dialog that asks before anything is deleted."""
+    return html.Div(
+        [
+            dbc.Button(
+                _("Delete selected"),
+                id={"type": DELETE, "table": table},
+                color="outline-danger",
+                size="sm",
+                disabled=True,
+                n_clicks=0,
+            ),
+            dcc.Link(
+                _("History of the selected row"),
+                id={"type": HISTORY, "table": table},
+                href=f"/activity?object={table}",
+                className="ms-3 small",
+            ),
+            dcc.Store(id={"type": DELETE_PENDING, "table": table}),
+            dbc.Modal(
+                [
+                    dbc.ModalHeader(dbc.ModalTitle(DELETE_TITLES[table])),
+                    dbc.ModalBody(id={"type": DELETE_TEXT, "table": table}),
+                    dbc.ModalFooter(
+                        [
+                            dbc.Button(
+                                _("Cancel"),
+                                id={"type": DELETE_CANCEL, "table": table},
+                                color="secondary",
+                                n_clicks=0,
+                            ),
+                            dbc.Button(
+                                _("Delete"),
+                                id={"type": DELETE_CONFIRM, "table": table},
+                                color="danger",
+                                n_clicks=0,
+                            ),
+                        ]
+                    ),
+                ],
+                id={"type": DELETE_MODAL, "table": table},
+                is_open=False,
+            ),
+        ],
+        className="mt-2",
+    )
+
+
+@callback(
+    Output({"type": GRID, "table": MATCH}, "rowTransaction"),
+    Output({"type": FEEDBACK, "table": MATCH}, "children"),
+    Output({"type": FEEDBACK, "table": MATCH}, "color"),
+    Output({"type": FEEDBACK, "table": MATCH}, "is_open"),
+    Input({"type": GRID, "table": MATCH}, "cellValueChanged"),
+    prevent_initial_call=True,
+)
+def save_cell(changes):
+    """Save each edited cell, or put the old value back and say why."""
+    table = ctx.triggered_id["table"]
+    restored, messages, failed = [], [], False
+    for change in changes or []:
+        row, column = dict(change["data"]), change["colId"]
+        try:
+            saved = perform(update_setup_value, table, int(row["id"]), column, change["value"])
+            messages.append(_("Saved {what} ({key}).").format(what=saved, key=_row_key(row)))
+            row.update(_stored_row(table, int(row["id"])))
+        except (SetupError, AccessDenied) as error:
+            failed = True
+            messages.append(str(error))
+            row[column] = change["oldValue"]
+        restored.append(row)
+    return {"update": restored}, " ".join(messages), "danger" if failed else "success", True
+
+
+def _row_key(row: dict) -> str:
+    return " · ".join(
+        str(row[key])
+        for key in ("code", "partner_code", "indicator_code", "period", "label")
+        if row.get(key)
+    )
+
+
+def _stored_row(table: str, row_id: int) -> dict:
+    """The row as stored after a save (codes upper-cased, numbers parsed, demo flag cleared)."""
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor())
+        frame = setup_frames(session, visible)[table]
+    found = frame[frame["id"] == row_id]
+    return records(found)[0] if not found.empty else {}
+
+
+def refresh(table: str) -> list[dict]:
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor())
+        return records(setup_frames(session, visible)[table])
+
+
+@callback(
+    Output({"type": DELETE, "table": MATCH}, "disabled"),
+    Input({"type": GRID, "table": MATCH}, "selectedRows"),
+)
+def enable_delete(selected):
+    return not selected
+
+
+@callback(
+    Output({"type": HISTORY, "table": MATCH}, "href"),
+    Input({"type": GRID, "table": MATCH}, "selectedRows"),
+)
+def link_history(selected):
+    """The Activity view of the selected row (its audit events, like a value's revision history)."""
+    table = ctx.triggered_id["table"] if isinstance(ctx.triggered_id, dict) else None
+    table = table or ctx.outputs_list["id"]["table"]
+    if not selected:
+        return f"/activity?object={table}"
+    return f"/activity?object={table}&id={int(selected[0]['id'])}"
+
+
+@callback(
+    Output({"type": DELETE_MODAL, "table": MATCH}, "is_open"),
+    Output({"type": DELETE_TEXT, "table": MATCH}, "children"),
+    Output({"type": DELETE_PENDING, "table": MATCH}, "data"),
+    Input({"type": DELETE, "table": MATCH}, "n_clicks"),
+    State({"type": GRID, "table": MATCH}, "selectedRows"),
+    prevent_initial_call=True,
+)
+def ask_before_deleting(_n, selected):
+    """Name the selected row in the dialog; nothing is deleted until Delete is pressed there."""
+    if not selected:
+        raise dash.exceptions.PreventUpdate
+    table, row_id = ctx.triggered_id["table"], int(selected[0]["id"])
+    try:
+        with read_session() as session:
+            what = describe_row(session, table, row_id)
+    except SetupError as error:  # deleted meanwhile, e.g. in another tab
+        return True, str(error), None
+    warning = {
+        "indicator": _("It is removed from the catalogue; this is refused while values or "
+                       "targets use it."),
+        "target": _("Its milestones are deleted with it."),
+        "milestone": "",
+    }[table]  # fmt: skip
+    text = [html.P(html.Strong(what)), html.P(warning) if warning else None,
+            html.P(_("This cannot be undone."), className="mb-0")]  # fmt: skip
+    return True, text, {"table": table, "id": row_id}
+
+
+@callback(
+    Output({"type": DELETE_MODAL, "table": MATCH}, "is_open", allow_duplicate=True),
+    Output({"type": GRID, "table": MATCH}, "rowData", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "children", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "color", allow_duplicate=True),
+    Output({"type": FEEDBACK, "table": MATCH}, "is_open", allow_duplicate=True),
+    Input({"type": DELETE_CONFIRM, "table": MATCH}, "n_clicks"),
+    Input({"type": DELETE_CANCEL, "table": MATCH}, "n_clicks"),
+    State({"type": DELETE_PENDING, "table": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def delete_row(_confirm, _cancel, pending):
+    if ctx.triggered_id["type"] == DELETE_CANCEL or not pending:
+        return False, no_update, no_update, no_update, no_update
+    try:
+        what = perform(delete_setup_row, pending["table"], pending["id"])
+    except (SetupError, AccessDenied) as error:
+        return False, no_update, str(error), "danger", True
+    deleted = _("Deleted {what}.").format(what=what)
+    return False, refresh(pending["table"]), deleted, "success", True

@@ -1,0 +1,149 @@
+"""The Setup page's workbook: the whole setup exported as one .xlsx, and an edited workbook checked
+(a dry run that changes nothing) and then imported, through services.setup_workbook."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.access import AccessDenied, current_actor
+from dashboard.components.import_result import issues_table
+from dashboard.database import app_settings, perform, read_session
+from dashboard.queries.partner import partner_codes_visible_to
+from dashboard.queries.setup import (
+    stored_content,
+)
+from i18n import _
+from services.setup_workbook import import_setup_workbook, keep_setup_workbook
+from workbooks.setup_workbook import setup_workbook
+
+
+def import_card() -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Import a setup workbook"), className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        _(
+                            "Export the setup, change it in a spreadsheet, and drop it here. Every cell "
+                            "is checked like an edit on this page; you see the changes and problems "
+                            "first, and nothing is written while there is an error."
+                        ),
+                        className="small text-muted",
+                    ),
+                    dcc.Upload(
+                        id="setup-import-file",
+                        children=html.Div(
+                            [_("Drop the setup workbook (.xlsx) here, or "), html.A(_("choose it"))]
+                        ),
+                        accept=".xlsx",
+                        className="upload-zone",
+                    ),
+                    dcc.Store(id="setup-import-sha"),
+                    dcc.Loading(html.Div(id="setup-import-result", className="mt-3")),
+                    dbc.Button(
+                        _("Apply these changes"),
+                        id="setup-import-apply",
+                        n_clicks=0,
+                        style={"display": "none"},
+                    ),
+                ]
+            ),
+        ],
+        className="mt-4",
+    )
+
+
+@callback(
+    Output("setup-download", "data"),
+    Input("setup-export", "n_clicks"),
+    prevent_initial_call=True,
+)
+def export_setup(_n):
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor())
+        content = setup_workbook(session, visible)
+    return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
+
+
+def _run_setup_import(content: bytes, dry_run: bool):
+    return perform(
+        import_setup_workbook, content, dry_run=dry_run, max_bytes=app_settings().max_upload_bytes
+    )
+
+
+def _setup_import_summary(result, applied: bool) -> list:
+    counts = ", ".join(
+        _("{sheet}: {added} new, {updated} changed").format(
+            sheet=sheet, added=result.added[sheet], updated=result.updated[sheet]
+        )
+        for sheet in result.added
+    )
+    if result.has_errors:
+        head = dbc.Alert(
+            _("Nothing was changed: fix the cells below and drop the workbook again."),
+            color="danger",
+        )
+    elif applied:
+        head = dbc.Alert(_("The setup was updated. ") + counts, color="success")
+    else:
+        head = dbc.Alert(_("The workbook is fine. ") + counts, color="info")
+    return [head, issues_table(result.issues) if result.issues else None]
+
+
+@callback(
+    Output("setup-import-result", "children"),
+    Output("setup-import-sha", "data"),
+    Output("setup-import-apply", "style"),
+    Input("setup-import-file", "contents"),
+    prevent_initial_call=True,
+)
+def check_setup_workbook(contents):
+    hidden = {"display": "none"}
+    try:
+        content = base64.b64decode((contents or "").split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        return (
+            dbc.Alert(_("The file could not be received; drop it again."), color="danger"),
+            None,
+            hidden,
+        )
+    try:
+        result = _run_setup_import(content, dry_run=True)
+        sha256 = perform(keep_setup_workbook, content)
+    except AccessDenied as error:
+        return dbc.Alert(str(error), color="danger"), None, hidden
+    changes = sum(result.added.values()) + sum(result.updated.values())
+    show = None if changes and not result.has_errors else hidden
+    return _setup_import_summary(result, applied=False), sha256, show
+
+
+@callback(
+    Output("setup-import-result", "children", allow_duplicate=True),
+    Output("setup-import-apply", "style", allow_duplicate=True),
+    Input("setup-import-apply", "n_clicks"),
+    State("setup-import-sha", "data"),
+    prevent_initial_call=True,
+)
+def apply_setup_workbook(n_clicks, sha256):
+    if not n_clicks or not sha256:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        content = stored_content(session, sha256)
+    if content is None:
+        return dbc.Alert(_("Drop the workbook again."), color="warning"), {"display": "none"}
+    try:
+        result = _run_setup_import(content, dry_run=False)
+    except AccessDenied as error:
+        return dbc.Alert(str(error), color="danger"), {"display": "none"}
+    summary = _setup_import_summary(result, applied=result.applied)
+    summary.append(
+        html.P(_("Reload the page to see the changes in the tables."), className="small")
+    )
+    return summary, {"display": "none"}
