@@ -4,8 +4,8 @@ Latvia 70 % by 2027)."""
 
 import dash
 
-from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
 from dashboard.queries.benchmarks import SKILLS_SERIES, skills_policy_targets
+from dashboard.views.indicator_page import IndicatorPage, build_layout, register_url_callback
 from i18n import _
 
 

@@ -3,8 +3,8 @@ targets, next to Eurostat's e-government users series (isoc_ciegi_ac, from 2022 
 
 import dash
 
-from dashboard.pages._indicator_page import IndicatorPage, build_layout, register_url_callback
 from dashboard.queries.benchmarks import EGOV_SERIES
+from dashboard.views.indicator_page import IndicatorPage, build_layout, register_url_callback
 from i18n import _
 
 PAGE = IndicatorPage(

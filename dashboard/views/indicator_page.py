@@ -1,5 +1,6 @@
 """What the e-service uptake and digital-skills pages share: filters from the URL, the indicator
-panels and a reference chart of a Eurostat series. Dash Pages skips modules starting with "_"."""
+panels and a reference chart of a Eurostat series. A view, not a page: the two pages register
+themselves and call ``build_layout`` and ``register_url_callback``."""
 
 from __future__ import annotations
 
