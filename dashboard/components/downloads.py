@@ -33,9 +33,26 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def integers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where float columns that hold only whole numbers (ids, counts, with gaps) are integers:
+    a CSV then says ``upload_id`` 4, not 4.0; the gaps stay empty cells."""
+    result = frame.copy()
+    for column in result.columns:
+        series = result[column]
+        if pd.api.types.is_float_dtype(series):
+            present = series.dropna()
+            if (
+                not present.empty
+                and (present == present.round()).all()
+                and present.abs().max() < 2**53
+            ):
+                result[column] = series.astype("Int64")
+    return result
+
+
 def send_frame(frame: pd.DataFrame, basename: str, file_format: str) -> dict:
     """The dcc.Download payload for ``frame`` as ``<basename>-<today>.csv`` or ``.xlsx``."""
-    safe = neutralise_formulas(frame)
+    safe = integers_as_integers(neutralise_formulas(frame))
     filename = f"{basename}-{date.today().isoformat()}.{file_format}"
     if file_format == "csv":
         return dcc.send_data_frame(safe.to_csv, filename, index=False)

@@ -46,3 +46,15 @@ def test_xlsx_download_holds_no_formula():
     assert cells[1][0] == '\'=HYPERLINK("http://x")'
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert cells[1][1] == -3.0
+
+
+def test_whole_numbers_stay_integers_in_downloads():
+    import pandas as pd
+
+    from dashboard.components.downloads import integers_as_integers
+
+    frame = pd.DataFrame(
+        {"upload_id": [4.0, None, 12.0], "value": [1.5, 2.0, None], "n": [3.0, 4.0, 5.0]}
+    )
+    csv = integers_as_integers(frame).to_csv(index=False)
+    assert csv.splitlines() == ["upload_id,value,n", "4,1.5,3", ",2.0,4", "12,,5"]
