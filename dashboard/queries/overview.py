@@ -19,6 +19,7 @@ from models import (
     ReportingPeriod,
     Target,
 )
+from rules.aggregation import pick
 
 PIPELINE_COLUMNS = ["partner_code", "partner_label", "stage", "changes", "demo_changes"]
 INSTRUMENT_COLUMNS = ["partner_code", "instrument_id", "instrument_title", "validated_changes"]
@@ -182,9 +183,17 @@ def classify_progress(
     target over the project's periods. On track: at least ON_TRACK_SHARE of the expected progress.
     """
     frame = progress.copy()
-    current = frame["latest_value"].where(frame["aggregation"] == "latest")
-    current = current.fillna(frame["total"].where(frame["aggregation"] == "sum"))
-    current = current.fillna(frame["mean"].where(frame["aggregation"] == "mean"))
+    current = pd.Series(
+        [
+            pick(aggregation, total=total, mean=mean, latest=latest)
+            for aggregation, total, mean, latest in zip(
+                frame["aggregation"], frame["total"], frame["mean"], frame["latest_value"],
+                strict=True,
+            )
+        ],
+        index=frame.index,
+        dtype=float,
+    )  # fmt: skip
     frame["current"] = current.where(frame["values_reported"] > 0)
     start = frame["baseline"].fillna(0.0)
     span = (frame["target"] - start).where(lambda s: s != 0)

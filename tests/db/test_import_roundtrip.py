@@ -240,3 +240,23 @@ def test_export_csv_neutralises_comments(import_db):
         text = export_observations(session).decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["comment"] == "'+cmd|' /C calc'!A0" and row["value"] == "3"
+
+
+def test_the_value_history_says_how_a_comment_changed(import_db):
+    from sqlalchemy import select
+
+    from models import ObservationRevision
+
+    import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", "12")]))
+    import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", "14")]))
+    with import_db.factory() as session:
+        reason = session.scalars(select(ObservationRevision.reason)).one()
+    assert reason.startswith("upload of Indicators!C") and "comment" not in reason
+
+    import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", "14", "two counters merged")]))
+    with import_db.factory() as session:
+        reasons = session.scalars(
+            select(ObservationRevision.reason).order_by(ObservationRevision.id)
+        )
+        last = list(reasons)[-1]
+    assert last == "comment: '' -> 'two counters merged'"

@@ -294,3 +294,25 @@ def test_an_unknown_stage_lists_the_stages(raw):
         "is not a stage; write one of identified, proposed, submitted, adopted, implemented, "
         "validated, abandoned"
     )
+
+
+# --- how periods combine (rules.aggregation) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "expected"), [("sum", 6.0), ("mean", 2.0), ("latest", 3.0)]
+)
+def test_periods_combine_by_the_indicators_aggregation(aggregation, expected):
+    from rules.aggregation import combine
+
+    assert combine([1.0, None, 2.0, float("nan"), 3.0], aggregation) == expected
+
+
+def test_nothing_reported_combines_to_nan_and_unknown_aggregations_are_refused():
+    import math
+
+    from rules.aggregation import combine, pick
+
+    assert math.isnan(combine([None, float("nan")], "sum"))
+    with pytest.raises(ValueError, match="unknown aggregation"):
+        pick("median", total=1, mean=1, latest=1)
