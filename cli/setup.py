@@ -19,14 +19,6 @@ from models.database import make_session_factory, transaction
 from services.setup_workbook import import_setup_workbook
 from workbooks.setup_workbook import setup_workbook
 
-READ_PROBLEMS = {
-    "too-large",
-    "zip-bomb",
-    "not-a-setup-workbook",
-    "encrypted-workbook",
-    "corrupt-file",
-}
-
 
 @click.group("setup")
 def setup_group() -> None:
@@ -74,19 +66,21 @@ def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, u
     try:
         with transaction(make_session_factory(engine)) as session:
             result = import_setup_workbook(
-                session, actor, content, dry_run=dry_run, max_bytes=settings.max_upload_bytes
+                session,
+                actor,
+                content,
+                dry_run=dry_run,
+                max_bytes=settings.max_upload_bytes,
+                filename=file.name,
             )
     finally:
         engine.dispose()
     report = result.to_json()
-    unreadable = any(issue.code in READ_PROBLEMS for issue in result.issues)
-    if unreadable:
-        report["status"] = "unreadable"
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         _print_report(report, result)
-    sys.exit(2 if unreadable else 1 if result.has_errors else 0)
+    sys.exit(2 if result.unreadable else 1 if result.has_errors else 0)
 
 
 def _print_report(report: dict, result) -> None:

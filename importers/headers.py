@@ -148,3 +148,68 @@ def find_header(
         if has_indicator and period_columns and "period" not in columns:
             return HeaderRow(index, columns, period_columns, cells=list(row))
     return None
+
+
+# --- the setup workbook ------------------------------------------------------------------------------
+# The setup workbook's sheets and columns: the names the export writes (first) and how officers and
+# partners may write them in English, French, Romanian, Croatian and Latvian.
+SETUP_SHEET_NAMES: dict[str, tuple[str, ...]] = {
+    "Indicators": ("indicators", "indicateurs", "indicatori", "pokazatelji", "rādītāji"),
+    "Targets": ("targets", "cibles", "valeurs cibles", "ținte", "valori țintă", "ciljevi", "ciljne vrijednosti", "mērķi", "mērķa vērtības"),
+    "Milestones": ("milestones", "jalons", "etape intermediare", "repere", "međuciljevi", "ključne točke", "starpposma mērķi"),
+    "Partners": ("partners", "partenaires", "parteneri", "partneri", "partneri"),
+    "Periods": ("periods", "reporting periods", "périodes", "perioade", "perioade de raportare", "razdoblja", "izvještajna razdoblja", "periodi", "pārskata periodi"),
+}  # fmt: skip
+SETUP_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "cod", "šifra", "oznaka", "kods", "kod"),
+    "name": ("name", "nom", "intitulé", "denumire", "naziv", "nosaukums"),
+    "unit": ("unit", "unité", "unitate", "unitate de măsură", "jedinica", "mjerna jedinica", "mērvienība"),
+    "category": ("category", "catégorie", "categorie", "kategorija"),
+    "value_kind": ("value_kind", "kind of value", "type de valeur", "tip de valoare", "vrsta vrijednosti", "vērtības veids"),
+    "aggregation": ("aggregation", "agrégation", "agregare", "agregacija", "apkopošana"),
+    "higher_is_better": ("higher_is_better", "higher is better", "plus c'est élevé, mieux c'est", "mai mare este mai bine", "veće je bolje", "lielāks ir labāks"),
+    "eu_code": ("eu_code", "eu code", "code ue", "cod ue", "eu šifra", "es kods"),
+    "display_order": ("display_order", "order", "ordre", "ordine", "redoslijed", "secība"),
+    "description": ("description", "descriere", "opis", "apraksts"),
+    "partner_code": ("partner_code", "partner", "partner code", "partenaire", "code partenaire", "partener", "cod partener", "šifra partnera", "partneris", "partnera kods"),
+    "indicator_code": ("indicator_code", "indicator", "indicator code", "indicateur", "code indicateur", "cod indicator", "pokazatelj", "šifra pokazatelja", "rādītājs", "rādītāja kods"),
+    "baseline_value": ("baseline_value", "baseline", "valeur de référence", "valoare de referință", "valoare de bază", "polazna vrijednost", "bāzes vērtība"),
+    "baseline_date": ("baseline_date", "baseline date", "date de référence", "data de referință", "datum polazne vrijednosti", "bāzes datums"),
+    "target_value": ("target_value", "target", "valeur cible", "cible", "valoare țintă", "țintă", "ciljna vrijednost", "cilj", "mērķa vērtība", "mērķis"),
+    "period": ("period", "période", "perioadă", "perioada", "razdoblje", "periods"),
+    "value": ("value", "milestone value", "valeur", "valoare", "vrijednost", "vērtība"),
+    "short_name": ("short_name", "short name", "nom court", "denumire scurtă", "kratki naziv", "īsais nosaukums"),
+    "country": ("country", "pays", "țară", "țara", "država", "valsts"),
+    "nuts_code": ("nuts_code", "nuts code", "nuts", "code nuts", "cod nuts", "nuts šifra", "nuts kods"),
+    "level": ("level", "niveau", "nivel", "razina", "līmenis"),
+    "role": ("role", "rôle", "rol", "uloga", "loma"),
+    "label": ("label", "period", "période", "perioadă", "perioada", "razdoblje", "periods"),
+    "due_date": ("due_date", "report due", "due date", "échéance", "date limite", "termen", "termen de raportare", "rok", "rok za izvješće", "termiņš", "iesniegšanas termiņš"),
+}  # fmt: skip
+
+
+def setup_sheet(name: str) -> str | None:
+    """The setup sheet a sheet name stands for ("Cibles" -> "Targets"), or None."""
+    folded = fold(name)
+    for sheet, names in SETUP_SHEET_NAMES.items():
+        if folded in {fold(n) for n in names}:
+            return sheet
+    return None
+
+
+def find_named_header(
+    rows: Sequence[Sequence[object]], columns: Sequence[str], required: Sequence[str]
+) -> tuple[int, dict[str, int]] | None:
+    """(row index, column -> position) of the first row among the first 30 that names every column in
+    ``required``, reading each header in any of the five languages (SETUP_COLUMN_NAMES)."""
+    lookup = {fold(name): column for column in columns for name in SETUP_COLUMN_NAMES[column]}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for position, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip():
+                column = lookup.get(fold(cell).rstrip(":*").strip())
+                if column:
+                    found.setdefault(column, position)
+        if all(column in found for column in required):
+            return index, found
+    return None

@@ -280,10 +280,12 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     ),
     # --- the setup workbook (services.setup_workbook) ----------------------------------------------
     "not-a-setup-workbook": {
-        "": "This is not an .xlsx workbook; export the setup first",
         "no-sheet": "No sheet named {sheets}: start from the exported setup workbook",
     },
-    "missing-column": "Column {columns} is missing",
+    "missing-column": (
+        "No header row in the first {rows} rows names the column {columns}; keep the header of the "
+        "exported setup workbook"
+    ),
     "unknown-code": "{detail}",
     "invalid-value": "{detail}",
     "missing-value": "New {table} {key}: fill in {columns}",

@@ -4,16 +4,16 @@ as an edit on the Setup page, all of it or nothing, each change audited like an 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import openpyxl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
-from importers.reading import UnreadableFile, refuse_unsafe_package
+from importers.headers import HEADER_SEARCH_ROWS, find_named_header, setup_sheet
+from importers.layout import cell_name
+from importers.reading import UnreadableFile, read_workbook
 from models import Indicator, Milestone, Partner, ReportingPeriod, Target
 from rules.problems import Problem, error
 
@@ -30,6 +30,7 @@ class SetupImport:
     added: dict[str, int]
     updated: dict[str, int]
     applied: bool = False
+    unreadable: bool = False  # the file could not be read at all (exit code 2 on the command line)
 
     @property
     def has_errors(self) -> bool:
@@ -38,6 +39,7 @@ class SetupImport:
     def to_json(self) -> dict:
         """The object ``sharing setup import --json`` prints."""
         status = "rejected" if self.has_errors else ("imported" if self.applied else "dry-run")
+        status = "unreadable" if self.unreadable else status
         return {
             "status": status,
             "added": self.added,
@@ -57,9 +59,19 @@ SETUP_SHEETS = {
 
 
 def import_setup_workbook(
-    session: Session, actor: Actor, content: bytes, *, dry_run: bool, max_bytes: int
+    session: Session,
+    actor: Actor,
+    content: bytes,
+    *,
+    dry_run: bool,
+    max_bytes: int,
+    filename: str = "setup.xlsx",
 ) -> SetupImport:
     """Read a workbook shaped like ``setup_workbook``'s and update the setup from it, all or nothing.
+
+    Read like a partner workbook (importers.reading: .xlsx, .xlsm, .ods, .xls, with the size and zip-bomb
+    checks); sheets and column headers may be named in any of the five languages
+    (importers.headers.SETUP_SHEET_NAMES / SETUP_COLUMN_NAMES), the header anywhere in the first rows.
 
     Rows are matched by their codes; a new indicator, target or milestone is added, an unknown partner
     or period is an error (partners and periods are not created from a workbook). Every cell is checked
@@ -71,26 +83,25 @@ def import_setup_workbook(
     require_edit(actor, None)
     result = SetupImport([], dict.fromkeys(SETUP_SHEETS, 0), dict.fromkeys(SETUP_SHEETS, 0))
     try:
-        refuse_unsafe_package(content, "the setup workbook", max_bytes)
+        workbook = read_workbook(content, filename, max_bytes)
     except UnreadableFile as refusal:
         result.issues.append(refusal.issue)
+        result.unreadable = True
         return result
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not an .xlsx
-        result.issues.append(error("not-a-setup-workbook"))
-        return result
-    if not any(name in book.sheetnames for name in SETUP_SHEETS):
+    sheets = [(setup_sheet(sheet.name), sheet) for sheet in workbook.sheets]
+    sheets = [(name, sheet) for name, sheet in sheets if name]
+    if not sheets:
         result.issues.append(
             error("not-a-setup-workbook", variant="no-sheet", sheets=", ".join(SETUP_SHEETS))
         )
+        result.unreadable = True
         return result
     # In a savepoint: later rows are checked against earlier ones, then a dry run or a workbook with
     # errors is rolled back whole, leaving the caller's transaction as it was.
     savepoint = session.begin_nested()
-    for sheet_name, (keys, table) in SETUP_SHEETS.items():
-        if sheet_name in book.sheetnames:
-            _import_sheet(session, actor, book[sheet_name], sheet_name, keys, table, result)
+    for canonical, sheet in sheets:
+        keys, table = SETUP_SHEETS[canonical]
+        _import_sheet(session, actor, sheet, canonical, keys, table, result)
     result.applied = not (result.has_errors or dry_run)
     if not result.applied:
         savepoint.rollback()
@@ -112,33 +123,45 @@ def keep_setup_workbook(session: Session, actor: Actor, content: bytes) -> str:
 
 
 def _import_sheet(
-    session, actor, sheet, sheet_name: str, keys, table: str, result: SetupImport
+    session, actor, sheet, canonical: str, keys, table: str, result: SetupImport
 ) -> None:
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    missing = [k for k in keys if k not in header]
-    if missing:
-        result.issues.append(error("missing-column", sheet_name, "A1", columns=", ".join(missing)))
-        return
+    """One sheet's rows: its header found anywhere in the first rows, in any of the five languages."""
     fields = EDITABLE[table]
-    for row_number, values in enumerate(rows, start=2):
-        cells = dict(zip(header, values, strict=False))
+    rows = list(sheet.rows())
+    found = find_named_header(rows, [*keys, *fields], keys)
+    if found is None:
+        result.issues.append(
+            error(
+                "missing-column", sheet.name, "A1", columns=", ".join(keys), rows=HEADER_SEARCH_ROWS
+            )
+        )
+        return
+    header_row, columns = found
+    for row_index in range(header_row + 1, len(rows)):
+        values = rows[row_index]
+        cells = {
+            name: values[position] if position < len(values) else None
+            for name, position in columns.items()
+        }
         if all(v is None or str(v).strip() == "" for v in cells.values()):
             continue
-        key = tuple(str(cells[k]).strip() if cells[k] is not None else "" for k in keys)
+        key = tuple(_text_of(cells[k]) for k in keys)
+        key = tuple("" if k is None else str(k).strip() for k in key)
         record, problem = _find_or_create(session, table, key)
         if problem:
-            column = header.index(keys[0])
             result.issues.append(
-                error("unknown-code", sheet_name, _ref(column, row_number), key[0], detail=problem)
-            )
+                error(
+                    "unknown-code", sheet.name, cell_name(row_index, columns[keys[0]]), key[0],
+                    detail=problem,
+                )
+            )  # fmt: skip
             continue
         is_new = record.id is None
         before = {} if is_new else snapshot(table, record)
         indicator = _indicator_of(session, table, record)
         changed = False
         for column_name, field in fields.items():
-            if column_name not in header:
+            if column_name not in columns:
                 continue
             raw = cells[column_name]
             try:
@@ -149,7 +172,7 @@ def _import_sheet(
             except SetupError as problem:
                 result.issues.append(
                     error(
-                        "invalid-value", sheet_name, _ref(header.index(column_name), row_number),
+                        "invalid-value", sheet.name, cell_name(row_index, columns[column_name]),
                         raw, detail=str(problem),
                     )
                 )  # fmt: skip
@@ -160,16 +183,16 @@ def _import_sheet(
         problem = record_problem(table, record) if changed else None
         if problem:
             result.issues.append(
-                error("invalid-value", sheet_name, f"A{row_number}", detail=problem)
+                error("invalid-value", sheet.name, cell_name(row_index, 0), detail=problem)
             )
         if table == "target" and changed:
             record.is_demo = False
         if is_new:
-            if _add_new(session, table, record, result, sheet_name, row_number, key):
-                result.added[sheet_name] += 1
+            if _add_new(session, table, record, result, sheet.name, row_index + 1, key):
+                result.added[canonical] += 1
                 _audit(session, actor, table, record, "added", {}, snapshot(table, record))
         elif changed:
-            result.updated[sheet_name] += 1
+            result.updated[canonical] += 1
             old, new = changed_fields(before, snapshot(table, record))
             _audit(session, actor, table, record, "updated", old, new)
 
@@ -191,10 +214,6 @@ def _text_of(raw: object) -> object:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw)
-
-
-def _ref(column_index: int, row_number: int) -> str:
-    return f"{openpyxl.utils.get_column_letter(column_index + 1)}{row_number}"
 
 
 def _find_or_create(session: Session, table: str, key: tuple[str, ...]):

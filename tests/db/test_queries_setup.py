@@ -209,7 +209,8 @@ def test_setup_workbook_problems_name_sheet_and_cell_and_nothing_is_written(demo
 
 def test_not_a_setup_workbook(demo):
     result = import_setup_workbook(demo, OFFICER, b"not a zip", dry_run=True, max_bytes=LIMIT)
-    assert result.issues[0].code == "not-a-setup-workbook"
+    # Read like a partner's workbook: the importer's refusal says what the file is instead.
+    assert result.unreadable and result.issues[0].code == "not-a-spreadsheet"
     with pytest.raises(AccessDenied):
         import_setup_workbook(demo, SMILTENE_EDITOR, b"", dry_run=True, max_bytes=LIMIT)
 
@@ -338,3 +339,41 @@ def test_only_monitoring_officers_delete(demo):
             delete_setup_row(demo, SMILTENE_EDITOR, table, row_id)
     demo.rollback()
     assert len(milestones_frame(demo, ALL)) == 1
+
+
+@pytest.mark.parametrize(
+    ("sheet", "headers"),
+    [
+        ("Cibles", ["Partenaire", "Indicateur", "Valeur cible"]),
+        ("Ținte", ["Partener", "Indicator", "Valoare țintă"]),
+        ("Ciljevi", ["Šifra partnera", "Pokazatelj", "Ciljna vrijednost"]),
+        ("Mērķi", ["Partneris", "Rādītājs", "Mērķa vērtība"]),
+    ],
+)
+def test_a_setup_workbook_in_another_language_with_its_header_lower_down(demo, sheet, headers):
+    book = openpyxl.Workbook()
+    targets = book.active
+    targets.title = sheet
+    targets.append(["SHARING — objectifs / ținte / ciljevi / mērķi"])
+    targets.append([])
+    targets.append(headers)
+    targets.append(["SMILTENE", "ESU-USERS", "6 100"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=LIMIT)
+    demo.commit()
+    assert not result.issues and result.updated["Targets"] == 1
+    assert _target_value(demo, "SMILTENE", "ESU-USERS") == 6100
+
+
+def test_a_setup_sheet_without_its_key_columns_names_what_is_missing(demo):
+    book = openpyxl.Workbook()
+    book.active.title = "Targets"
+    book.active.append(["Something", "Else"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=LIMIT)
+    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [
+        ("missing-column", "Targets", "A1")
+    ]
+    assert "partner_code, indicator_code" in result.issues[0].message
