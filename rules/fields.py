@@ -91,7 +91,7 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
             raise FieldError(problem.to_problem(cell=_(field.label), value=text).message) from None
     try:
         return read_typed_value(
-            raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text,
+            raw,
             indicator_code or _(field.label),
             value_kind,
             _(field.label),

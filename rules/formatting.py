@@ -82,6 +82,13 @@ def format_plain(value: object) -> str:
     return str(value)
 
 
+def format_field(value: object) -> str:
+    """A field's stored value in a confirmation or the audit trail: "(empty)" when there is none."""
+    if value is None or value == "":
+        return _("(empty)")
+    return format_plain(value)
+
+
 def format_date(day: date, locale: str | None = None) -> str:
     """A day as people read it in the partnership's reports: 31.12.2024 (the form partners type)."""
     return babel_format_date(day, format="dd.MM.yyyy", locale=locale or current_locale())

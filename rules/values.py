@@ -10,6 +10,7 @@ partner page's correction and the Setup page's targets and milestones all apply.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from .cells import CellError, ParsedNumber, parse_number
 from .problems import Problem, error, warning
@@ -86,7 +87,7 @@ def read_typed_value(raw: object, indicator_code: str, value_kind: str | None, w
     Raises ValueRuleError whose problem is located at ``where`` (the field's label).
     """
     text = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else str(raw).strip()
-    shown = str(raw).strip() if not isinstance(raw, str) else raw.strip()
+    shown = str(raw).strip()
     try:
         number = parse_number(text)
     except CellError as problem:
@@ -94,6 +95,5 @@ def read_typed_value(raw: object, indicator_code: str, value_kind: str | None, w
     value, problems = check_number(number, indicator_code, value_kind or "count", typed=True)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
-        first = errors[0]
-        raise ValueRuleError(error(first.code, cell=where, value=shown, **first.params))
+        raise ValueRuleError(replace(errors[0], cell=where, value=shown))
     return value

@@ -27,7 +27,7 @@ from models import (
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
 from rules.aggregation import AGGREGATIONS
 from rules.fields import Field, FieldError, clean_value
-from rules.formatting import format_plain
+from rules.formatting import format_field
 
 from .audit import changed_fields, record_event
 
@@ -118,9 +118,7 @@ def indicator_of(session: Session, table: str, record) -> Indicator | None:
 
 def label_of(session: Session, table: str, record) -> str:
     """How people name a row: "ESU-USERS", "PLH · ESU-USERS", "PLH · ESU-USERS · P7", "P3", "SMILTENE"."""
-    if table == "indicator":
-        return record.code
-    if table in ("partner",):
+    if table in ("indicator", "partner"):
         return record.code
     if table == "period":
         return record.label
@@ -189,13 +187,7 @@ def update_setup_value(
         )  # fmt: skip
     session.flush()
     value = getattr(record, column)
-    return _("{field} = {value}").format(field=_(fields[column].label), value=_shown(value))
-
-
-def _shown(value: object) -> str:
-    if value in (None, ""):
-        return _("(empty)")
-    return format_plain(value)
+    return _("{field} = {value}").format(field=_(fields[column].label), value=format_field(value))
 
 
 def add_target(

@@ -18,7 +18,16 @@ from models import Indicator, Milestone, Partner, ReportingPeriod, Target
 from rules.problems import Problem, error
 
 from .audit import changed_fields, record_event
-from .catalogue import EDITABLE, SetupError, clean, label_of, owner_code, record_problem, snapshot
+from .catalogue import (
+    EDITABLE,
+    SetupError,
+    clean,
+    indicator_of,
+    label_of,
+    owner_code,
+    record_problem,
+    snapshot,
+)
 from .stored_files import store_file
 
 
@@ -107,12 +116,11 @@ def import_setup_workbook(
         savepoint.rollback()
         return result
     savepoint.commit()
-    if result.applied:
-        record_event(
-            session, actor, "setup.imported", object_type="setup", object_id="workbook",
-            label="setup workbook", after={"added": result.added, "updated": result.updated},
-        )  # fmt: skip
-        session.flush()
+    record_event(
+        session, actor, "setup.imported", object_type="setup", object_id="workbook",
+        label="setup workbook", after={"added": result.added, "updated": result.updated},
+    )  # fmt: skip
+    session.flush()
     return result
 
 
@@ -145,8 +153,7 @@ def _import_sheet(
         }
         if all(v is None or str(v).strip() == "" for v in cells.values()):
             continue
-        key = tuple(_text_of(cells[k]) for k in keys)
-        key = tuple("" if k is None else str(k).strip() for k in key)
+        key = tuple(str(_text_of(cells[k]) or "").strip() for k in keys)
         record, problem = _find_or_create(session, table, key)
         if problem:
             result.issues.append(
@@ -158,7 +165,7 @@ def _import_sheet(
             continue
         is_new = record.id is None
         before = {} if is_new else snapshot(table, record)
-        indicator = _indicator_of(session, table, record)
+        indicator = indicator_of(session, table, record)
         changed = False
         for column_name, field in fields.items():
             if column_name not in columns:
@@ -262,15 +269,6 @@ def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
         select(Milestone).where(Milestone.target_id == target.id, Milestone.period_id == period.id)
     )
     return found or Milestone(target_id=target.id, period_id=period.id), None
-
-
-def _indicator_of(session: Session, table: str, record) -> Indicator | None:
-    """The indicator whose kind of value decides a (possibly new) target's or milestone's numbers."""
-    if table == "target":
-        return session.get(Indicator, record.indicator_id)
-    if table == "milestone":
-        return session.get(Indicator, session.get(Target, record.target_id).indicator_id)
-    return None
 
 
 def _add_new(session, table, record, result, sheet_name, row_number, key) -> bool:

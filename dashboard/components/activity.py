@@ -6,7 +6,7 @@ import pandas as pd
 from dash import html
 
 from i18n import _
-from rules.formatting import format_datetime, format_plain
+from rules.formatting import format_datetime, format_field
 from services.audit import ACTIONS
 from services.catalogue import EDITABLE
 
@@ -39,14 +39,13 @@ def change_lines(before: dict, after: dict, object_type: str = "") -> list:
 
 
 def _shown(value: object) -> str:
-    if value is None or value == "":
-        return _("(empty)")
+    """A field value; the counts of an import ({"inserted": 2, ...}) and lists read item by item."""
     if isinstance(value, dict | list):
         return ", ".join(
             f"{k} {_shown(v)}"
             for k, v in (value.items() if isinstance(value, dict) else enumerate(value))
         )
-    return format_plain(value)
+    return format_field(value)
 
 
 def activity_table(events: pd.DataFrame, *, table_id: str = "activity-table") -> html.Div:
