@@ -1,7 +1,8 @@
 """All current observations as CSV or XLSX, so any user can take the data elsewhere.
 
-Text cells starting with = + - @ (or a tab or carriage return) get a leading apostrophe: spreadsheet
-programs would otherwise run them as formulas (CSV/formula injection). Numbers are written as numbers.
+Cells follow workbooks.cell_text: text a spreadsheet cannot store is cleaned; text that would run as a
+formula stays exact and typed as text in XLSX, and gets a leading apostrophe in CSV (CSV has no types).
+Numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -15,23 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Indicator, Observation, Partner, ReportingPeriod, Upload
+from workbooks.cell_text import csv_text, write_only_value
 
 EXPORT_COLUMNS = (
     "partner", "indicator", "indicator_name", "period", "period_start", "period_end", "value", "unit",
     "comment", "source_kind", "upload_id", "upload_filename", "source_cell", "updated_by", "updated_at",
 )  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(ValueError):
     """An unknown partner code or format."""
-
-
-def neutralise(value: object) -> object:
-    """``value`` safe to put in a spreadsheet cell: text that would start a formula gets a "'" first."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def observation_rows(session: Session, partner_code: str | None = None) -> list[tuple]:
@@ -89,7 +83,7 @@ def _csv_cell(value: object) -> object:
             if hasattr(value, "hour")
             else value.isoformat()
         )
-    return neutralise(str(value))
+    return csv_text(str(value))
 
 
 def _xlsx(rows: list[tuple]) -> bytes:
@@ -97,7 +91,7 @@ def _xlsx(rows: list[tuple]) -> bytes:
     sheet = book.create_sheet("Observations")
     sheet.append(EXPORT_COLUMNS)
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
+        sheet.append([write_only_value(sheet, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

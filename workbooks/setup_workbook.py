@@ -17,14 +17,14 @@ from dashboard.queries.setup import (
     periods_frame,
     targets_frame,
 )
-from workbooks.export import neutralise
+from workbooks.cell_text import put
 
 SHEETS = ("Indicators", "Targets", "Milestones", "Partners", "Periods")
 
 
 def setup_workbook(session: Session, partner_codes: list[str]) -> bytes:
-    """The whole setup as an .xlsx, one sheet per table; text cells that look like formulas are
-    neutralised (a leading apostrophe), as in every export."""
+    """The whole setup as an .xlsx, one sheet per table. Cells follow workbooks.cell_text: text stays
+    exact and typed as text (formula-like text is never run), so the file imports back unchanged."""
     frames = {
         "Indicators": indicators_frame(session).drop(columns="id"),
         "Targets": targets_frame(session, partner_codes).drop(columns=["id", "value_kind"]),
@@ -37,11 +37,13 @@ def setup_workbook(session: Session, partner_codes: list[str]) -> bytes:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for name, frame in frames.items():
         sheet = book.create_sheet(name)
-        sheet.append(list(frame.columns))
-        for cell in sheet[1]:
-            cell.font, cell.fill = bold, fill
-        for row in frame.itertuples(index=False):
-            sheet.append([_cell(value) for value in row])
+        for column, title in enumerate(frame.columns, start=1):
+            header = put(sheet, 1, column, str(title))
+            header.font, header.fill = bold, fill
+        for row_number, row in enumerate(frame.itertuples(index=False), start=2):
+            for column, value in enumerate(row, start=1):
+                if not _is_missing(value):
+                    put(sheet, row_number, column, value)
         for index, column in enumerate(frame.columns, start=1):
             width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
             sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(
@@ -53,7 +55,8 @@ def setup_workbook(session: Session, partner_codes: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return neutralise(value)
+def _is_missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: an empty cell."""
+    return value is None or (
+        not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)
+    )

@@ -1,7 +1,8 @@
 """The partner's reporting workbook: Instructions, Indicators, Policy changes and a hidden Lists sheet.
 
 Written with openpyxl so it carries what partners need in Excel and LibreOffice alike: dropdowns for codes,
-periods and stages, percent formats on percentage rows, a frozen and protected header.
+periods and stages, percent formats on percentage rows, a frozen and protected header. Every cell follows
+workbooks.cell_text: names and titles from the setup are cleaned and written as text, never as formulas.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from models import (
     Stage,
     Target,
 )
+from workbooks.cell_text import put
 
 INDICATOR_COLUMNS = ("Partner", "Code", "Indicator name", "Unit", "Period", "Value", "Comment")
 POLICY_COLUMNS = ("Change id", "Instrument", "Title", "Stage", "Date", "Evidence URL", "Note")
@@ -122,14 +124,14 @@ def _instructions(sheet, partner: Partner, period: ReportingPeriod) -> None:
         "   Every problem found is reported with its cell, and nothing is imported until the file is clean.",
     ]
     for row, line in enumerate(lines, start=1):
-        sheet.cell(row, 1, line)
+        put(sheet, row, 1, line)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.column_dimensions["A"].width = 110
 
 
 def _header(sheet, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
     for index, (title, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cell = sheet.cell(1, index, title)
+        cell = put(sheet, 1, index, title)
         cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
         cell.alignment = Alignment(vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -167,7 +169,7 @@ def _indicators_sheet(
             None,
         )
         for column, value in enumerate(values, start=1):
-            sheet.cell(row, column, value)
+            put(sheet, row, column, value)
         value_cell = sheet.cell(row, 6)
         value_cell.number_format = NUMBER_FORMATS[indicator.value_kind]
         value_cell.fill = _INPUT_FILL
@@ -196,7 +198,7 @@ def _policy_sheet(sheet, changes: list[PolicyChange]) -> None:
             latest.occurred_on if latest else None, None, None,
         )  # fmt: skip
         for column, value in enumerate(values, start=1):
-            sheet.cell(row, column, value)
+            put(sheet, row, column, value)
         sheet.cell(row, 5).number_format = "DD.MM.YYYY"
     last_row = max(len(changes) + 1, 2)
     stages = DataValidation(
@@ -209,9 +211,10 @@ def _policy_sheet(sheet, changes: list[PolicyChange]) -> None:
 
 
 def _lists_sheet(sheet, indicators: list[Indicator], periods: list[ReportingPeriod]) -> None:
-    sheet.append(["Indicator codes", "Periods", "Stages"])
+    for column, title in enumerate(("Indicator codes", "Periods", "Stages"), start=1):
+        put(sheet, 1, column, title)
     columns = ([i.code for i in indicators], [p.label for p in periods], [s.value for s in Stage])
     for column, values in enumerate(columns, start=1):
         for row, value in enumerate(values, start=2):
-            sheet.cell(row, column, value)
+            put(sheet, row, column, value)
     sheet.sheet_state = "hidden"

@@ -4,33 +4,57 @@
 a dcc.Store holding exactly the rows the chart draws (already aggregated, so small). One callback,
 registered here for every chart through pattern-matching ids, turns the stored rows into a file.
 
-Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) are
-prefixed with an apostrophe, in CSV and XLSX alike (OWASP "CSV injection").
+Header and data cells follow workbooks.cell_text: text is cleaned of what a spreadsheet cannot store;
+text that a spreadsheet would run as a formula gets a leading apostrophe in CSV (OWASP "CSV injection")
+and stays exact, typed as text, in XLSX. Numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import dash_bootstrap_components as dbc
+import openpyxl
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from i18n import _
-from workbooks.export import neutralise
+from workbooks.cell_text import csv_text, write_only_value
 
 FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where every text cell that starts like a formula begins with an apostrophe instead."""
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV: header and text cells cleaned, those that start like a formula with an apostrophe
+    first (workbooks.cell_text.csv_text); numbers untouched."""
     safe = frame.copy()
-    for column in safe.columns:
-        series = safe[column]
+    safe.columns = [csv_text(str(column)) for column in safe.columns]
+    for position in range(safe.shape[1]):
+        series = safe.iloc[:, position]
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            safe[column] = series.map(neutralise)
+            safe.isetitem(position, series.map(csv_text))
     return safe
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """``frame`` as an .xlsx (header row, then one row per record; missing values are empty cells), text
+    typed as text so that nothing in it can run as a formula (workbooks.cell_text)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name)
+    sheet.append([write_only_value(sheet, str(column)) for column in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([None if _is_missing(v) else write_only_value(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (
+        pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)
+    )
 
 
 def integers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,12 +76,12 @@ def integers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def send_frame(frame: pd.DataFrame, basename: str, file_format: str) -> dict:
     """The dcc.Download payload for ``frame`` as ``<basename>-<today>.csv`` or ``.xlsx``."""
-    safe = integers_as_integers(neutralise_formulas(frame))
+    whole = integers_as_integers(frame)
     filename = f"{basename}-{date.today().isoformat()}.{file_format}"
     if file_format == "csv":
-        return dcc.send_data_frame(safe.to_csv, filename, index=False)
+        return dcc.send_data_frame(csv_safe(whole).to_csv, filename, index=False)
     if file_format == "xlsx":
-        return dcc.send_data_frame(safe.to_excel, filename, index=False, sheet_name="data")
+        return dcc.send_bytes(xlsx_bytes(whole), filename)
     raise ValueError(f"unknown download format {file_format!r}")
 
 

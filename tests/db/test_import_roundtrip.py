@@ -12,7 +12,8 @@ from sqlalchemy import select
 from models import ChangeType, EvidenceItem, Partner, PolicyChange, StageEvent
 from tests.factories import workbooks
 from workbooks.annotate import PROBLEMS_SHEET, annotate_workbook
-from workbooks.export import export_observations, neutralise
+from workbooks.cell_text import csv_text as neutralise
+from workbooks.export import export_observations
 from workbooks.template import TemplateError, build_template
 
 

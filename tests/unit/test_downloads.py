@@ -1,4 +1,5 @@
-"""Chart data downloads: formulas neutralised in CSV and XLSX, numbers left as numbers."""
+"""Chart data downloads: formula-like text quoted in CSV and typed as text in XLSX, numbers left as
+numbers (every hostile text is in tests/unit/test_workbook_safety.py)."""
 
 import base64
 import io
@@ -6,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from dashboard.components.downloads import neutralise_formulas, send_frame
+from dashboard.components.downloads import csv_safe, send_frame
 
 FRAME = pd.DataFrame(
     {
@@ -16,8 +17,8 @@ FRAME = pd.DataFrame(
 )
 
 
-def test_text_that_starts_like_a_formula_gets_an_apostrophe():
-    safe = neutralise_formulas(FRAME)
+def test_csv_text_that_starts_like_a_formula_gets_an_apostrophe():
+    safe = csv_safe(FRAME)
     assert safe["partner_code"].tolist() == [
         "PLH", "'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "ok",
     ]  # fmt: skip
@@ -43,7 +44,8 @@ def test_xlsx_download_holds_no_formula():
     assert payload["filename"].endswith(".xlsx") and payload["base64"]
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"])))["data"]
     cells = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert cells[1][0] == '\'=HYPERLINK("http://x")'
+    assert cells[1][0] == '=HYPERLINK("http://x")'  # exact, typed as text, shown as text
+    assert sheet["A3"].data_type == "s" and sheet["A3"].quotePrefix
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert cells[1][1] == -3.0
 
