@@ -3,6 +3,9 @@ and the card every chart sits in.
 
 Builders take tidy DataFrames from dashboard/queries and return figures; they never touch the database.
 Every axis says its unit; every chart card carries a source line (``chart_card(..., source=...)``).
+Text that people typed (partner names, units, period labels, geo codes) goes into a figure only through
+``figure_text``: plotly would draw its markup (dashboard/components/figure_text.py). ``base_layout`` and
+``line_label`` escape their texts themselves; the builders escape names, categories and template parts.
 
 Each figure is built from one layout dict: a named template (``template="plotly_white"``) costs about
 35 ms per figure to resolve and ``add_hline`` about 10 ms per line, which made a page of panels slow.
@@ -19,6 +22,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components.colours import TARGET_COLOUR, partner_colour, reference_colour
+from dashboard.components.figure_text import figure_text
 from dashboard.components.stages import STAGE_LABELS
 from i18n import _
 from rules.formatting import format_chart_label
@@ -47,7 +51,8 @@ AXIS = {"gridcolor": GRID, "zeroline": False, "linecolor": "#adb5bd", "automargi
 
 def base_layout(*, x_title: str, y_title: str, height: int = 360, **extra) -> dict:
     """The house layout: readable fonts, white background, light grid, legend on top, titled axes.
-    ``extra`` entries are merged in (``xaxis``/``yaxis`` dicts update the axis defaults)."""
+    The titles are plain text (escaped here); ``extra`` entries are merged in (``xaxis``/``yaxis``
+    dicts update the axis defaults)."""
     layout = {
         "template": "none",
         "font": {"family": FONT, "size": 13, "color": "#212529"},
@@ -58,8 +63,8 @@ def base_layout(*, x_title: str, y_title: str, height: int = 360, **extra) -> di
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         "hoverlabel": {"font": {"family": FONT}},
         "separators": ". ",
-        "xaxis": {**AXIS, "title": {"text": x_title}},
-        "yaxis": {**AXIS, "title": {"text": y_title}},
+        "xaxis": {**AXIS, "title": {"text": figure_text(x_title)}},
+        "yaxis": {**AXIS, "title": {"text": figure_text(y_title)}},
     }
     for key, value in extra.items():
         if key in ("xaxis", "yaxis", "legend", "margin"):
@@ -87,10 +92,12 @@ def vline(x: float, colour: str, dash: str, width: float = 1.5) -> dict:
 def line_label(
     y: float, text: str, *, side: str, colour: str = TARGET_COLOUR, size: int = 11
 ) -> dict:
-    """A label sitting just above the horizontal line at ``y``, at the ``side`` ("left"/"right")."""
+    """A label (plain text, escaped here) sitting just above the horizontal line at ``y``, at the
+    ``side`` ("left"/"right")."""
     return {
         "xref": "paper", "x": 0 if side == "left" else 1, "xanchor": side, "yref": "y", "y": y,
-        "yanchor": "bottom", "text": text, "showarrow": False, "font": {"size": size, "color": colour},
+        "yanchor": "bottom", "text": figure_text(text), "showarrow": False,
+        "font": {"size": size, "color": colour},
     }  # fmt: skip
 
 
@@ -100,10 +107,11 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
     ``pipeline``: partner_code, partner_label, stage, changes.
     """
     stages = PIPELINE_STAGES + (["abandoned"] if (pipeline["stage"] == "abandoned").any() else [])
-    labels = [STAGE_LABELS.get(stage, stage) for stage in stages]
+    labels = [figure_text(STAGE_LABELS.get(stage, stage)) for stage in stages]
     traces = []
-    for (code, label), rows in pipeline.groupby(["partner_code", "partner_label"], sort=False):
+    for (code, partner), rows in pipeline.groupby(["partner_code", "partner_label"], sort=False):
         counts = rows.set_index("stage")["changes"].reindex(stages, fill_value=0)
+        label = figure_text(partner)
         traces.append(
             go.Bar(
                 name=label,
@@ -135,11 +143,11 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
     rows = progress.iloc[::-1]  # first partner on top
     # The figures go into the axis label, so they stay readable at any width (bar text gets clipped).
     labels = [
-        f"{label}<br>"
+        f"{figure_text(label)}<br>"
         + (
             _("no data yet")
             if pd.isna(current)
-            else f"{_format(current)} / {_format(target)} {unit}"
+            else f"{_format(current)} / {_format(target)} {figure_text(unit)}"
         )
         for label, current, target in zip(
             rows["partner_label"], rows["current"], rows["target"], strict=True
@@ -151,7 +159,7 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
         orientation="h",
         marker_color=[partner_colour(code) for code in rows["partner_code"]],
         name=_("reached"),
-        hovertemplate=f"{indicator_label} · "
+        hovertemplate=f"{figure_text(indicator_label)} · "
         + "%{y}: %{x:.0f} % "
         + _("of target")
         + "<extra></extra>",
@@ -178,10 +186,10 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
 
 
 def period_ticks(periods: pd.DataFrame) -> tuple[list[date], list[str]]:
-    """Tick positions (period end dates) and labels ("P3") for a period date axis; hovering a point
-    shows its date."""
+    """Tick positions (period end dates) and labels ("P3", escaped) for a period date axis; hovering
+    a point shows its date."""
     values = list(periods["end_date"])
-    return values, list(periods["label"])
+    return values, [figure_text(label) for label in periods["label"]]
 
 
 def indicator_panel_figure(
@@ -222,7 +230,7 @@ def indicator_panel_figure(
                     x=x_range,
                     y=[row.value, row.value],
                     mode="lines",
-                    name=f"Eurostat {row.geo} {row.year}: {row.value:g} %",
+                    name=f"Eurostat {figure_text(row.geo)} {row.year}: {row.value:g} %",
                     line={
                         "color": reference_colour(row.geo),
                         "dash": REFERENCE_DASHES[index % 4],
@@ -308,7 +316,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
         by_geo = rows.set_index("geo")["value"].reindex(geos)
         traces.append(
             go.Bar(
-                x=geos,
+                x=[figure_text(geo) for geo in geos],
                 y=[None if pd.isna(v) else v for v in by_geo],
                 name=str(year),
                 marker_color=greys[index] if greys else None,
