@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import PolicyChange, PolicyInstrument, Stage
-from rules.cells import CellError, fold, parse_date
+from rules.cells import CellError, fold, read_date
+from rules.limits import TEXT_LIMITS, shorten, text_problem
 from rules.problems import Problem, error, raw_text
 from rules.stages import parse_stage, stage_move_problems
 
@@ -80,12 +81,22 @@ def validate_policy_rows(
             current = simulated_stage.get(key, Stage(change.stage))
             note = raw_text(row.get("comment")).strip()
             url = raw_text(row.get("evidence_url")).strip()
-            if url:
+            for too_long in (
+                text_problem("stage_event.note", note, row.cell("comment"), row.sheet),
+                text_problem("evidence_item.url", url, row.cell("evidence_url"), row.sheet),
+            ):
+                if too_long:
+                    problems.append(too_long)
+            if url and not problems:
                 if not _URL.fullmatch(url):
                     cell = row.cell("evidence_url")
                     problems.append(error("not-a-url", row.sheet, cell, url))  # fmt: skip
                 elif url not in evidence_urls[key]:
-                    evidence = NewEvidence(change.code, url, note or f"Evidence for {change.code}")
+                    # The note names the evidence, as far as a title can hold it.
+                    title = shorten(
+                        note or f"Evidence for {change.code}", TEXT_LIMITS["evidence_item.title"]
+                    )
+                    evidence = NewEvidence(change.code, url, title)
             move = _stage_move(
                 row, change, current, note, bool(evidence_urls[key] or evidence), today, problems
             )
@@ -108,7 +119,7 @@ def validate_policy_rows(
 
 def _row_date(row: RawPolicyRow) -> tuple[date, int]:
     try:
-        return parse_date(row.get("date")), row.row
+        return read_date(row.get("date")), row.row
     except CellError:
         return date.max, row.row
 
@@ -153,7 +164,8 @@ def _stage_move(
         problems.append(error("missing-date", row.sheet, date_cell or stage_cell, stage=str(stage)))  # fmt: skip
         return None
     try:
-        occurred_on = parse_date(raw_date)
+        # Its bounds are the stage rule's (not in the future, not before rules.limits.EARLIEST_DATE).
+        occurred_on = read_date(raw_date)
     except CellError as problem:
         problems.append(problem.to_problem(row.sheet, date_cell, raw_date))  # fmt: skip
         return None
@@ -163,8 +175,7 @@ def _stage_move(
         change.code, current, stage, has_evidence=has_evidence, note=note,
         occurred_on=occurred_on, today=today, variant="sheet",
     ):  # fmt: skip
-        cell, raw = (
-            (date_cell, raw_date) if problem.code == "date-in-future" else (stage_cell, raw_stage)
-        )
+        is_about_the_date = problem.code in ("date-in-future", "not-a-date")
+        cell, raw = (date_cell, raw_date) if is_about_the_date else (stage_cell, raw_stage)
         problems.append(replace(problem, sheet=row.sheet, cell=cell, value=raw_text(raw)))
     return StageMove(change.code, stage, occurred_on, note, stage_cell, row.sheet)

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from models import Indicator, Observation, Partner, ReportingPeriod
 from rules.cells import CellError, ParsedNumber, fold, is_no_value, parse_number, parse_period
+from rules.limits import TEXT_LIMITS, text_problem, value_limit
 from rules.problems import Problem, error, raw_text, warning
-from rules.values import MAX_ABS_VALUE, check_number
+from rules.values import check_number
 
 from .layout import RawObservation
 
 FAR_FROM_PREVIOUS_FACTOR = 3
+_COMMENT_CHARS = TEXT_LIMITS["observation.comment"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,12 @@ def validate_observations(
         period = lookups.period(raw, problems)
         partner = lookups.partner(raw, fixed_partner, problems)
         number = _read_number(raw, problems)
+        if len(raw.comment) > _COMMENT_CHARS:
+            problems.append(
+                text_problem(
+                    "observation.comment", raw.comment, raw.value_cell, raw.sheet, variant="comment"
+                )
+            )
         if number is not None and number.decimal_mark:
             decimal_marks.add(number.decimal_mark)
         if not _settle(check, problems):
@@ -348,7 +356,7 @@ def _final_value(
         number.ambiguous_mark is None
         and not number.percent_sign
         and indicator.value_kind in ("count", "amount")
-        and 0 <= number.value <= MAX_ABS_VALUE
+        and 0 <= number.value <= value_limit(indicator.value_kind)
         and not _shown_as_percent(raw)
     ):
         return number.value  # nothing left to check: the common case, kept cheap for large files

@@ -6,6 +6,7 @@ from .audit import AuditEvent, AuditTrailError
 from .base import Base, utcnow
 from .benchmark import BenchmarkValue
 from .indicator import AGGREGATIONS, CATEGORIES, VALUE_KINDS, Indicator, Milestone, Target
+from .limits import TextTooLongError
 from .observation import Observation, ObservationRevision
 from .partner import INSTRUMENT_KINDS, Partner, PolicyInstrument
 from .period import PeriodSpec, ReportingPeriod, period_specs
@@ -46,6 +47,7 @@ __all__ = [
     "StageEvent",
     "StoredFile",
     "Target",
+    "TextTooLongError",
     "Upload",
     "period_specs",
     "utcnow",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from .limits import EARLIEST_DATE, LATEST_DATE
 from .messages import render
 from .problems import Problem, error
 
@@ -139,10 +140,17 @@ def parse_number(raw: object) -> ParsedNumber:
     """
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise CellError("not-a-number")
-    if isinstance(raw, int | float):
+    if isinstance(raw, float):
         if not math.isfinite(raw):
             raise CellError("not-a-number", "not-finite")
-        return ParsedNumber(float(raw))
+        return ParsedNumber(raw)
+    if isinstance(raw, int):
+        try:
+            return ParsedNumber(float(raw))
+        except OverflowError:
+            # An integer beyond any float (a 400-digit number in a JSON body) is infinitely large to
+            # the value rule, which refuses it as too large.
+            return ParsedNumber(math.inf if raw > 0 else -math.inf)
     text = raw.strip().lstrip("'").strip()
     percent_sign = text.endswith("%")
     if percent_sign:
@@ -174,8 +182,12 @@ def parse_number(raw: object) -> ParsedNumber:
 
 
 def _parse_digits(body: str, thousands_already_grouped: bool) -> ParsedNumber:
-    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", body):
-        return ParsedNumber(float(body))
+    scientific = re.fullmatch(r"\d+(?:([.,])\d+)?[eE][+-]?\d+", body)
+    if scientific:
+        # "1,5E+04" is how a French or Romanian Excel shows 15000; 1e309 reads as infinity, which the
+        # value rule refuses as too large.
+        mark = scientific.group(1)
+        return ParsedNumber(float(body.replace(",", ".")), decimal_mark=mark)
     if not re.fullmatch(r"\d*[.,]?\d+|\d+([.,]\d+)*([.,]\d*)?", body) or not any(
         ch.isdigit() for ch in body
     ):
@@ -223,9 +235,9 @@ def _valid_groups(digits: str, grouping: str) -> bool:
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-# The years a monitoring date can fall in: baselines a few decades back, targets a few decades ahead. A date
-# outside is a typo (0001-01-01, 9999-12-31) that would stretch every timeline.
-DATE_YEARS = (1950, 2100)
+# The years a monitoring date can fall in (rules.limits says why). A date outside is a typo (0001-01-01,
+# 9999-12-31) that would stretch every timeline.
+DATE_YEARS = (EARLIEST_DATE.year, LATEST_DATE.year)
 
 
 def parse_date(raw: object) -> date:
@@ -233,13 +245,15 @@ def parse_date(raw: object) -> date:
 
     Raises CellError("not-a-date") for anything else, including dates outside DATE_YEARS.
     """
-    day = _read_date(raw)
-    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+    day = read_date(raw)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise CellError("not-a-date", "out-of-range", first=DATE_YEARS[0], last=DATE_YEARS[1])
     return day
 
 
-def _read_date(raw: object) -> date:
+def read_date(raw: object) -> date:
+    """``parse_date`` without the DATE_YEARS window, for a rule that words its own bounds (a stage event
+    is "in the future" before it is "after 2039": rules.stages)."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -253,7 +267,9 @@ def _read_date(raw: object) -> date:
     try:
         if day_first:
             day, month, year = (int(part) for part in day_first.groups())
-            return date(year + 2000 if year < 100 else year, month, day)
+            # "31.12.24" is 2024; "01.01.0001" is the year 1 (refused), not 2001.
+            two_digits = len(day_first.group(3)) == 2
+            return date(year + 2000 if two_digits else year, month, day)
         if year_first:
             year, month, day = (int(part) for part in year_first.groups())
             return date(year, month, day)

@@ -1,5 +1,6 @@
 """How a value typed into a form field (or a setup-workbook cell) is read: text lengths, choices, yes/no,
-whole numbers, country and code formats, dates, and indicator values (by rules.values).
+whole numbers, country and code formats, dates, and indicator values (by rules.values). Lengths, dates
+and number bounds are rules.limits'.
 
 ``clean_value`` returns the value as the column stores it or raises FieldError, whose message starts with
 the field's label ("Target: 'lots' is not a number; ...").
@@ -14,6 +15,7 @@ from datetime import date
 from i18n import _
 
 from .cells import CellError, parse_date
+from .limits import length_problem, shorten
 from .values import ValueRuleError, read_typed_value
 
 
@@ -25,7 +27,7 @@ class FieldError(ValueError):
 class Field:
     label: str
     kind: str  # text, choice, number, date, integer, boolean, country, code
-    max_length: int = 300
+    max_length: int = 300  # text and code: at most this many characters (rules.limits.TEXT_LIMITS)
     choices: tuple[str, ...] = ()
     required: bool = True
 
@@ -46,16 +48,18 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
         if field.required:
             raise _problem(field, "cannot be empty")
         return "" if field.kind == "text" else None
+    if field.kind in ("text", "code"):
+        too_long = length_problem(field.max_length, text, _(field.label))
+        if too_long:
+            raise FieldError(too_long.message)
     if field.kind == "text":
-        if len(text) > field.max_length:
-            raise _problem(field, "at most {n} characters", n=field.max_length)
         return text
     if field.kind == "choice":
         if text not in field.choices:
             raise _problem(
                 field,
                 "{text!r} is not one of {choices}",
-                text=text,
+                text=shorten(text),
                 choices=", ".join(field.choices),
             )
         return text
@@ -69,14 +73,14 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
         raise _problem(field, "write yes or no")
     if field.kind == "integer":
         if not re.fullmatch(r"-?\d{1,9}", text):
-            raise _problem(field, "{text!r} is not a whole number", text=text)
+            raise _problem(field, "{text!r} is not a whole number", text=shorten(text))
         return int(text)
     if field.kind == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", text):
             raise _problem(field, "write the two-letter code (RO, HR, LV, FR...)")
         return text.upper()
     if field.kind == "code":
-        if len(text) > field.max_length or not re.fullmatch(r"[A-Za-z0-9-]+", text):
+        if not re.fullmatch(r"[A-Za-z0-9-]+", text):
             raise _problem(
                 field,
                 "{text!r} must be letters, digits and dashes, at most {n} characters",
@@ -88,7 +92,8 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
         try:
             return parse_date(raw if isinstance(raw, date) else text)
         except CellError as problem:
-            raise FieldError(problem.to_problem(cell=_(field.label), value=text).message) from None
+            shown = shorten(text)
+            raise FieldError(problem.to_problem(cell=_(field.label), value=shown).message) from None
     try:
         return read_typed_value(
             raw,

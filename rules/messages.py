@@ -114,6 +114,14 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "{where}: '{value}' is negative, but {indicator} is an amount, never below 0; write 0 or a "
         "positive number"
     ),
+    # --- how long a typed text may be (rules.limits) -------------------------------------------------
+    "text-too-long": {
+        "": "{where}: at most {limit} characters (this one has {length}); shorten it",
+        "comment": (
+            "{where}: the comment of this value has {length} characters, more than the {limit} a "
+            "comment may have; shorten it"
+        ),
+    },
     # --- how a policy change moves between stages (rules.stages) -----------------------------------
     "unknown-stage": "{where}: '{value}' is not a stage; write one of {names}",
     "validated-without-evidence": {
@@ -142,6 +150,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "file-too-large": (
         "The file is {size} MB; the limit is {limit} MB (SHARING_MAX_UPLOAD_MB). Split it by partner "
         "or period."
+    ),
+    # services.stored_files: the file store (SHARING_STORAGE_QUOTA_MB) has no room for the file.
+    "storage-full": (
+        "The file store is full ({used} of {quota} MB used); ask a monitoring officer to run "
+        "`sharing prune` or raise SHARING_STORAGE_QUOTA_MB."
     ),
     "empty-workbook": {
         "": "The workbook has no filled cells.",
@@ -277,6 +290,14 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "no-values": (
         "The file has the right columns but no values in them: fill in the Value column and upload "
         "it again."
+    ),
+    "preview-outdated": (
+        "The stored values changed after your preview (someone imported or corrected them meanwhile), "
+        "so nothing was imported. Below is what the file would do now: check it and confirm again."
+    ),
+    "write-busy": (
+        "Another import or correction of the same partner's values was being saved for too long, so "
+        "nothing from this file was written. Try again in a minute."
     ),
     # --- the setup workbook (services.setup_workbook) ----------------------------------------------
     "not-a-setup-workbook": {

@@ -4,7 +4,8 @@ sheet and the model all apply.
 - 'validated' needs at least one evidence item (the programme validates an improvement only with one);
 - 'abandoned' needs a note saying why;
 - moving back (a law sent back to the ministry) is allowed, with a note saying why;
-- a stage is recorded once it is reached: never on a date in the future.
+- a stage is recorded once it is reached: never on a date in the future, nor before the programme's era
+  (rules.limits.EARLIEST_DATE: 0001-01-01 is an empty date picker, not a date).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import enum
 from datetime import date
 
 from .cells import CellError, fold
+from .limits import date_problem
 from .problems import Problem, error, warning
 
 
@@ -83,6 +85,8 @@ def stage_move_problems(
     note = note.strip()
     if occurred_on > today:
         problems.append(error("date-in-future", day=f"{occurred_on:%d.%m.%Y}"))
+    elif out_of_range := date_problem(occurred_on):
+        problems.append(out_of_range)
     if stage is Stage.VALIDATED and not has_evidence:
         problems.append(error("validated-without-evidence", change=change_code, variant=variant))
     if stage is Stage.ABANDONED and not note:

@@ -4,7 +4,8 @@ partner page's correction and the Setup page's targets and milestones all apply.
 - a count or an amount is never negative, and is not a percentage;
 - a percentage lies within 0-100 % (0.45 in a percent-formatted cell is 45 %);
 - a number whose decimal mark is ambiguous ("1.234") is decided by the rest of the file, or refused;
-- no value is infinite or beyond MAX_ABS_VALUE (1e309 and 400 nines are typos, not figures).
+- no value is NaN, infinite or beyond its kind's limit (rules.limits: a count at most 10^12, an amount
+  at most 10^15; 1e309 and 400 nines are typos, not figures).
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ import math
 from dataclasses import replace
 
 from .cells import CellError, ParsedNumber, parse_number
+from .limits import MAX_ABS_VALUE, MAX_COUNT, shorten
 from .problems import Problem, error, warning
-
-# Larger than any indicator of a public body (people, euros, services) by several orders of magnitude.
-MAX_ABS_VALUE = 1e15
 
 
 class ValueRuleError(ValueError):
@@ -62,8 +61,12 @@ def check_number(
             )
         )  # fmt: skip
         return None, problems
-    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
-        problems.append(error("number-too-large", limit=f"{MAX_ABS_VALUE:.0e}"))
+    limit = MAX_COUNT if value_kind == "count" else MAX_ABS_VALUE
+    if math.isnan(value):
+        problems.append(error("not-a-number", "not-finite"))
+        return None, problems
+    if not math.isfinite(value) or abs(value) > limit:
+        problems.append(error("number-too-large", limit=f"{limit:.0e}"))
         return None, problems
     if value_kind == "percentage":
         if shown_as_percent:
@@ -82,12 +85,12 @@ def check_number(
 
 def read_typed_value(raw: object, indicator_code: str, value_kind: str | None, where: str) -> float:
     """A value typed into a form (a correction, a target, a milestone), checked by the same rules as an
-    imported cell. ``value_kind`` None: a number with no indicator (only finiteness and sign apply).
+    imported cell. ``value_kind`` None: a number with no indicator (read as a count).
 
     Raises ValueRuleError whose problem is located at ``where`` (the field's label).
     """
     text = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else str(raw).strip()
-    shown = str(raw).strip()
+    shown = _shown(raw)
     try:
         number = parse_number(text)
     except CellError as problem:
@@ -97,3 +100,11 @@ def read_typed_value(raw: object, indicator_code: str, value_kind: str | None, w
     if errors:
         raise ValueRuleError(replace(errors[0], cell=where, value=shown))
     return value
+
+
+def _shown(raw: object) -> str:
+    """The typed value as a message quotes it: shortened, and a huge integer as its order of magnitude
+    (str() refuses integers of more than 4,300 digits)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10**30:
+        return f"{'-' if raw < 0 else ''}10^{int(raw.bit_length() * math.log10(2))}"
+    return shorten(str(raw).strip())

@@ -28,6 +28,7 @@ from models.partner import PARTNER_LEVELS, PARTNER_ROLES
 from rules.aggregation import AGGREGATIONS
 from rules.fields import Field, FieldError, clean_value
 from rules.formatting import format_field
+from rules.limits import TEXT_LIMITS
 
 from .audit import changed_fields, record_event
 
@@ -38,15 +39,17 @@ class SetupError(ValueError):
 
 EDITABLE = {
     "indicator": {
-        "name": Field(N_("Name"), "text", 300),
-        "unit": Field(N_("Unit"), "text", 60),
+        "name": Field(N_("Name"), "text", TEXT_LIMITS["indicator.name"]),
+        "unit": Field(N_("Unit"), "text", TEXT_LIMITS["indicator.unit"]),
         "category": Field(N_("Category"), "choice", choices=CATEGORIES),
         "value_kind": Field(N_("Kind of value"), "choice", choices=VALUE_KINDS),
         "aggregation": Field(N_("Aggregation"), "choice", choices=AGGREGATIONS),
         "higher_is_better": Field(N_("Higher is better"), "boolean"),
-        "eu_code": Field(N_("EU code"), "code", 20, required=False),
+        "eu_code": Field(N_("EU code"), "code", TEXT_LIMITS["indicator.eu_code"], required=False),
         "display_order": Field(N_("Order"), "integer"),
-        "description": Field(N_("Description"), "text", 5000, required=False),
+        "description": Field(
+            N_("Description"), "text", TEXT_LIMITS["indicator.description"], required=False
+        ),
     },
     "target": {
         "baseline_value": Field(N_("Baseline"), "number", required=False),
@@ -55,10 +58,10 @@ EDITABLE = {
     },
     "milestone": {"value": Field(N_("Milestone value"), "number")},
     "partner": {
-        "name": Field(N_("Name"), "text", 200),
-        "short_name": Field(N_("Short name"), "text", 60),
+        "name": Field(N_("Name"), "text", TEXT_LIMITS["partner.name"]),
+        "short_name": Field(N_("Short name"), "text", TEXT_LIMITS["partner.short_name"]),
         "country": Field(N_("Country"), "country"),
-        "nuts_code": Field(N_("NUTS code"), "code", 10),
+        "nuts_code": Field(N_("NUTS code"), "code", TEXT_LIMITS["partner.nuts_code"]),
         "level": Field(N_("Level"), "choice", choices=PARTNER_LEVELS),
         "role": Field(N_("Role"), "choice", choices=PARTNER_ROLES),
         "display_order": Field(N_("Order"), "integer"),
@@ -308,7 +311,7 @@ def add_indicator(
 ) -> Indicator:
     """A new indicator in the catalogue (monitoring officers only)."""
     require_edit(actor, None)
-    clean_code = clean(Field(N_("Code"), "code", 30), code)
+    clean_code = clean(Field(N_("Code"), "code", TEXT_LIMITS["indicator.code"]), code)
     if session.scalar(select(Indicator.id).where(Indicator.code == clean_code)):
         raise SetupError(_("Code: {code} is already in the catalogue").format(code=clean_code))
     order = max(session.scalars(select(Indicator.display_order)), default=0) + 1
@@ -340,7 +343,7 @@ def add_partner(
 ) -> Partner:
     """A new partner with the policy instrument it works on (monitoring officers only)."""
     require_edit(actor, None)
-    clean_code = clean(Field(N_("Code"), "code", 20), code)
+    clean_code = clean(Field(N_("Code"), "code", TEXT_LIMITS["partner.code"]), code)
     if session.scalar(select(Partner.id).where(Partner.code == clean_code)):
         raise SetupError(_("Code: {code} is already a partner").format(code=clean_code))
     order = max(session.scalars(select(Partner.display_order)), default=0) + 1
@@ -351,11 +354,17 @@ def add_partner(
          "level": level},
     )  # fmt: skip
     instrument = PolicyInstrument(
-        title=clean(Field(N_("Instrument"), "text", 300), instrument_title),
+        title=clean(
+            Field(N_("Instrument"), "text", TEXT_LIMITS["policy_instrument.title"]),
+            instrument_title,
+        ),
         kind=clean(
             Field(N_("Kind of instrument"), "choice", choices=INSTRUMENT_KINDS), instrument_kind
         ),
-        managing_body=clean(Field(N_("Managing body"), "text", 300), managing_body),
+        managing_body=clean(
+            Field(N_("Managing body"), "text", TEXT_LIMITS["policy_instrument.managing_body"]),
+            managing_body,
+        ),
     )
     partner.instruments.append(instrument)
     session.add(partner)

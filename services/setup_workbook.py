@@ -15,7 +15,8 @@ from importers.headers import HEADER_SEARCH_ROWS, find_named_header, setup_sheet
 from importers.layout import cell_name
 from importers.reading import UnreadableFile, read_workbook
 from models import Indicator, Milestone, Partner, ReportingPeriod, Target
-from rules.problems import Problem, error
+from rules.limits import shorten
+from rules.problems import Problem, error, raw_text
 
 from .audit import changed_fields, record_event
 from .catalogue import (
@@ -180,7 +181,7 @@ def _import_sheet(
                 result.issues.append(
                     error(
                         "invalid-value", sheet.name, cell_name(row_index, columns[column_name]),
-                        raw, detail=str(problem),
+                        shorten(raw_text(raw)), detail=str(problem),
                     )
                 )  # fmt: skip
                 continue
@@ -220,7 +221,15 @@ def _text_of(raw: object) -> object:
         return raw.date() if isinstance(raw, datetime) else raw
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return str(raw)
+    text = str(raw)
+    # Setup workbooks exported before text cells were typed as text kept formula-like text behind an
+    # apostrophe ("'=HYPERLINK(...)"); that apostrophe was ours, not the user's, so it is not stored back.
+    if text.startswith("'") and text[1:].lstrip(" \t\r\n").startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _find_or_create(session: Session, table: str, key: tuple[str, ...]):

@@ -130,7 +130,7 @@ REPRESENTATIVE = {
     "partner": "SMILTENE", "period": "P2", "suggestion": "ESU-SERVICES", "codes": "SMILTENE, ZAGREB",
     "found": "ZAGREB", "fixed": "SMILTENE", "owner": "ZAGREB", "series": "P1", "previous": 12.0,
     "end": "31.08.2026", "count": 3, "sheets": "Indicators, Targets", "columns": "Code", "table": "target",
-    "key": "ESU-SERVICES",
+    "key": "ESU-SERVICES", "length": "10 485 760", "used": "1,998", "quota": "2,000",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)

@@ -136,12 +136,19 @@ def test_a_typed_ambiguous_mark_is_refused_even_when_a_file_mark_is_given():
     )
 
 
-@pytest.mark.parametrize("raw", ["1e309", "9" * 400, "1e16", "-1e16", 1e16, -2e15])
+@pytest.mark.parametrize("raw", ["1e309", "9" * 400, "1e16", "-1e16", 1e16, -2e15, "1,5e400"])
 @pytest.mark.parametrize("kind", ["count", "amount", "percentage"])
 def test_numbers_beyond_any_indicator_are_refused_as_too_large(raw, kind):
     value, problems = _check(raw, kind)
     assert value is None and _codes(problems) == [("error", "number-too-large")]
-    assert "is too large to be an indicator value (more than 1e+15)" in problems[0].message
+    limit = "1e+12" if kind == "count" else "1e+15"
+    assert f"is too large to be an indicator value (more than {limit})" in problems[0].message
+
+
+@pytest.mark.parametrize("raw", ["2e12", "1 000 000 000 001", 1e13])
+def test_a_count_is_at_most_a_million_millions(raw):
+    assert _codes(_check(raw, "count")[1]) == [("error", "number-too-large")]
+    assert _check(raw, "amount")[1] == []
 
 
 @pytest.mark.parametrize("kind", ["count", "amount", "percentage"])
