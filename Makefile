@@ -29,6 +29,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app
 
 run: $(VENV)/.installed-app
 	$(BIN)/sharing init
+	$(BIN)/sharing prune
 	$(BIN)/sharing demo
 	$(BIN)/sharing serve --host $(HOST) --port $(PORT)
 

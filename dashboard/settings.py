@@ -5,8 +5,10 @@ Every variable is documented in README.md ("Configuration"); tests/unit/test_doc
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,10 @@ from models.database import database_url_from_env
 
 DEFAULT_PROJECT_START = date(2023, 3, 1)
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_KEEP_DRY_RUNS_DAYS = 30
+MAX_KEEP_DAYS = 36_500  # a century: "keep them", without dates before year 1
+DEFAULT_STORAGE_QUOTA_MB = 2000
+MEGABYTE = 1024 * 1024
 
 
 class SettingsError(ValueError):
@@ -27,30 +33,66 @@ class Settings:
     secret_key: str
     project_start: date = DEFAULT_PROJECT_START
     instance_path: Path = field(default_factory=lambda: Path("instance"))
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * MEGABYTE
+    # Dry runs never imported, and refused files, keep their bytes this long (``sharing prune``).
+    keep_dry_runs_days: int = DEFAULT_KEEP_DRY_RUNS_DAYS
+    # Every stored file counts toward it; a file that would go over it is refused.
+    storage_quota_bytes: int = DEFAULT_STORAGE_QUOTA_MB * MEGABYTE
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, instance_path: Path | None = None):
-        """Build settings from ``environ`` (default ``os.environ``); creates the instance folder."""
+        """Build settings from ``environ`` (default ``os.environ``); creates the instance folder (mode
+        0700: it holds the database and the secret key) when it does not exist."""
         env = os.environ if environ is None else environ
         instance = Path(instance_path or env.get("SHARING_INSTANCE_PATH") or "instance").resolve()
-        instance.mkdir(parents=True, exist_ok=True)
+        # Parents get the usual permissions; an existing folder keeps the ones its owner gave it.
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         return cls(
             database_url=database_url_from_env({**env, "SHARING_INSTANCE_PATH": str(instance)}),
             secret_key=env.get("SECRET_KEY") or _stored_secret_key(instance),
             project_start=_parse_date("SHARING_PROJECT_START", env.get("SHARING_PROJECT_START")),
             instance_path=instance,
-            max_upload_bytes=_parse_megabytes(env.get("SHARING_MAX_UPLOAD_MB")),
+            max_upload_bytes=_parse_megabytes(
+                "SHARING_MAX_UPLOAD_MB", env.get("SHARING_MAX_UPLOAD_MB"), DEFAULT_MAX_UPLOAD_MB
+            ),
+            keep_dry_runs_days=_parse_days(
+                "SHARING_KEEP_DRY_RUNS_DAYS", env.get("SHARING_KEEP_DRY_RUNS_DAYS")
+            ),
+            storage_quota_bytes=_parse_megabytes(
+                "SHARING_STORAGE_QUOTA_MB",
+                env.get("SHARING_STORAGE_QUOTA_MB"),
+                DEFAULT_STORAGE_QUOTA_MB,
+            ),
         )
 
 
+# How long a worker waits for the key another worker is writing at the same moment (it takes microseconds).
+_KEY_WAIT_SECONDS = 2.0
+
+
 def _stored_secret_key(instance: Path) -> str:
-    """Generate the key once and keep it, so sessions survive restarts and workers agree."""
+    """Generate the key once and keep it, so sessions survive restarts and workers agree.
+
+    The file is created readable by the owner only from the start (never world-readable, even for a
+    moment), and exclusively: when two workers start at once, one writes the key and the other reads it.
+    """
     key_file = instance / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(key_file)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(secrets.token_hex(32))
+    return _read_key(key_file)
+
+
+def _read_key(key_file: Path) -> str:
+    deadline = time.monotonic() + _KEY_WAIT_SECONDS
+    while not (key := key_file.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # created by another worker that has not written it yet
+    if not key:
+        raise SettingsError(f"{key_file} is empty; delete it (a new key is made) or set SECRET_KEY")
+    return key
 
 
 def _parse_date(name: str, raw: str | None) -> date:
@@ -62,13 +104,28 @@ def _parse_date(name: str, raw: str | None) -> date:
         raise SettingsError(f"{name}={raw!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _parse_megabytes(raw: str | None) -> int:
+def _parse_megabytes(name: str, raw: str | None, default: float) -> int:
     if not raw:
-        return DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+        return int(default * MEGABYTE)
     try:
         megabytes = float(raw)
     except ValueError:
         megabytes = -1
-    if megabytes <= 0:
-        raise SettingsError(f"SHARING_MAX_UPLOAD_MB={raw!r} must be a positive number of megabytes")
-    return int(megabytes * 1024 * 1024)
+    if not 0 < megabytes < math.inf:
+        raise SettingsError(f"{name}={raw!r} must be a positive number of megabytes")
+    return int(megabytes * MEGABYTE)
+
+
+def _parse_days(name: str, raw: str | None) -> int:
+    if not raw:
+        return DEFAULT_KEEP_DRY_RUNS_DAYS
+    try:
+        days = int(raw.strip())
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_KEEP_DAYS:
+        raise SettingsError(
+            f"{name}={raw!r} must be a whole number of days from 0 to {MAX_KEEP_DAYS} "
+            "(0 prunes every dry run at once)"
+        )
+    return days

@@ -9,7 +9,12 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from .base import Base, utcnow
 
-OUTCOMES = ("imported", "unchanged", "dry-run", "rejected", "unreadable")
+# "outdated": a confirmation found the stored values changed since its preview; nothing was written and
+# the row holds the new preview, which can be confirmed in turn.
+OUTCOMES = ("imported", "unchanged", "dry-run", "outdated", "rejected", "unreadable")
+# Why an upload's bytes are not (or no longer) kept; NULL while they are. "quota-full": the file store had
+# no room (SHARING_STORAGE_QUOTA_MB), so the upload was refused.
+DISCARD_REASONS = ("too-large", "not-a-spreadsheet", "pruned", "quota-full")
 
 
 class StoredFile(Base):
@@ -24,12 +29,24 @@ class StoredFile(Base):
 
 class Upload(Base):
     __tablename__ = "upload"
-    __table_args__ = (CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome_known"),)
+    __table_args__ = (
+        CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome_known"),
+        CheckConstraint(
+            f"file_discarded IS NULL OR file_discarded IN {DISCARD_REASONS}",
+            name="file_discarded_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256"), index=True)
+    # The hash of the bytes received; the bytes themselves are in StoredFile unless ``file_discarded`` says
+    # why not (refused before reading, or pruned), so this is not a foreign key.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int]
+    file_discarded: Mapped[str | None] = mapped_column(String(20))
+    # A dry run's digest of the changes it previewed: its confirmation writes only if the same changes
+    # are still what the file would do (importers.workbook_import._fingerprint).
+    preview_fingerprint: Mapped[str | None] = mapped_column(String(64))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,8 @@ ACTIONS: dict[str, str] = {
     "observation.corrected": N_("value corrected"),
     "upload.received": N_("file received"),
     "upload.imported": N_("workbook imported"),
+    "upload.outdated": N_("preview out of date, nothing imported"),
+    "upload.busy": N_("import not saved, partner busy"),
     "stage.recorded": N_("stage recorded"),
     "evidence.added": N_("evidence added"),
     "target.added": N_("target added"),
@@ -35,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "partner.updated": N_("partner changed"),
     "period.updated": N_("period changed"),
     "setup.imported": N_("setup workbook imported"),
+    "storage.pruned": N_("old files removed from the file store"),
 }
 # Texts people type into comments and notes: kept whole up to this size (a 10 MB note is not a note).
 MAX_COMMENT_CHARS = 5000

@@ -1,5 +1,10 @@
-"""Recording upload attempts: every file a partner sends leaves an Upload row with its bytes, its outcome,
-counts and problems, and an audit event, whatever the outcome."""
+"""Recording upload attempts: every file a partner sends leaves an Upload row with its outcome, counts and
+problems, and an audit event, whatever the outcome; and its bytes, unless they are not worth keeping.
+
+Bytes are not kept for a file refused unread as too large or as not a spreadsheet (nobody needs them, and
+two refused 26 MB files grew the database by 46 MB), nor when the file store is full: the row keeps the
+hash, the size and ``file_discarded`` saying why.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,16 @@ from models import Partner, Upload
 from rules.problems import Problem
 
 from .audit import record_event
-from .stored_files import store_file
+from .stored_files import file_hash, store_file
 
 FILENAME_CHARS = 255
+# Problem codes whose file is not kept, and the reason the Upload row gives (models.upload.DISCARD_REASONS).
+# "storage-full" is the problem of services.stored_files.StorageFull, recorded by the caller that caught it.
+NOT_KEPT = {
+    "file-too-large": "too-large",
+    "not-a-spreadsheet": "not-a-spreadsheet",
+    "storage-full": "quota-full",
+}
 
 
 def record_upload(
@@ -28,11 +40,19 @@ def record_upload(
     rows: Mapping[str, int],
     issues: Sequence[Problem],
 ) -> Upload:
-    """Keep the bytes and an Upload row for one attempt, with its "upload.received" audit event."""
+    """Record one attempt: an Upload row, the bytes (see ``discard_reason``), and the "upload.received"
+    audit event.
+
+    Raises StorageFull (services.stored_files), writing nothing, when the bytes should be kept but the file
+    store has no room for them; record the attempt again with the exception's ``problem`` among
+    ``issues``: its row is then kept without the bytes (``file_discarded`` "quota-full").
+    """
+    discarded = discard_reason(issues)
     upload = Upload(
         filename=filename[:FILENAME_CHARS],
-        sha256=store_file(session, content),
+        sha256=file_hash(content) if discarded else store_file(session, content),
         size_bytes=len(content),
+        file_discarded=discarded,
         partner_id=partner_id,
         uploaded_by=actor.name,
     )
@@ -43,9 +63,24 @@ def record_upload(
     record_event(
         session, actor, "upload.received", object_type="upload", object_id=upload.id,
         label=f"#{upload.id} {upload.filename}", partner_code=partner_code,
-        after={"outcome": outcome, "size_bytes": len(content), **rows},
+        after={
+            "outcome": outcome, "size_bytes": len(content), **rows,
+            **({"file_discarded": discarded} if discarded else {}),
+        },
     )  # fmt: skip
     return upload
+
+
+def discard_reason(issues: Sequence[Problem]) -> str | None:
+    """Why the bytes of a file with ``issues`` are not kept (a DISCARD_REASONS value), or None to keep them.
+
+    Other unreadable files (damaged, encrypted, a zip bomb) are kept: they are within the size limit and
+    their bytes help to see what went wrong; ``sharing prune`` removes them later with old dry runs.
+    """
+    for issue in issues:
+        if issue.is_error and issue.code in NOT_KEPT:
+            return NOT_KEPT[issue.code]
+    return None
 
 
 def complete_upload(

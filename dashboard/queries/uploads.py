@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import false, select
+from sqlalchemy import exists, false, select
 from sqlalchemy.orm import Session, aliased
 
+from i18n import _
 from models import (
     Indicator,
     Observation,
@@ -65,7 +66,8 @@ def upload_history(
         .limit(limit)
     )
     if not include_dry_runs:
-        query = query.where(Upload.outcome != "dry-run")
+        # An outdated confirmation is a preview too: it wrote nothing.
+        query = query.where(Upload.outcome.not_in(("dry-run", "outdated")))
     frame = pd.DataFrame(session.execute(query).all(), columns=UPLOAD_COLUMNS)
     issues = frame["issues"].map(lambda items: items or [])
     frame["issue_count"] = issues.map(len).astype(int)
@@ -77,19 +79,74 @@ def upload_history(
 
 def original_file(
     session: Session, upload_id: int, partner_codes: list[str], *, include_unassigned: bool = False
-) -> tuple[str, bytes] | None:
-    """(file name, bytes as sent) of an upload of a visible partner, else None."""
+) -> tuple[str, bytes | None] | None:
+    """(file name, bytes as sent) of an upload of a visible partner, else None. The bytes are None when
+    they are not kept (``file_not_kept`` says why, without reading any bytes)."""
     row = session.execute(
         select(Upload.filename, StoredFile.content)
-        .join(StoredFile, StoredFile.sha256 == Upload.sha256)
+        .outerjoin(StoredFile, StoredFile.sha256 == Upload.sha256)
         .outerjoin(Partner, Partner.id == Upload.partner_id)
-        .where(
-            Upload.id == upload_id,
-            Partner.code.in_(partner_codes)
-            | (Upload.partner_id.is_(None) if include_unassigned else false()),
-        )
+        .where(Upload.id == upload_id, _visible(partner_codes, include_unassigned))
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def file_not_kept(
+    session: Session, upload_id: int, partner_codes: list[str], *, include_unassigned: bool = False
+) -> str | None:
+    """Why the bytes of an upload of a visible partner are not kept, as the sentence a download answers
+    with at once; None when they are kept (or there is no such visible upload)."""
+    row = session.execute(
+        select(
+            Upload.file_discarded,
+            Upload.issues,
+            exists().where(StoredFile.sha256 == Upload.sha256),
+        )
+        .outerjoin(Partner, Partner.id == Upload.partner_id)
+        .where(Upload.id == upload_id, _visible(partner_codes, include_unassigned))
+    ).first()
+    if row is None or row[2]:
+        return None
+    return not_kept_message(row[0], row[1] or [])
+
+
+def not_kept_message(reason: str | None, issues: list[dict]) -> str:
+    """The sentence for an upload whose bytes are gone, from its ``file_discarded`` reason and its stored
+    problems (the too-large problem carries the file's size and the limit)."""
+    if reason == "too-large":
+        params = next(
+            (i.get("params") or {} for i in issues if i.get("code") == "file-too-large"), {}
+        )
+        if "size" in params and "limit" in params:
+            return _(
+                "The file was not kept: it was refused as too large ({size} MB; the limit is "
+                "{limit} MB). Fix the file and upload it again."
+            ).format(size=params["size"], limit=params["limit"])
+        return _(
+            "The file was not kept: it was refused as too large. Fix the file and upload it again."
+        )
+    if reason == "not-a-spreadsheet":
+        return _(
+            "The file was not kept: it was refused as not a spreadsheet. Fix the file and upload it "
+            "again."
+        )
+    if reason == "quota-full":
+        return _(
+            "The file was not kept: the file store was full when it was sent. Upload it again once a "
+            "monitoring officer has made room."
+        )
+    if reason == "pruned":
+        return _(
+            "The file is no longer kept: the files of dry runs and refused uploads are removed after "
+            "a while (sharing prune). Upload it again if you need it."
+        )
+    return _("The file is no longer kept. Upload it again if you need it.")
+
+
+def _visible(partner_codes: list[str], include_unassigned: bool):
+    return Partner.code.in_(partner_codes) | (
+        Upload.partner_id.is_(None) if include_unassigned else false()
+    )
 
 
 def value_revisions(

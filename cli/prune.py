@@ -1,0 +1,65 @@
+"""``sharing prune``: keep the file store within its budget by removing the bytes of old dry runs and refused
+files (services.storage). Run on every release, after ``sharing init``; safe to run at any time."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import click
+
+from cli.common import friendly_errors, open_database
+from dashboard.access import Actor
+from dashboard.settings import Settings
+from models.database import make_session_factory, transaction
+from services.storage import compact_database, prune_stored_files
+from services.stored_files import megabytes, stored_bytes
+
+
+@click.command("prune")
+@click.option("--dry-run", is_flag=True, help="Say what would be freed, changing nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@friendly_errors
+def prune_command(settings: Settings, dry_run: bool, as_json: bool) -> None:
+    """Remove the files of dry runs never imported, and of refused and unreadable uploads, sent more than
+    SHARING_KEEP_DRY_RUNS_DAYS days ago (files still used by an import or as evidence are kept)."""
+    engine = open_database(settings)
+    factory = make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes)
+    try:
+        with transaction(factory) as session:
+            pruning = prune_stored_files(
+                session, Actor("command line", "admin"),
+                older_than=timedelta(days=settings.keep_dry_runs_days), dry_run=dry_run,
+            )  # fmt: skip
+        if pruning.applied and pruning.files:
+            compact_database(engine)
+        with factory() as session:
+            used = stored_bytes(session)
+    finally:
+        engine.dispose()
+    if as_json:
+        report = {
+            **pruning.to_dict(), "applied": pruning.applied, "stored_bytes": used,
+            "quota_bytes": settings.storage_quota_bytes,
+        }  # fmt: skip
+        click.echo(json.dumps(report))
+        return
+    day = f"{pruning.sent_before:%Y-%m-%d %H:%M} UTC"
+    freed = megabytes(pruning.bytes_freed)
+    if dry_run:
+        click.echo(
+            f"Would free {freed} MB by deleting {pruning.files} files: {pruning.uploads} uploads sent "
+            f"before {day} (dry runs never imported, refused and unreadable files) would no longer "
+            "keep their file. Nothing was changed."
+        )
+    else:
+        click.echo(
+            f"Freed {freed} MB by deleting {pruning.files} files: {pruning.uploads} uploads sent "
+            f"before {day} (dry runs never imported, refused and unreadable files) no longer keep "
+            "their file."
+        )
+    click.echo(
+        f"The file store holds {megabytes(used)} of {megabytes(settings.storage_quota_bytes)} MB "
+        "(SHARING_STORAGE_QUOTA_MB)."
+    )
