@@ -1,4 +1,4 @@
-"""The ``sharing`` command: set up the database, load demo data, serve, check, import and export.
+"""The ``sharing`` command: set up the database, load demo data, serve, check, import, export and prune.
 
 Errors the user can act on are printed as one sentence on stderr with exit code 2, never as a traceback.
 """
@@ -102,11 +102,19 @@ def check(settings: Settings) -> None:
 
 
 from cli.audit import audit_command  # noqa: E402
+from cli.prune import prune_command  # noqa: E402
 from cli.setup import setup_group  # noqa: E402
-from cli.spreadsheets import export_command, import_command, template_command  # noqa: E402
+from cli.spreadsheets import (  # noqa: E402
+    confirm_command,
+    export_command,
+    import_command,
+    template_command,
+)
 
 main.add_command(import_command)
+main.add_command(confirm_command)
 main.add_command(template_command)
 main.add_command(export_command)
 main.add_command(audit_command)
 main.add_command(setup_group)
+main.add_command(prune_command)

@@ -1,7 +1,9 @@
 """``sharing import``, ``sharing template`` and ``sharing export`` (registered in cli/main.py).
 
 Exit codes follow the CLI contract: 0 imported, unchanged or a clean dry run; 1 the data has errors (nothing
-written); 2 the file cannot be read or the call is wrong.
+written); 2 the file cannot be read or the call is wrong; 3 nothing written although the file is clean: the
+stored values changed since the preview being confirmed (the new preview is printed), or another import of
+the same partner held the database for too long (try again).
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ from sqlalchemy import select
 from cli.common import UserError, open_database
 from dashboard.access import Actor
 from dashboard.settings import Settings
-from importers.workbook_import import ImportResult, UnknownPartnerError, run_import
+from importers.workbook_import import (
+    ImportResult,
+    UnknownPartnerError,
+    UploadNotFoundError,
+    import_stored_upload,
+    run_import,
+)
 from models import ReportingPeriod
 from models.database import make_session_factory
-from workbooks.annotate import annotate_workbook
+from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.export import ExportError, export_observations
 from workbooks.template import TemplateError, build_template, chosen_period
 
@@ -59,7 +67,8 @@ def import_command(
     engine = open_database(settings)
     try:
         result = run_import(
-            make_session_factory(engine), content, file.name, partner_code=partner_code,
+            make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes),
+            content, file.name, partner_code=partner_code,
             actor=Actor(user or getpass.getuser(), "admin"), dry_run=dry_run,
             max_bytes=settings.max_upload_bytes,
         )  # fmt: skip
@@ -68,11 +77,45 @@ def import_command(
     finally:
         engine.dispose()
     if annotate_path:
-        annotate_path.write_bytes(annotate_workbook(content, file.name, result.issues))
+        try:
+            annotate_path.write_bytes(annotate_workbook(content, file.name, result.issues))
+        except AnnotationTooLarge as too_large:
+            click.echo(str(too_large), err=True)
+            annotate_path = None
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         _print_report(result, annotate_path)
+    sys.exit(result.exit_code)
+
+
+@click.command("confirm")
+@click.argument("upload_id", type=click.IntRange(min=1, max=2**31 - 1))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: status, rows, issues."
+)
+@click.option("--user", default=None, help="Who confirms (default: the login name).")
+@click.pass_obj
+def confirm_command(settings: Settings, upload_id: int, as_json, user) -> None:
+    """Import the file of an earlier dry run (``sharing import --dry-run`` printed its upload number).
+
+    Writes only the changes that dry run showed: if the stored values changed meanwhile, nothing is written,
+    the new preview is printed with its own upload number, and the exit code is 3.
+    """
+    engine = open_database(settings)
+    try:
+        result = import_stored_upload(
+            make_session_factory(engine), upload_id,
+            actor=Actor(user or getpass.getuser(), "admin"), max_bytes=settings.max_upload_bytes,
+        )  # fmt: skip
+    except UploadNotFoundError as problem:
+        raise UserError(str(problem)) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_report(result, None)
     sys.exit(result.exit_code)
 
 
@@ -84,6 +127,8 @@ def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
         "dry-run": "Dry run, nothing written; importing would give",
         "rejected": "Not imported: the file has errors, nothing was written",
         "unreadable": "Not imported: the file cannot be read",
+        "outdated": "Not imported: the values changed since the preview; the file would now give",
+        "busy": "Not imported: the database stayed busy with another import, nothing was written",
     }[result.status]
     click.echo(
         f"{headline} ({rows.read} rows read: {rows.inserted} new, {rows.updated} updated, "

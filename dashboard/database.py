@@ -13,8 +13,14 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from dashboard.access import current_actor
+from models.database import DatabaseBusy, transaction
+
+__all__ = ["DatabaseBusy", "app_settings", "perform", "perform_import", "read_session"]
 
 T = TypeVar("T")
+
+# A write that found the database busy is tried this many times in all before the page says so.
+WRITE_ATTEMPTS = 2
 
 EXTENSION_KEY = "sharing"
 
@@ -39,8 +45,15 @@ def perform(service: Callable[..., T], *args, **kwargs) -> T:
     and records the audit event; the page never holds a writing session.
     """
     factory = current_app.extensions[EXTENSION_KEY]["session_factory"]
-    with factory() as session, session.begin():
-        return service(session, current_actor(), *args, **kwargs)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with transaction(factory) as session:
+                return service(session, current_actor(), *args, **kwargs)
+        except DatabaseBusy:
+            # Another write held the lock for LOCK_WAIT_SECONDS; nothing was written, so try again.
+            if attempt == WRITE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def perform_import(importer: Callable[..., T], *args, **kwargs) -> T:

@@ -12,33 +12,54 @@ Writing goes through the services (services.uploads, services.observations, serv
 the same code paths as the pages' corrections and stage form, each with its audit event.
 
 Status: "imported", "unchanged", "dry-run" (clean, nothing written), "rejected" (the data has errors,
-nothing written) or "unreadable" (the file could not be read at all).
+nothing written), "unreadable" (the file could not be read at all), "outdated" (a confirmation found the
+stored values changed since its preview: nothing written, the result is the new preview) or "busy"
+(another import or correction of the same partner held the lock too long: nothing written, try again).
+
+Concurrency: the values are compared with the stored ones inside the writing transaction, after
+services.locks.lock_partners (PostgreSQL) or SQLite's ``BEGIN IMMEDIATE`` gave this import the partner's
+data to itself, so every revision's "old value" is the value it replaced. A dry run keeps a fingerprint of
+the changes it showed; its confirmation writes only when the file would still make exactly those changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.access import Actor, require_edit
-from models import Partner, StoredFile, Upload
-from models.database import transaction
-from rules.problems import Problem, error
+from i18n import _
+from models import Partner, PolicyChange, StoredFile, Upload
+from models.database import DatabaseBusy, transaction
+from rules.problems import Problem, error, warning
+from services.audit import record_event
+from services.locks import lock_partners
 from services.observations import ValueWrite, stored_values, write_values
 from services.policy_changes import record_sheet_changes
-from services.uploads import complete_upload, record_upload
+from services.stored_files import StorageFull
+from services.uploads import complete_upload, fill_upload, record_upload
 
-from .layout import extract
+from .layout import RawPolicyRow, extract
 from .policy_sheet import PolicyCheck, validate_policy_rows
 from .reading import UnreadableFile, read_workbook
 from .validation import CleanObservation, Reference, plausibility_warnings, validate_observations
 
-STATUSES = ("imported", "unchanged", "dry-run", "rejected", "unreadable")
-EXIT_CODES = {"imported": 0, "unchanged": 0, "dry-run": 0, "rejected": 1, "unreadable": 2}
+STATUSES = ("imported", "unchanged", "dry-run", "rejected", "unreadable", "outdated", "busy")
+# 3: nothing was written, and nothing is wrong with the file: look at the new preview, or try again.
+EXIT_CODES = {
+    "imported": 0, "unchanged": 0, "dry-run": 0, "rejected": 1, "unreadable": 2, "outdated": 3,
+    "busy": 3,
+}  # fmt: skip
 _INTERRUPTED = error("import-interrupted")
+# A writer that loses a race retries this many times in all before it answers "busy".
+WRITE_ATTEMPTS = 3
 
 
 class UnknownPartnerError(ValueError):
@@ -46,7 +67,7 @@ class UnknownPartnerError(ValueError):
 
 
 class UploadNotFoundError(LookupError):
-    """No stored upload has the given id."""
+    """No stored upload has the given id, or its bytes are no longer kept."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,8 @@ class ImportResult:
     changes: list[ValueChange] = field(default_factory=list)
     upload_id: int | None = None
     filename: str = ""
+    # The digest of the changes a dry run showed (see _fingerprint); a confirmation passes it back.
+    fingerprint: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -122,6 +145,8 @@ class _Plan:
     records: list[CleanObservation] = field(default_factory=list)
     policy: PolicyCheck = field(default_factory=PolicyCheck)
     partner_id: int | None = None
+    partner_code: str | None = None
+    policy_rows: list[RawPolicyRow] = field(default_factory=list)
 
 
 def run_import(
@@ -134,12 +159,15 @@ def run_import(
     dry_run: bool,
     max_bytes: int,
     today: date | None = None,
+    expected_fingerprint: str | None = None,
 ) -> ImportResult:
     """Read, validate and (unless ``dry_run`` or the data has errors) import ``content`` for ``actor``.
 
-    Always records an Upload row and keeps the bytes (StoredFile), in a transaction of its own, so even a
-    refused or failed attempt is audited. A clean file is written in one further transaction: all of it or
-    nothing. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when the
+    Always records an Upload row (and, unless refused unread, the bytes) in a transaction of its own, so
+    even a refused or failed attempt is audited. A clean file is written in one further transaction: all
+    of it or nothing. With ``expected_fingerprint`` (the confirmation of a dry run) it is written only if
+    it would make the very changes that dry run showed; otherwise the result is "outdated" with the new
+    preview. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when the
     actor may not change that partner's data (or, for a file with a Partner column, one of its partners).
     """
     today = today or date.today()
@@ -147,36 +175,113 @@ def run_import(
         plan = _plan(session, content, filename, partner_code, max_bytes, today)
         if partner_code:
             require_edit(actor, partner_code.upper())
+        for code in sorted({record.partner.code for record in plan.records}):
+            require_edit(actor, code)
         changes: list[ValueChange | None] = []
+        fingerprint = None
         if plan.status == "imported" and dry_run:
             plan.status = "dry-run"
             changes, _stored = _compare(session, plan.records)
             _count_changes(plan, changes)
+            fingerprint = _fingerprint(changes, plan.policy)
     final = plan.status != "imported"
-    with transaction(session_factory) as session:
-        # Until the import transaction commits, the record says it did not finish: true if it never does.
-        upload = record_upload(
-            session, actor, content, filename, partner_id=plan.partner_id,
-            outcome=plan.status if final else "rejected", rows=plan.rows.to_dict(),
-            issues=plan.issues if final else [_INTERRUPTED, *plan.issues],
-        )  # fmt: skip
-        upload_id = upload.id
-    result = ImportResult(plan.status, plan.rows, plan.issues, _real(changes), upload_id, filename)
+    try:
+        with transaction(session_factory) as session:
+            # Until the import transaction commits, the record says it did not finish: true if it
+            # never does.
+            upload = record_upload(
+                session, actor, content, filename, partner_id=plan.partner_id,
+                outcome=plan.status if final else "rejected", rows=plan.rows.to_dict(),
+                issues=plan.issues if final else [_INTERRUPTED, *plan.issues],
+            )  # fmt: skip
+            upload.preview_fingerprint = fingerprint
+            upload_id = upload.id
+    except StorageFull as full:
+        # The file store has no room for these bytes: the attempt is still on record (without them),
+        # and the answer says so; nothing else was written.
+        plan.status, plan.issues, changes = "unreadable", [full.problem, *plan.issues], []
+        with transaction(session_factory) as session:
+            upload_id = record_upload(
+                session, actor, content, filename, partner_id=plan.partner_id,
+                outcome="unreadable", rows=plan.rows.to_dict(), issues=plan.issues,
+            ).id  # fmt: skip
+        return ImportResult(plan.status, plan.rows, plan.issues, [], upload_id, filename)
+    result = ImportResult(
+        plan.status, plan.rows, plan.issues, _real(changes), upload_id, filename, fingerprint
+    )
     if final:
         return result
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return _write(session_factory, actor, plan, result, today, expected_fingerprint)
+        except DatabaseBusy:
+            # Another writer held the partner's data for LOCK_WAIT_SECONDS: nothing of this attempt was
+            # written; wait a little and compare again against what it wrote.
+            if attempt < WRITE_ATTEMPTS:
+                time.sleep(0.2 * attempt)
     with transaction(session_factory) as session:
-        # Compared inside the writing transaction, so a concurrent import cannot be overwritten blindly.
-        changes, stored = _compare(session, plan.records)
-        _apply(session, actor, plan, changes, stored, upload_id, today)
-        _count_changes(plan, changes)
-        outcome = "imported" if _real(changes) or plan.policy.inserted else "unchanged"
-        partners = sorted({record.partner.code for record in plan.records})
-        complete_upload(
-            session, actor, session.get(Upload, upload_id), outcome=outcome,
-            rows=plan.rows.to_dict(), issues=plan.issues, partner_codes=partners,
-        )  # fmt: skip
-        result.status, result.changes = outcome, _real(changes)
+        result.status, result.issues = "busy", [error("write-busy"), *plan.issues]
+        _record_unwritten(session, actor, session.get(Upload, upload_id), "busy", plan.rows, result)
     return result
+
+
+def _write(
+    session_factory: sessionmaker[Session],
+    actor: Actor,
+    plan: _Plan,
+    result: ImportResult,
+    today: date,
+    expected_fingerprint: str | None,
+) -> ImportResult:
+    """The writing transaction: lock the partners, compare with what is stored now, then write (or,
+    for a confirmation whose preview is out of date, record the new preview instead)."""
+    with transaction(session_factory) as session:
+        policy = plan.policy
+        if plan.policy_rows:
+            # The stage rules depend on each change's current stage: check them again under the lock.
+            policy = validate_policy_rows(session, plan.policy_rows, plan.partner_code, today)
+        lock_partners(session, _partner_ids(session, plan, policy))
+        changes, stored = _compare(session, plan.records)
+        rows = RowCounts(read=plan.rows.read, invalid=plan.rows.invalid)
+        _count(rows, changes, policy)
+        upload = session.get(Upload, result.upload_id)
+        policy_errors = [issue for issue in policy.issues if issue.is_error]
+        fingerprint = _fingerprint(changes, policy)
+        if policy_errors:
+            outcome, issues = "rejected", [*plan.issues, *policy_errors]
+        elif expected_fingerprint is not None and fingerprint != expected_fingerprint:
+            outcome, issues = "outdated", [warning("preview-outdated"), *plan.issues]
+            upload.preview_fingerprint = fingerprint
+        else:
+            _apply(session, actor, plan.records, policy, changes, stored, upload.id, today)
+            written = bool(_real(changes)) or policy.inserted
+            outcome, issues = ("imported" if written else "unchanged"), plan.issues
+        result.status, result.rows, result.issues = outcome, rows, issues
+        result.changes, result.fingerprint = _real(changes), fingerprint
+        if outcome == "outdated":
+            _record_unwritten(session, actor, upload, "outdated", rows, result)
+        else:
+            partners = sorted({record.partner.code for record in plan.records})
+            complete_upload(
+                session, actor, upload, outcome=outcome, rows=rows.to_dict(), issues=issues,
+                partner_codes=partners,
+            )  # fmt: skip
+    return result
+
+
+def _record_unwritten(
+    session: Session, actor: Actor, upload: Upload, status: str, rows: RowCounts, result
+) -> None:
+    """Record an attempt that wrote nothing although the file is clean: a confirmation whose preview is
+    out of date (the row is the new preview, confirmable in turn) or an import that stayed busy."""
+    fill_upload(
+        upload, "outdated" if status == "outdated" else "rejected", rows.to_dict(), result.issues
+    )
+    record_event(
+        session, actor, f"upload.{status}", object_type="upload", object_id=upload.id,
+        label=f"#{upload.id} {upload.filename}",
+        after={"outcome": upload.outcome, "changes": len(result.changes)},
+    )  # fmt: skip
 
 
 def import_stored_upload(
@@ -190,20 +295,28 @@ def import_stored_upload(
 ) -> ImportResult:
     """Import again the bytes of an earlier upload (typically a dry run the user now confirms).
 
-    A new Upload row records this attempt. Raises UploadNotFoundError for an unknown id.
+    A new Upload row records this attempt. When the earlier upload was a preview (a dry run, or an
+    outdated confirmation), only the changes it showed are written: if the stored values changed
+    meanwhile, the result is "outdated" and holds the new preview. Raises UploadNotFoundError for an
+    unknown id or an upload whose bytes are no longer kept.
     """
     with session_factory() as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
-            raise UploadNotFoundError(f"No upload has id {upload_id}")
-        content = session.get(StoredFile, upload.sha256).content
-        filename = upload.filename
+            raise UploadNotFoundError(_("No upload has the number {id}").format(id=upload_id))
+        stored = session.get(StoredFile, upload.sha256) if upload.file_discarded is None else None
+        if stored is None:
+            raise UploadNotFoundError(
+                _("The file of upload {id} is no longer kept; upload it again").format(id=upload_id)
+            )
+        content, filename = stored.content, upload.filename
         partner_code = None
         if upload.partner_id is not None:
             partner_code = session.get(Partner, upload.partner_id).code
+        expected = upload.preview_fingerprint if not dry_run else None
     return run_import(
         session_factory, content, filename, actor=actor, partner_code=partner_code,
-        dry_run=dry_run, max_bytes=max_bytes, today=today,
+        dry_run=dry_run, max_bytes=max_bytes, today=today, expected_fingerprint=expected,
     )  # fmt: skip
 
 
@@ -248,7 +361,10 @@ def _plan(
         issues.append(error("no-values"))
         has_errors = True
     status = "rejected" if has_errors else "imported"
-    return _Plan(status, rows, issues, check.records, policy, partner.id if partner else None)
+    return _Plan(
+        status, rows, issues, check.records, policy, partner.id if partner else None,
+        partner.code if partner else None, list(extraction.policy_rows),
+    )  # fmt: skip
 
 
 def _compare(
@@ -289,28 +405,58 @@ def _same(old: float | None, new: float | None) -> bool:
 
 
 def _count_changes(plan: _Plan, changes: Sequence[ValueChange | None]) -> None:
+    _count(plan.rows, changes, plan.policy)
+
+
+def _count(rows: RowCounts, changes: Sequence[ValueChange | None], policy: PolicyCheck) -> None:
     for change in changes:
         if change is None:
-            plan.rows.unchanged += 1
+            rows.unchanged += 1
         elif change.is_new:
-            plan.rows.inserted += 1
+            rows.inserted += 1
         else:
-            plan.rows.updated += 1
-    plan.rows.inserted += plan.policy.inserted
-    plan.rows.unchanged += plan.policy.unchanged
+            rows.updated += 1
+    rows.inserted += policy.inserted
+    rows.unchanged += policy.unchanged
+
+
+def _partner_ids(session: Session, plan: _Plan, policy: PolicyCheck) -> set[int]:
+    """The partners whose data this import writes: the values' partners and the policy changes'."""
+    ids = {record.partner.id for record in plan.records}
+    codes = {move.change_code for move in policy.moves} | {e.change_code for e in policy.evidence}
+    if codes:
+        changes = session.scalars(select(PolicyChange).where(PolicyChange.code.in_(codes)))
+        ids |= {change.instrument.partner_id for change in changes}
+    return ids
+
+
+def _fingerprint(changes: Sequence[ValueChange | None], policy: PolicyCheck) -> str:
+    """A digest of what an import would do: each value's cell, old and new value, and each stage move
+    and evidence link. Equal digests mean a confirmation would write exactly what the preview showed."""
+    described = {
+        "values": [change.to_dict() for change in changes if change is not None],
+        "moves": [
+            [move.change_code, move.stage.value, move.occurred_on.isoformat(), move.note]
+            for move in policy.moves
+        ],
+        "evidence": [[item.change_code, item.url, item.title] for item in policy.evidence],
+    }
+    encoded = json.dumps(described, sort_keys=True, ensure_ascii=False, default=repr)
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def _apply(
     session: Session,
     actor: Actor,
-    plan: _Plan,
+    records: Sequence[CleanObservation],
+    policy: PolicyCheck,
     changes: Sequence[ValueChange | None],
     stored: dict,
     upload_id: int,
     today: date,
 ) -> None:
     writes = []
-    for record, change in zip(plan.records, changes, strict=True):
+    for record, change in zip(records, changes, strict=True):
         if change is None:
             continue
         existing = stored.get(record.key) if not change.is_new else None
@@ -321,12 +467,12 @@ def _apply(
                 _revision_reason(record, existing) if existing else "",
             )
         )  # fmt: skip
-    codes = {record.partner.id: record.partner.code for record in plan.records}
+    codes = {record.partner.id: record.partner.code for record in records}
     write_values(
         session, actor, writes, partner_codes=codes, source_kind="upload", upload_id=upload_id
     )
     record_sheet_changes(
-        session, actor, plan.policy.evidence, plan.policy.moves, upload_id=upload_id, today=today
+        session, actor, policy.evidence, policy.moves, upload_id=upload_id, today=today
     )
 
 

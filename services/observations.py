@@ -18,9 +18,11 @@ from dashboard.access import Actor, require_edit
 from i18n import _
 from models import Indicator, Observation, ObservationRevision, Partner, ReportingPeriod, utcnow
 from rules.cells import is_no_value
+from rules.limits import text_problem
 from rules.values import ValueRuleError, read_typed_value
 
 from .audit import MAX_COMMENT_CHARS, record_event
+from .locks import lock_partners
 
 SOURCE_CELL_CHARS = 80
 
@@ -84,6 +86,9 @@ def write_values(
     """
     for code in {partner_codes[write.partner_id] for write in writes}:
         require_edit(actor, code)
+    # The caller locked these partners before reading ``stored``; taking the lock again is free, and
+    # makes a caller that forgot wait here rather than overwrite a concurrent write blindly.
+    lock_partners(session, {write.partner_id for write in writes})
     now = utcnow()
     observations = _BulkInsert(session, Observation.__table__, _OBSERVATION_COLUMNS)
     revisions = _BulkInsert(session, ObservationRevision.__table__, _REVISION_COLUMNS)
@@ -119,16 +124,18 @@ def write_values(
 
 
 def parse_corrected_value(
-    raw: str | None, value_kind: str, indicator_code: str = ""
+    raw: str | float | None, value_kind: str, indicator_code: str = ""
 ) -> float | None:
     """The value typed in the correction form: a number as partners write it, or "n/a" for no value.
 
+    ``raw`` may be a number already (a JSON callback body: 0, 1.5, or inf and nan, which are refused).
     Raises CorrectionError naming the field when it is not a number or breaks a value rule.
     """
-    text = (raw or "").strip()
-    if is_no_value(text) and text:
-        return None
-    if not text:
+    is_number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    text = raw if is_number else ("" if raw is None else str(raw)).strip()
+    if not is_number and is_no_value(text):
+        if text:
+            return None
         raise CorrectionError(_('New value: write a number, or "n/a" when there is no value'))
     try:
         return read_typed_value(
@@ -151,6 +158,10 @@ def correct_observation(
         raise CorrectionError(_("There is no value with id {id}").format(id=observation_id))
     partner = session.get(Partner, observation.partner_id)
     require_edit(actor, partner.code)
+    # Read the value again once the partner's data is ours: the "previous value" of the revision must be
+    # the value this correction replaces, even if an import committed a moment ago.
+    lock_partners(session, [partner.id])
+    session.refresh(observation)
     indicator = session.get(Indicator, observation.indicator_id)
     new_value = parse_corrected_value(raw_value, indicator.value_kind, indicator.code)
     reason = (reason or "").strip()
@@ -158,12 +169,9 @@ def correct_observation(
         raise CorrectionError(
             _("Reason: say why the value is corrected (it is kept with the change)")
         )
-    if len(reason) > MAX_COMMENT_CHARS:
-        raise CorrectionError(
-            _("Reason: at most {n} characters; say why in a few sentences").format(
-                n=MAX_COMMENT_CHARS
-            )
-        )
+    too_long = text_problem("observation_revision.reason", reason, _("Reason"))
+    if too_long:
+        raise CorrectionError(too_long.message)
     if new_value == observation.value:
         raise CorrectionError(
             _("New value: it is the same as the current value; nothing to correct")

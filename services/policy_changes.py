@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from dashboard.access import Actor, require_edit
 from i18n import _
 from models import EVIDENCE_KINDS, EvidenceItem, PolicyChange, PolicyChangeError, Stage, StageEvent
+from rules.limits import TEXT_LIMITS, date_problem, shorten, text_problem
 
-from .audit import MAX_COMMENT_CHARS, record_event
+from .audit import record_event
+from .locks import lock_partners
 from .stored_files import store_file
-
-URL_CHARS = 1000
-TITLE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -68,27 +67,30 @@ def record_stage_event(
     """Record a stage event (and its evidence) for ``change_code`` on behalf of ``actor``.
 
     Raises AccessDenied when the actor may not edit the change's partner, and PolicyChangeError for
-    anything the rules refuse (unknown change or stage, a date in the future, 'validated' without
-    evidence, 'abandoned' or a move back without a note, an evidence link that is not http(s), a note
-    longer than MAX_COMMENT_CHARS).
+    anything the rules refuse (unknown change or stage, a date in the future or before
+    rules.limits.EARLIEST_DATE, 'validated' without evidence, 'abandoned' or a move back without a note,
+    an evidence link that is not http(s), a note, link or title longer than rules.limits.TEXT_LIMITS).
     """
     change = session.scalar(select(PolicyChange).where(PolicyChange.code == change_code))
     if change is None:
         raise PolicyChangeError(_("there is no policy change {code!r}").format(code=change_code))
     require_edit(actor, change.instrument.partner.code)
+    # The stage rules depend on the current stage: read it again once the partner's data is ours.
+    lock_partners(session, [change.instrument.partner_id])
+    session.refresh(change)
     if stage not in {s.value for s in Stage}:
         raise PolicyChangeError(_("unknown stage {stage!r}").format(stage=stage))
     if occurred_on > (today or date.today()):
         raise PolicyChangeError(
             _("{code}: the date {day} is in the future").format(code=change.code, day=occurred_on)
         )
+    out_of_range = date_problem(occurred_on, _("Date"))
+    if out_of_range:
+        raise PolicyChangeError(out_of_range.message, out_of_range)
     note = (note or "").strip()
-    if len(note) > MAX_COMMENT_CHARS:
-        raise PolicyChangeError(
-            _("{code}: the note has more than {n} characters; keep it to a few sentences").format(
-                code=change.code, n=MAX_COMMENT_CHARS
-            )
-        )
+    too_long = text_problem("stage_event.note", note, _("Note"))
+    if too_long:
+        raise PolicyChangeError(too_long.message, too_long)
     if evidence is not None:
         add_evidence(session, actor, change, evidence)
     previous = change.stage
@@ -113,16 +115,17 @@ def add_evidence(
     if evidence.kind not in EVIDENCE_KINDS:
         raise PolicyChangeError(_("unknown kind of evidence {kind!r}").format(kind=evidence.kind))
     url = (evidence.url or "").strip() or None
+    typed_title = (evidence.title or "").strip()
+    for too_long in (
+        text_problem("evidence_item.url", url or "", _("Evidence link")),
+        text_problem("evidence_item.title", typed_title, _("Evidence title")),
+    ):
+        if too_long:
+            raise PolicyChangeError(too_long.message, too_long)
     if url is not None and not url.lower().startswith(("http://", "https://")):
         raise PolicyChangeError(
             _("{code}: the evidence link must start with http:// or https:// (got {url!r})").format(
-                code=change.code, url=url[:200]
-            )
-        )
-    if url is not None and len(url) > URL_CHARS:
-        raise PolicyChangeError(
-            _("{code}: the evidence link is longer than {n} characters").format(
-                code=change.code, n=URL_CHARS
+                code=change.code, url=shorten(url)
             )
         )
     sha256 = store_file(session, evidence.content) if evidence.content else None
@@ -130,11 +133,13 @@ def add_evidence(
         raise PolicyChangeError(
             _("{code}: evidence needs a link or a document").format(code=change.code)
         )
-    title = (evidence.title or "").strip() or evidence.filename or url or ""
+    # Without a typed title the item is named by its file or link, shortened to fit.
+    title = typed_title or shorten(
+        evidence.filename or url or "", TEXT_LIMITS["evidence_item.title"]
+    )
     item = EvidenceItem(
-        kind=evidence.kind, title=title[:TITLE_CHARS], url=url, file_sha256=sha256,
-        added_by=actor.name,
-    )  # fmt: skip
+        kind=evidence.kind, title=title, url=url, file_sha256=sha256, added_by=actor.name
+    )
     change.evidence.append(item)
     session.flush()
     record_event(

@@ -28,6 +28,20 @@ STATUS_TEXT = {
         ),
     ),
     "unreadable": ("danger", _("The file could not be read as a workbook; see why below.")),
+    "outdated": (
+        "warning",
+        _(
+            "Nothing was imported: the stored values changed after your preview (someone imported or "
+            "corrected them meanwhile). Below is what the file would do now; check it and import again."
+        ),
+    ),
+    "busy": (
+        "warning",
+        _(
+            "Nothing was imported: another import for the same partner was being saved for too long. "
+            "Try again in a minute."
+        ),
+    ),
 }
 CHANGES_SHOWN = 200
 ISSUES_SHOWN = 500

@@ -17,6 +17,7 @@ OUTCOME_COLOURS = {
     "imported": "success",
     "unchanged": "secondary",
     "dry-run": "info",
+    "outdated": "warning",
     "rejected": "danger",
     "unreadable": "danger",
 }
