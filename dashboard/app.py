@@ -6,15 +6,21 @@ from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html, page_container
+from dash import _callback as dash_callbacks
 
+from dashboard import callback_guard
 from dashboard.components.shell import TOGGLE_NAVIGATION_JS, navigation_bar
 from dashboard.database import EXTENSION_KEY
+from dashboard.health import register_health_probe
 from dashboard.settings import Settings
 from i18n import _
 from models.database import make_engine, make_session_factory
 
 PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+
+# Every ``dash.callback`` registered in this process, by output: see _claim_callbacks.
+_REGISTERED_CALLBACKS: dict[str, tuple[dict, dict]] = {}
 
 
 def create_app(settings: Settings) -> Dash:
@@ -29,6 +35,7 @@ def create_app(settings: Settings) -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,  # page layouts are built on demand
     )
+    _claim_callbacks(app)
     app.server.config.update(
         SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes * 2
     )
@@ -36,7 +43,9 @@ def create_app(settings: Settings) -> Dash:
     app.server.extensions[EXTENSION_KEY] = {
         "settings": settings,
         "engine": engine,
-        "session_factory": make_session_factory(engine),
+        "session_factory": make_session_factory(
+            engine, storage_quota_bytes=settings.storage_quota_bytes
+        ),
     }
     app.layout = html.Div(
         [navigation_bar(), dbc.Container(page_container, fluid=True, className="page-body")],
@@ -50,4 +59,23 @@ def create_app(settings: Settings) -> Dash:
         State("shell-nav-collapse", "is_open"),
         prevent_initial_call=True,
     )
+    callback_guard.install(app)
+    register_health_probe(app.server)
     return app
+
+
+def _claim_callbacks(app: Dash) -> None:
+    """Give ``app`` every callback registered with ``dash.callback`` in this process.
+
+    Dash keeps them in module-level registries that the first app to serve a request empties. Page
+    modules run again for each app, but the views and components they import run once per process, so
+    a second app (tests build several) would silently lack their callbacks.
+    """
+    specs = {spec["output"]: spec for spec in dash_callbacks.GLOBAL_CALLBACK_LIST}
+    for output, callback in dash_callbacks.GLOBAL_CALLBACK_MAP.items():
+        _REGISTERED_CALLBACKS[output] = (callback, specs[output])
+    dash_callbacks.GLOBAL_CALLBACK_MAP.clear()
+    dash_callbacks.GLOBAL_CALLBACK_LIST.clear()
+    for output, (callback, spec) in _REGISTERED_CALLBACKS.items():
+        app.callback_map[output] = callback
+        app._callback_list.append(spec)  # what /_dash-dependencies lists

@@ -6,6 +6,7 @@ Filters (partner, action, object, from, to) live in the URL query string, so a l
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -44,8 +45,39 @@ def _day(raw: object) -> date | None:
         return None
 
 
+def _last(raw: object) -> str | None:
+    """A URL value; a repeated key (``?action=a&action=b``) arrives as a list and the last one counts."""
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else None
+    return raw if isinstance(raw, str) else None
+
+
+def _object_id(object_type: str | None, raw: str | None) -> tuple[str | None, bool]:
+    """The object id in the URL, and whether the URL gave one that no object of that type can have."""
+    if not raw or not object_type:
+        return None, False
+    if object_type == "setup":
+        valid = raw == "workbook"
+    else:
+        valid = bool(re.fullmatch(r"[1-9]\d{0,18}", raw)) and int(raw) <= 2**63 - 1
+    return (raw, False) if valid else (None, True)
+
+
+def _scope(object_id: str | None, bad_id: bool, shown: int) -> str:
+    if bad_id:
+        return _("The id in the address is not an id of this kind of object; showing all of them.")
+    if object_id and not shown:
+        return _(
+            "Nothing is recorded for this id: there is no such object, or it has no history yet."
+        )
+    if object_id:
+        return _("Showing the history of one object; clear the Object filter to see everything.")
+    return ""
+
+
 def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A002 (URL keys)
-    since, until = _day(query.get("from")), _day(query.get("to"))
+    partner, action, object, id = (_last(raw) for raw in (partner, action, object, id))  # noqa: A001
+    since, until = _day(_last(query.get("from"))), _day(_last(query.get("to")))
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         partner = partner if partner in visible else None
@@ -55,7 +87,7 @@ def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A
             else None
         )
         object_type = object if object in OBJECT_TYPES else None
-        object_id = str(id) if id and object_type else None
+        object_id, bad_id = _object_id(object_type, id)
         events = audit_events(
             session, visible, partner=partner, action=action, object_type=object_type,
             object_id=object_id, since=since, until=until,
@@ -102,11 +134,7 @@ def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A
                 ),
             ),
             html.P(
-                _("Showing the history of one object; clear the Object filter to see everything.")
-                if object_id
-                else "",
-                className="small text-muted",
-                id="activity-scope",
+                _scope(object_id, bad_id, shown), className="small text-muted", id="activity-scope"
             ),
             activity_table(events),
             html.P(

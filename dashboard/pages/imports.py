@@ -10,14 +10,16 @@ from pathlib import PurePath
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, callback, ctx, dcc, html
+from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard.access import current_actor
+from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, labelled_dropdown, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
 from dashboard.queries.uploads import (
+    file_not_kept,
     indicator_codes,
     original_file,
     upload_history,
@@ -26,7 +28,7 @@ from dashboard.queries.uploads import (
 )
 from i18n import _
 from rules.problems import Problem
-from workbooks.annotate import annotate_workbook
+from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 
 dash.register_page(__name__, path="/imports", name=_("Imports"), title=_("Imports"), order=80)
 
@@ -58,6 +60,7 @@ def layout(**query):
             dcc.Location(id="imports-url", refresh="callback-nav"),
             dcc.Download(id="imports-download"),
             html.H1(_("Imports")),
+            html.Div(id="imports-notice"),
             html.P(
                 _("Every workbook sent, as it was sent, and every change of a reported value."),
                 className="text-muted",
@@ -122,6 +125,7 @@ def update_url(partners, indicator, period):
 
 @callback(
     Output("imports-download", "data"),
+    Output("imports-notice", "children", allow_duplicate=True),
     Input({"type": DOWNLOAD_TYPE, "upload": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
@@ -132,17 +136,24 @@ def download_original(_clicks):
     actor = current_actor()
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
-        found = original_file(
-            session, trigger["upload"], visible, include_unassigned=actor.can_edit(None)
-        )
-    if found is None:
-        raise dash.exceptions.PreventUpdate
+        unassigned = actor.can_edit(None)
+        not_kept = file_not_kept(session, trigger["upload"], visible, include_unassigned=unassigned)
+        if not_kept:
+            return no_update, _not_kept_alert(not_kept)
+        found = original_file(session, trigger["upload"], visible, include_unassigned=unassigned)
+    if found is None or found[1] is None:
+        raise NotFound(_("There is no such upload."))
     filename, content = found
-    return dcc.send_bytes(content, filename)
+    return dcc.send_bytes(content, filename), None
+
+
+def _not_kept_alert(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="warning", dismissable=True, id="imports-not-kept")
 
 
 @callback(
     Output("imports-download", "data", allow_duplicate=True),
+    Output("imports-notice", "children", allow_duplicate=True),
     Input({"type": ANNOTATED_TYPE, "upload": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
@@ -154,12 +165,18 @@ def download_annotated(_clicks):
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
         unassigned = actor.can_edit(None)
+        not_kept = file_not_kept(session, trigger["upload"], visible, include_unassigned=unassigned)
+        if not_kept:
+            return no_update, _not_kept_alert(not_kept)
         found = original_file(session, trigger["upload"], visible, include_unassigned=unassigned)
         record = upload_record(session, trigger["upload"], visible, include_unassigned=unassigned)
-    if found is None or record is None:
-        raise dash.exceptions.PreventUpdate
+    if found is None or found[1] is None or record is None:
+        raise NotFound(_("There is no such upload."))
     filename, content = found
     issues = [Problem.from_dict(item) for item in record["issues"]]
-    return dcc.send_bytes(
-        annotate_workbook(content, filename, issues), f"{PurePath(filename).stem}-annotated.xlsx"
-    )
+    try:
+        annotated = annotate_workbook(content, filename, issues)
+    except AnnotationTooLarge as refusal:
+        alert = dbc.Alert(refusal.message, color="warning", id="imports-annotation-too-large")
+        return no_update, alert
+    return dcc.send_bytes(annotated, f"{PurePath(filename).stem}-annotated.xlsx"), None

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard.access import current_actor
+from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar
 from dashboard.components.stages import STAGE_LABELS
 from dashboard.database import read_session
@@ -115,7 +116,7 @@ def download_evidence(_clicks):
         visible = partner_codes_visible_to(session, current_actor())
         document = evidence_document(session, trigger["sha256"], visible)
     if document is None:
-        raise dash.exceptions.PreventUpdate
+        raise NotFound(_("There is no such document."))
     title, content = document
     return dcc.send_bytes(content, _download_name(title, trigger["sha256"]))
 

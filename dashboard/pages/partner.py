@@ -13,10 +13,11 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
+from dashboard.callback_guard import NotFound
 from dashboard.components.links import page_path
 from dashboard.components.report import indicator_table, uploads_table
 from dashboard.components.stages import stage_badge
-from dashboard.database import perform, read_session
+from dashboard.database import DatabaseBusy, perform, read_session
 from dashboard.queries.instruments import instruments_with_changes
 from dashboard.queries.partner import (
     default_report_period,
@@ -338,7 +339,7 @@ def open_correction(_opens, _cancel):
         visible = partner_codes_visible_to(session, current_actor())
         detail = observation_detail(session, trigger["observation"], visible)
     if detail is None:
-        raise dash.exceptions.PreventUpdate
+        raise NotFound(_("There is no such value."))
     current = format_value(detail.value, detail.value_kind) or _("no value (n/a)")
     what = [
         html.Strong(f"{detail.indicator_code} · {detail.period_label}"),
@@ -364,9 +365,13 @@ def open_correction(_opens, _cancel):
 )
 def save_correction(_n, observation_id, raw_value, reason, code, period):
     actor = current_actor()
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, actor)
+        if code not in visible or observation_detail(session, observation_id, visible) is None:
+            raise NotFound(_("There is no such value."))
     try:
         perform(correct_observation, observation_id, raw_value, reason)
-    except (CorrectionError, AccessDenied) as error:
+    except (CorrectionError, AccessDenied, DatabaseBusy) as error:
         return str(error), True, True, no_update
     with read_session() as session:
         report = indicator_report(session, code, period)

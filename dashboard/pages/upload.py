@@ -18,6 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor, require_edit
+from dashboard.callback_guard import NotFound
 from dashboard.components.import_result import (
     changes_table,
     counts_row,
@@ -25,14 +26,14 @@ from dashboard.components.import_result import (
     result_summary,
 )
 from dashboard.components.links import page_path
-from dashboard.database import app_settings, perform_import, read_session
+from dashboard.database import DatabaseBusy, app_settings, perform_import, read_session
 from dashboard.queries.partner import (
     default_report_period,
     partner_codes,
     partner_codes_visible_to,
     reporting_periods,
 )
-from dashboard.queries.uploads import original_file, upload_record
+from dashboard.queries.uploads import file_not_kept, original_file, upload_record
 from i18n import _
 from importers.workbook_import import (
     UnknownPartnerError,
@@ -41,7 +42,7 @@ from importers.workbook_import import (
     run_import,
 )
 from rules.problems import Problem
-from workbooks.annotate import annotate_workbook
+from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.template import TemplateError, build_template
 
 dash.register_page(__name__, path="/upload", name=_("Upload"), title=_("Send a workbook"), order=70)
@@ -256,6 +257,8 @@ def dry_run(contents, filename, partner):
         )  # fmt: skip
     except (AccessDenied, UnknownPartnerError, ValueError) as error:
         return dbc.Alert(str(error), color="danger"), None, None, hidden, hidden, None, None
+    except DatabaseBusy:
+        return _busy_alert(), None, None, hidden, hidden, None, None
     nothing_new = result.status == "dry-run" and not (result.rows.inserted or result.rows.updated)
     # Summary and counts above the buttons, the (possibly long) tables below them.
     summary = [
@@ -300,26 +303,46 @@ def _decode(contents: str) -> bytes:
     Output("upload-confirm", "style", allow_duplicate=True),
     Output("upload-result", "children", allow_duplicate=True),
     Output("upload-details", "children", allow_duplicate=True),
+    Output("upload-id", "data", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-id", "data"),
     prevent_initial_call=True,
     running=[(Output("upload-confirm", "disabled"), True, False)],
 )
 def confirm_import(n_clicks, upload_id):
-    """Import the stored bytes of the dry run the user has just looked at."""
+    """Import the stored bytes of the dry run the user has just looked at: exactly the changes it showed.
+
+    When someone changed those values since the preview, nothing is written and the new preview takes the
+    old one's place (with its own upload id), so the next click confirms what is shown now.
+    """
     if not n_clicks or upload_id is None:
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
         record = upload_record(session, upload_id, visible)
+    if record is None:
+        raise NotFound(_("There is no such upload; drop the file again."))
     try:
-        if record is None:
-            raise UploadNotFoundError(_("This upload is no longer available; drop the file again."))
         require_edit(actor, record["partner_code"])
         result = perform_import(import_stored_upload, upload_id)
     except (AccessDenied, UploadNotFoundError) as error:
-        return dbc.Alert(str(error), color="danger"), no_update, no_update, no_update
+        return dbc.Alert(str(error), color="danger"), no_update, no_update, no_update, no_update
+    except DatabaseBusy:
+        return _busy_alert(), no_update, no_update, no_update, no_update
+    if result.status == "outdated":
+        return (
+            None,
+            None,  # the button stays: it now confirms the new preview
+            [result_summary(result, result.filename), counts_row(result.rows)],
+            [
+                issues_table(result.issues),
+                changes_table(result.changes, _("Values that would change now")),
+            ],
+            result.upload_id,
+        )
+    if result.status == "busy":
+        return _busy_alert(), no_update, no_update, no_update, no_update
     partner_link = dcc.Link(
         _("See {partner}'s page").format(partner=record["partner_code"]),
         href=f"/partners/{record['partner_code']}",
@@ -343,11 +366,24 @@ def confirm_import(n_clicks, upload_id):
         {"display": "none"},
         None,  # the dry run's "check, then import" no longer applies
         None,
+        no_update,
+    )
+
+
+def _busy_alert() -> dbc.Alert:
+    return dbc.Alert(
+        _(
+            "Another import for the same partner is being saved, so nothing was written yet. "
+            "Try again in a minute."
+        ),
+        color="warning",
+        id="upload-busy",
     )
 
 
 @callback(
     Output("upload-download", "data"),
+    Output("upload-imported", "children", allow_duplicate=True),
     Input("upload-annotated", "n_clicks"),
     State("upload-id", "data"),
     prevent_initial_call=True,
@@ -358,14 +394,21 @@ def download_annotated(n_clicks, upload_id):
     actor = current_actor()
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
+        not_kept = file_not_kept(session, upload_id, visible)
+        if not_kept:
+            return no_update, dbc.Alert(not_kept, color="warning", id="upload-not-kept")
         record = upload_record(session, upload_id, visible)
         found = original_file(session, upload_id, visible)
-    if record is None or found is None:
-        raise dash.exceptions.PreventUpdate
+    if record is None or found is None or found[1] is None:
+        raise NotFound(_("There is no such upload."))
     filename, content = found
     issues = [Problem.from_dict(item) for item in record["issues"]]
-    annotated = annotate_workbook(content, filename, issues)
-    return dcc.send_bytes(annotated, f"{PurePath(filename).stem}-annotated.xlsx")
+    try:
+        annotated = annotate_workbook(content, filename, issues)
+    except AnnotationTooLarge as refusal:
+        alert = dbc.Alert(refusal.message, color="warning", id="upload-annotation-too-large")
+        return no_update, alert
+    return dcc.send_bytes(annotated, f"{PurePath(filename).stem}-annotated.xlsx"), no_update
 
 
 @callback(
@@ -380,7 +423,7 @@ def download_template(n_clicks, partner, period):
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
         if partner not in partner_codes_visible_to(session, current_actor()):
-            raise dash.exceptions.PreventUpdate
+            raise NotFound(_("There is no such partner."))
         try:
             content = build_template(session, partner, period)
         except TemplateError:

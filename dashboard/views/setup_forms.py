@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
 from dashboard.access import AccessDenied
-from dashboard.database import perform
+from dashboard.database import DatabaseBusy, perform
 from dashboard.views.setup_grids import FEEDBACK, GRID, refresh
 from i18n import _
 from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
@@ -127,7 +127,7 @@ def add_indicator_form() -> dbc.Card:
 def _added(table: str, service, *args, **kwargs) -> tuple:
     try:
         what = perform(add_and_label, service, table, *args, **kwargs)
-    except (SetupError, AccessDenied) as error:
+    except (SetupError, AccessDenied, DatabaseBusy) as error:
         return no_update, str(error), "danger", True
     return refresh(table), _("Added {what}.").format(what=what), "success", True
 

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
-from dashboard.database import perform, read_session
+from dashboard.database import DatabaseBusy, perform, read_session
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
     indicators_frame,
@@ -247,7 +247,7 @@ def save_cell(changes):
             saved = perform(update_setup_value, table, int(row["id"]), column, change["value"])
             messages.append(_("Saved {what} ({key}).").format(what=saved, key=_row_key(row)))
             row.update(_stored_row(table, int(row["id"])))
-        except (SetupError, AccessDenied) as error:
+        except (SetupError, AccessDenied, DatabaseBusy) as error:
             failed = True
             messages.append(str(error))
             row[column] = change["oldValue"]
@@ -344,7 +344,7 @@ def delete_row(_confirm, _cancel, pending):
         return False, no_update, no_update, no_update, no_update
     try:
         what = perform(delete_setup_row, pending["table"], pending["id"])
-    except (SetupError, AccessDenied) as error:
+    except (SetupError, AccessDenied, DatabaseBusy) as error:
         return False, no_update, str(error), "danger", True
     deleted = _("Deleted {what}.").format(what=what)
     return False, refresh(pending["table"]), deleted, "success", True

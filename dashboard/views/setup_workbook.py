@@ -13,13 +13,14 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
-from dashboard.database import app_settings, perform, read_session
+from dashboard.database import DatabaseBusy, app_settings, perform, read_session
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
     stored_content,
 )
 from i18n import _
 from services.setup_workbook import import_setup_workbook, keep_setup_workbook
+from services.stored_files import StorageFull
 from workbooks.setup_workbook import setup_workbook
 
 
@@ -117,7 +118,7 @@ def check_setup_workbook(contents):
     try:
         result = _run_setup_import(content, dry_run=True)
         sha256 = perform(keep_setup_workbook, content)
-    except AccessDenied as error:
+    except (AccessDenied, StorageFull, DatabaseBusy) as error:
         return dbc.Alert(str(error), color="danger"), None, hidden
     changes = sum(result.added.values()) + sum(result.updated.values())
     show = None if changes and not result.has_errors else hidden
@@ -140,7 +141,7 @@ def apply_setup_workbook(n_clicks, sha256):
         return dbc.Alert(_("Drop the workbook again."), color="warning"), {"display": "none"}
     try:
         result = _run_setup_import(content, dry_run=False)
-    except AccessDenied as error:
+    except (AccessDenied, StorageFull, DatabaseBusy) as error:
         return dbc.Alert(str(error), color="danger"), {"display": "none"}
     summary = _setup_import_summary(result, applied=result.applied)
     summary.append(

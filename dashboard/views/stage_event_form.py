@@ -13,8 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
+from dashboard.callback_guard import NotFound
 from dashboard.components.stages import STAGE_LABELS, stage_badge
-from dashboard.database import app_settings, perform, read_session
+from dashboard.database import DatabaseBusy, app_settings, perform, read_session
 from dashboard.queries.instruments import (
     instruments_with_changes,
 )
@@ -157,7 +158,7 @@ def open_record_form(_opens, _cancel):
         rows = instruments_with_changes(session, partner_codes_visible_to(session, current_actor()))
     row = rows[rows["change_code"] == code]
     if row.empty:
-        raise dash.exceptions.PreventUpdate
+        raise NotFound(_("There is no such policy change."))
     row = row.iloc[0]
     current = [_("Current stage: "), stage_badge(row.stage), " ", row.change_title]
     next_stage = _next_stage(row.stage)
@@ -215,7 +216,7 @@ def save_stage_event(
     try:
         evidence = _new_evidence(kind, ev_title, ev_url, file_contents, filename)
         perform(record_stage_event, code, stage, occurred_on, note or "", evidence)
-    except (PolicyChangeError, AccessDenied, ValueError) as error:
+    except (PolicyChangeError, AccessDenied, ValueError, DatabaseBusy) as error:
         return str(error), True, True, no_update
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())

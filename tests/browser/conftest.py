@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.support.browser import (
     CHROMIUM,
@@ -39,6 +39,9 @@ from tests.support.browser import (
     save_screenshots,
     start_live_server,
 )
+
+# The machines that run the suite are shared: a callback can take a few seconds to answer under load.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):
