@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,20 +39,24 @@ class Gunicorn:
     def __init__(self, env: dict[str, str], workers: int = 2) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "dashboard.wsgi:server",
+                # The Procfile's settings, on a loopback port: the tests serve as production does.
+                "--config",
+                "python:dashboard.gunicorn_config",
                 "--no-control-socket",
                 "--workers",
                 str(workers),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--timeout",
-                "120",
             ],  # fmt: skip
             env=env,
-            stdout=subprocess.PIPE,
+            # A file, not a pipe: nobody reads the access log while the test runs, and a full pipe
+            # would block every worker on its next log line.
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -60,7 +65,7 @@ class Gunicorn:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                output = self.process.stdout.read()
+                output = self.output()
                 self.stop()
                 raise RuntimeError(f"gunicorn exited: {output}")
             try:
@@ -78,4 +83,10 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        self.log.close()
+
+    def output(self) -> str:
+        """What gunicorn printed so far (its log and the access log)."""
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
