@@ -28,3 +28,26 @@ def test_downgrade_to_base_removes_every_table(database_url):
     assert migrations.current_revision(engine) is None
     engine.dispose()
     migrations.upgrade(database_url)  # and up again, from nothing
+
+
+def test_the_sqlite_database_and_its_wal_are_readable_by_the_owner_only(tmp_path):
+    import os
+    import stat
+
+    from sqlalchemy import text
+
+    old_umask = os.umask(0o022)  # what most shells have: files readable by everyone
+    try:
+        engine = make_engine(f"sqlite:///{tmp_path / 'sharing.db'}")
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        with engine.connect() as connection:  # keeps the -wal and -shm files while open
+            connection.execute(text("SELECT x FROM t")).all()
+            files = sorted(tmp_path.glob("sharing.db*"))
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
+        engine.dispose()
+    finally:
+        os.umask(old_umask)
+    assert "sharing.db-wal" in modes
+    assert set(modes.values()) == {0o600}, modes
