@@ -117,3 +117,30 @@ def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
         rejected.get_by_role("button", name="annotated workbook").click()
     assert later.value.suggested_filename.endswith("-annotated.xlsx")
     screenshot("imports-after-upload")
+
+
+def test_a_confirmation_after_someone_changed_the_values_shows_the_new_preview(
+    page, live_server_factory, tmp_path, screenshot
+):
+    server = live_server_factory("upload-outdated", demo=True)
+    page.goto(server.url + "/upload?partner=SMILTENE")
+    wait_for_dash(page)
+    _drop(page, "smiltene-P7.xlsx", xlsx([("ESU-USERS", "P7", "555")]))
+    expect(page.locator("#upload-status")).to_contain_text("The workbook is fine")
+    expect(page.locator("#upload-confirm")).to_be_visible()
+
+    # Meanwhile another officer imports a different value for the same cell.
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(xlsx([("ESU-USERS", "P7", "777")]))
+    server.sharing("import", str(other), "--partner", "SMILTENE")
+
+    page.click("#upload-confirm")
+    expect(page.locator("#upload-status")).to_contain_text("the stored values changed")
+    changes = page.locator("#upload-changes")
+    expect(changes).to_contain_text("777")  # what the file would replace now
+    expect(changes).to_contain_text("555")
+    screenshot("upload-outdated")
+
+    page.click("#upload-confirm")  # the new preview, confirmed as shown
+    expect(page.locator("#upload-status")).to_contain_text("Imported")
+    assert "555" in server.sharing("export", "--partner", "SMILTENE")
