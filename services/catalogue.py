@@ -167,7 +167,9 @@ def update_setup_value(
         raise SetupError(
             _("{column!r} of {table!r} cannot be edited here").format(column=column, table=table)
         )
-    record = session.get(MODELS[table], row_id)
+    # FOR UPDATE (PostgreSQL; SQLite's writing transactions are alone anyway): a concurrent edit of the
+    # same row waits, so the audit event's "before" is the value this edit replaces.
+    record = session.get(MODELS[table], row_id, with_for_update=True)
     if record is None:
         raise SetupError(
             _("The {table} was deleted meanwhile; reload the page").format(table=table)
@@ -425,7 +427,9 @@ def deletable_record(session: Session, table: str, row_id: int):
     """The record a deletion would remove; SetupError for tables that cannot lose rows or a gone row."""
     if table not in DELETABLE:
         raise SetupError(_(NOT_DELETABLE.get(table, N_("Only setup rows can be deleted here"))))
-    record = session.get(MODELS[table], row_id)
+    # FOR UPDATE (PostgreSQL; SQLite's writing transactions are alone anyway): a concurrent edit of the
+    # same row waits, so the audit event's "before" is the value this edit replaces.
+    record = session.get(MODELS[table], row_id, with_for_update=True)
     if record is None:
         raise SetupError(_("This row no longer exists; reload the page"))
     return record
