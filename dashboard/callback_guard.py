@@ -320,6 +320,7 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
         record({"table": one_of(*SETUP_TABLES), "id": DB_ID})
     ),
     ("setup-import-sha", "data"): optional(SHA256),
+    ("setup-import-fingerprint", "data"): optional(SHA256),
     # chart downloads (components/downloads.py): the rows the chart draws
     ("chart-data", "data"): optional(
         record(

@@ -295,6 +295,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "The stored values changed after your preview (someone imported or corrected them meanwhile), "
         "so nothing was imported. Below is what the file would do now: check it and confirm again."
     ),
+    "setup-preview-outdated": (
+        "The setup changed after your preview (someone edited it meanwhile), so nothing was changed. "
+        "Below is what the workbook would do now: check it and apply it again."
+    ),
     "write-busy": (
         "Another import or correction of the same partner's values was being saved for too long, so "
         "nothing from this file was written. Try again in a minute."

@@ -4,7 +4,10 @@ as an edit on the Setup page, all of it or nothing, each change audited like an 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -16,9 +19,9 @@ from importers.layout import cell_name
 from importers.reading import UnreadableFile, read_workbook
 from models import Indicator, Milestone, Partner, ReportingPeriod, Target
 from rules.limits import shorten
-from rules.problems import Problem, error, raw_text
+from rules.problems import Problem, error, raw_text, warning
 
-from .audit import changed_fields, record_event
+from .audit import changed_fields, json_safe, record_event
 from .catalogue import (
     EDITABLE,
     SetupError,
@@ -41,6 +44,17 @@ class SetupImport:
     updated: dict[str, int]
     applied: bool = False
     unreadable: bool = False  # the file could not be read at all (exit code 2 on the command line)
+    # Nothing applied because the setup changed since the preview being confirmed (``fingerprint``).
+    outdated: bool = False
+    # Every change, as (table, record label, verb, before, after): what ``fingerprint`` digests.
+    changes: list[tuple] = dataclass_field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the workbook does (or would do) to the setup: a confirmation passes the
+        preview's back, and applies only when the workbook would still make exactly those changes."""
+        encoded = json.dumps(self.changes, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(encoded.encode()).hexdigest()
 
     @property
     def has_errors(self) -> bool:
@@ -50,6 +64,7 @@ class SetupImport:
         """The object ``sharing setup import --json`` prints."""
         status = "rejected" if self.has_errors else ("imported" if self.applied else "dry-run")
         status = "unreadable" if self.unreadable else status
+        status = "outdated" if self.outdated else status
         return {
             "status": status,
             "added": self.added,
@@ -76,6 +91,7 @@ def import_setup_workbook(
     dry_run: bool,
     max_bytes: int,
     filename: str = "setup.xlsx",
+    expected_fingerprint: str | None = None,
 ) -> SetupImport:
     """Read a workbook shaped like ``setup_workbook``'s and update the setup from it, all or nothing.
 
@@ -88,7 +104,9 @@ def import_setup_workbook(
     with the same rules as an edit on the page; problems name the sheet, cell and value. With errors,
     or with ``dry_run``, ``applied`` is False and nothing is changed; otherwise the caller commits. Every
     change is recorded in the audit trail, with one "setup.imported" event for the whole workbook.
-    Raises AccessDenied when the actor may not change the setup.
+    With ``expected_fingerprint`` (the preview's ``fingerprint``), nothing is changed unless the workbook
+    would make exactly the changes that preview showed: otherwise ``outdated`` is True and the result is
+    the new preview. Raises AccessDenied when the actor may not change the setup.
     """
     require_edit(actor, None)
     result = SetupImport([], dict.fromkeys(SETUP_SHEETS, 0), dict.fromkeys(SETUP_SHEETS, 0))
@@ -112,7 +130,14 @@ def import_setup_workbook(
     for canonical, sheet in sheets:
         keys, table = SETUP_SHEETS[canonical]
         _import_sheet(session, actor, sheet, canonical, keys, table, result)
-    result.applied = not (result.has_errors or dry_run)
+    if (
+        expected_fingerprint is not None
+        and not result.has_errors
+        and result.fingerprint != expected_fingerprint
+    ):
+        result.outdated = True
+        result.issues.insert(0, warning("setup-preview-outdated"))
+    result.applied = not (result.has_errors or dry_run or result.outdated)
     if not result.applied:
         savepoint.rollback()
         return result
@@ -198,19 +223,23 @@ def _import_sheet(
         if is_new:
             if _add_new(session, table, record, result, sheet.name, row_index + 1, key):
                 result.added[canonical] += 1
-                _audit(session, actor, table, record, "added", {}, snapshot(table, record))
+                _audit(session, actor, table, record, "added", {}, snapshot(table, record), result)
         elif changed:
             result.updated[canonical] += 1
             old, new = changed_fields(before, snapshot(table, record))
-            _audit(session, actor, table, record, "updated", old, new)
+            _audit(session, actor, table, record, "updated", old, new, result)
 
 
-def _audit(session, actor, table: str, record, verb: str, before: dict, after: dict) -> None:
+def _audit(
+    session, actor, table: str, record, verb: str, before: dict, after: dict, result: SetupImport
+) -> None:
     if verb == "added":
         after = {k: v for k, v in after.items() if v not in (None, "")}
+    label = label_of(session, table, record)
+    result.changes.append((table, label, verb, json_safe(before), json_safe(after)))
     record_event(
         session, actor, f"{table}.{verb}", object_type=table, object_id=record.id,
-        label=label_of(session, table, record), partner_code=owner_code(session, table, record),
+        label=label, partner_code=owner_code(session, table, record),
         before=before, after=after, comment="setup workbook",
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
@@ -47,6 +47,8 @@ def import_card() -> dbc.Card:
                         className="upload-zone",
                     ),
                     dcc.Store(id="setup-import-sha"),
+                    # What the preview showed (SetupImport.fingerprint): applying writes only that.
+                    dcc.Store(id="setup-import-fingerprint"),
                     dcc.Loading(html.Div(id="setup-import-result", className="mt-3")),
                     dbc.Button(
                         _("Apply these changes"),
@@ -73,10 +75,11 @@ def export_setup(_n):
     return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
 
 
-def _run_setup_import(content: bytes, dry_run: bool):
+def _run_setup_import(content: bytes, dry_run: bool, expected_fingerprint: str | None = None):
     return perform(
-        import_setup_workbook, content, dry_run=dry_run, max_bytes=app_settings().max_upload_bytes
-    )
+        import_setup_workbook, content, dry_run=dry_run, max_bytes=app_settings().max_upload_bytes,
+        expected_fingerprint=expected_fingerprint,
+    )  # fmt: skip
 
 
 def _setup_import_summary(result, applied: bool) -> list:
@@ -91,6 +94,12 @@ def _setup_import_summary(result, applied: bool) -> list:
             _("Nothing was changed: fix the cells below and drop the workbook again."),
             color="danger",
         )
+    elif result.outdated:
+        head = dbc.Alert(
+            _("Nothing was changed: someone edited the setup after your preview. Now: ") + counts,
+            color="warning",
+            id="setup-import-outdated",
+        )
     elif applied:
         head = dbc.Alert(_("The setup was updated. ") + counts, color="success")
     else:
@@ -102,6 +111,7 @@ def _setup_import_summary(result, applied: bool) -> list:
     Output("setup-import-result", "children"),
     Output("setup-import-sha", "data"),
     Output("setup-import-apply", "style"),
+    Output("setup-import-fingerprint", "data"),
     Input("setup-import-file", "contents"),
     prevent_initial_call=True,
 )
@@ -114,37 +124,48 @@ def check_setup_workbook(contents):
             dbc.Alert(_("The file could not be received; drop it again."), color="danger"),
             None,
             hidden,
+            None,
         )
     try:
         result = _run_setup_import(content, dry_run=True)
         sha256 = perform(keep_setup_workbook, content)
     except (AccessDenied, StorageFull, DatabaseBusy) as error:
-        return dbc.Alert(str(error), color="danger"), None, hidden
+        return dbc.Alert(str(error), color="danger"), None, hidden, None
     changes = sum(result.added.values()) + sum(result.updated.values())
     show = None if changes and not result.has_errors else hidden
-    return _setup_import_summary(result, applied=False), sha256, show
+    return _setup_import_summary(result, applied=False), sha256, show, result.fingerprint
 
 
 @callback(
     Output("setup-import-result", "children", allow_duplicate=True),
     Output("setup-import-apply", "style", allow_duplicate=True),
+    Output("setup-import-fingerprint", "data", allow_duplicate=True),
     Input("setup-import-apply", "n_clicks"),
     State("setup-import-sha", "data"),
+    State("setup-import-fingerprint", "data"),
     prevent_initial_call=True,
 )
-def apply_setup_workbook(n_clicks, sha256):
+def apply_setup_workbook(n_clicks, sha256, fingerprint):
+    """Apply the workbook the user has just previewed: exactly the changes that preview showed. If
+    someone edited the setup meanwhile, nothing changes and the new preview replaces the old one."""
     if not n_clicks or not sha256:
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
         content = stored_content(session, sha256)
     if content is None:
-        return dbc.Alert(_("Drop the workbook again."), color="warning"), {"display": "none"}
+        return (
+            dbc.Alert(_("Drop the workbook again."), color="warning"),
+            {"display": "none"},
+            no_update,
+        )
     try:
-        result = _run_setup_import(content, dry_run=False)
+        result = _run_setup_import(content, dry_run=False, expected_fingerprint=fingerprint)
     except (AccessDenied, StorageFull, DatabaseBusy) as error:
-        return dbc.Alert(str(error), color="danger"), {"display": "none"}
+        return dbc.Alert(str(error), color="danger"), {"display": "none"}, no_update
+    if result.outdated:
+        return _setup_import_summary(result, applied=False), None, result.fingerprint
     summary = _setup_import_summary(result, applied=result.applied)
     summary.append(
         html.P(_("Reload the page to see the changes in the tables."), className="small")
     )
-    return summary, {"display": "none"}
+    return summary, {"display": "none"}, no_update

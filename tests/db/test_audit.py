@@ -405,3 +405,48 @@ def test_a_setup_workbook_import_audits_each_change(demo):
     bad = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=10**7)
     demo.commit()
     assert bad.has_errors and _event_count(demo) == count
+
+
+def test_applying_a_previewed_setup_workbook_writes_only_what_was_previewed(demo):
+    import io
+
+    import openpyxl
+
+    from models import Target
+    from services.catalogue import update_setup_value
+    from services.setup_workbook import import_setup_workbook
+    from workbooks.setup_workbook import setup_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
+    header = [cell.value for cell in book["Targets"][1]]
+    book["Targets"].cell(2, header.index("target_value") + 1).value = "77"
+    book.save(buffer := io.BytesIO())
+    content = buffer.getvalue()
+    preview = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=10**7)
+    assert not preview.applied and preview.changes
+
+    # Someone else changes the same target on the page meanwhile.
+    target_id = demo.scalars(select(Target.id).order_by(Target.id)).first()
+    update_setup_value(demo, OFFICER, "target", target_id, "target_value", "55")
+    demo.commit()
+    count = _event_count(demo)
+    outdated = import_setup_workbook(
+        demo, OFFICER, content, dry_run=False, max_bytes=10**7,
+        expected_fingerprint=preview.fingerprint,
+    )  # fmt: skip
+    demo.commit()
+    assert outdated.outdated and not outdated.applied
+    assert outdated.issues[0].code == "setup-preview-outdated"
+    assert outdated.to_json()["status"] == "outdated"
+    assert _event_count(demo) == count  # nothing written
+    assert demo.get(Target, target_id).target_value == 55
+
+    # The new preview, applied as shown, is applied.
+    applied = import_setup_workbook(
+        demo, OFFICER, content, dry_run=False, max_bytes=10**7,
+        expected_fingerprint=outdated.fingerprint,
+    )  # fmt: skip
+    demo.commit()
+    assert applied.applied
+    demo.expire_all()
+    assert demo.get(Target, target_id).target_value == 77
