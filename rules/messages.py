@@ -165,15 +165,48 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "": "The workbook is damaged and cannot be read ({detail}).",
         "named": "{filename} is damaged and cannot be read ({detail}).",
         "not-a-zip": "{filename} is damaged: it looks like a workbook but cannot be opened.",
+        # A reader failed in a way it does not name (logged for the maintainers, without cell values).
+        "unexpected": (
+            "{filename} could not be read: its content is not what a file of its kind holds. Open it "
+            "in Excel or LibreOffice, save it again, and upload the saved copy."
+        ),
+        "csv-field": (
+            "{filename}: line {line} holds a cell longer than {limit} characters, which no report "
+            "has. Check that this is the report saved as CSV, and upload it again."
+        ),
+        "csv": (
+            "{filename} cannot be read as CSV (line {line}: {detail}). Save the report again as "
+            "CSV UTF-8 and upload it."
+        ),
     },
-    "encrypted-workbook": (
-        "The workbook is protected with a password, so it cannot be read. Open it, remove the "
-        "password (File > Info > Protect Workbook > Encrypt with Password, leave it empty), save, "
-        "and upload it again."
+    "encrypted-workbook": {
+        "": (
+            "The workbook is protected with a password, so it cannot be read. Open it, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password, leave it empty), "
+            "save, and upload it again."
+        ),
+        "ods": (
+            "The spreadsheet is protected with a password, so it cannot be read. Open it in "
+            "LibreOffice, choose File > Save As, untick 'Save with password', save, and upload it "
+            "again."
+        ),
+    },
+    "hidden-sheets-only": (
+        "Every filled sheet of the workbook is hidden ({sheets}). Unhide the sheet with the report "
+        "(right-click a sheet tab > Unhide), save, and upload it again."
+    ),
+    "sheet-too-large": (
+        "The sheet {sheet_name} has cells as far as row {rows} and column {columns}: {cells} cells to "
+        "hold, more than the {limit} the importer reads. Delete what lies outside the table "
+        "(Ctrl+End shows the last used cell), save, and upload it again."
     ),
     "old-xls-format": (
         "This is an old Excel 97-2003 .xls file: it was read, but percent formats cannot be checked. "
         "Next time save it as .xlsx (File > Save As > Excel Workbook)."
+    ),
+    "xlsb-format": (
+        "This is an Excel binary workbook (.xlsb): its values were read, but percent formats cannot "
+        "be checked. Next time save it as .xlsx (File > Save As > Excel Workbook)."
     ),
     # One whole sentence per kind of file (translators see each; no fragment is glued in).
     "not-a-spreadsheet": {
@@ -214,10 +247,26 @@ MESSAGES: dict[str, str | dict[str, str]] = {
             "(the template from `sharing template` is the easiest start)."
         ),
     },
-    "zip-bomb": (
-        "The workbook would expand to {expanded} MB when opened, far more than any real workbook of "
-        "this size: it was refused as unsafe (a zip bomb)."
-    ),
+    # One sentence per rule of importers.containers.zip_bomb ("" is how problems stored before the
+    # rules were told apart read).
+    "zip-bomb": {
+        "": (
+            "The workbook would expand to {expanded} MB when opened, far more than any real workbook "
+            "of this size: it was refused as unsafe (a zip bomb)."
+        ),
+        "expansion": (
+            "The workbook would expand to {expanded} MB when opened, more than the {limit} MB a "
+            "workbook of the largest allowed upload ever needs: it was refused as unsafe (a zip bomb)."
+        ),
+        "ratio": (
+            "One part of the workbook ({member}) is compressed {ratio} times, and no real worksheet "
+            "is compressed more than {limit} times: it was refused as unsafe (a zip bomb)."
+        ),
+        "members": (
+            "The workbook is made of {count} files, more than the {limit} any real workbook has: it "
+            "was refused as unsafe (a zip bomb)."
+        ),
+    },
     "csv-encoding-guessed": (
         "The file is not UTF-8; it was read as {encoding}. Check the accented letters in the report, "
         "and save as 'CSV UTF-8' next time."

@@ -131,6 +131,8 @@ REPRESENTATIVE = {
     "found": "ZAGREB", "fixed": "SMILTENE", "owner": "ZAGREB", "series": "P1", "previous": 12.0,
     "end": "31.08.2026", "count": 3, "sheets": "Indicators, Targets", "columns": "Code", "table": "target",
     "key": "ESU-SERVICES", "length": "10 485 760", "used": "1,998", "quota": "2,000",
+    "line": 12, "member": "xl/worksheets/sheet1.xml", "ratio": "1028", "cells": "17,179,869,184",
+    "sheet_name": "Raport",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)
