@@ -16,49 +16,65 @@ HEADER_SEARCH_ROWS = 30
 # Croatian, Latvian.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "indicator": (
-        "indicator", "indicator code", "code", "indicator id", "kpi",
-        "indicateur", "code indicateur", "code de l'indicateur",
-        "cod indicator", "cod", "indicatorul",
-        "pokazatelj", "šifra pokazatelja", "šifra", "oznaka pokazatelja",
-        "rādītājs", "rādītāja kods", "kods",
+        "indicator", "indicator code", "code", "indicator id", "kpi", "indicator ref", "indicator no",
+        "indicateur", "code indicateur", "code de l'indicateur", "identifiant",
+        "réf. indicateur", "n° indicateur",
+        "cod indicator", "cod", "indicatorul", "codul indicatorului", "cod indicator de program",
+        "pokazatelj", "šifra pokazatelja", "šifra", "oznaka pokazatelja", "kod pokazatelja",
+        "oznaka", "id pokazatelja",
+        "rādītājs", "rādītāja kods", "kods", "rādītāja numurs",
     ),
     "indicator_name": (
-        "indicator name", "name", "nom", "nom de l'indicateur", "libellé", "intitulé",
-        "denumire", "denumire indicator", "denumirea indicatorului",
-        "naziv", "naziv pokazatelja",
-        "nosaukums", "rādītāja nosaukums",
+        "indicator name", "name", "name of indicator", "indicator title", "indicator description",
+        "nom", "nom de l'indicateur", "libellé", "intitulé", "libellé de l'indicateur",
+        "intitulé de l'indicateur",
+        "denumire", "denumire indicator", "denumirea indicatorului", "indicator (denumire)",
+        "naziv", "naziv pokazatelja", "opis pokazatelja",
+        "nosaukums", "rādītāja nosaukums", "rādītāja apraksts",
     ),
     "period": (
-        "period", "reporting period", "semester",
-        "période", "période de rapport", "semestre",
+        "period", "reporting period", "semester", "period covered", "reporting semester",
+        "période", "période de rapport", "semestre", "période de référence", "période concernée",
+        "période de reporting", "période de rapportage",
         "perioadă", "perioada", "perioada de raportare", "semestru", "semestrul",
-        "razdoblje", "izvještajno razdoblje", "semestar",
-        "periods", "pārskata periods", "semestris",
+        "perioada raportării", "perioadă de raportare", "perioada de referință", "semestrul de raportare",
+        "razdoblje", "izvještajno razdoblje", "semestar", "razdoblje izvještavanja",
+        "razdoblje izvješćivanja", "izvještajni period", "period izvještavanja",
+        "periods", "pārskata periods", "semestris", "pārskata posms", "pārskata semestris",
+        "periods, par kuru ziņo",
     ),
     "value": (
-        "value", "value reported", "achieved", "actual",
-        "valeur", "valeur réalisée", "réalisé",
-        "valoare", "valoare realizată", "realizat",
-        "vrijednost", "ostvarena vrijednost", "ostvareno",
-        "vērtība", "faktiskā vērtība", "sasniegtā vērtība",
+        "value", "value reported", "achieved", "actual", "achieved value", "reported value",
+        "actual value", "value achieved", "realised value", "realized value", "result", "achievement",
+        "current value",
+        "valeur", "valeur réalisée", "réalisé", "valeur atteinte", "valeur obtenue",
+        "valeur déclarée", "valeur constatée", "réalisation", "résultat", "valeur actuelle",
+        "valoare", "valoare realizată", "realizat", "valoare raportată", "valoare atinsă",
+        "valoare obținută", "valoare efectivă", "valoarea indicatorului", "rezultat",
+        "valoare curentă",
+        "vrijednost", "ostvarena vrijednost", "ostvareno", "vrijednost pokazatelja",
+        "postignuta vrijednost", "ostvarenje", "izvještajna vrijednost", "trenutna vrijednost",
+        "vērtība", "faktiskā vērtība", "sasniegtā vērtība", "rādītāja vērtība", "rezultāts",
+        "sasniegts", "izpilde", "faktiski",
     ),
     "partner": (
-        "partner", "partner code", "partner name",
-        "partenaire", "code partenaire",
-        "partener", "cod partener",
-        "partner (hr)", "šifra partnera",
-        "partneris", "partnera kods",
+        "partner", "partner code", "partner name", "project partner", "partner organisation",
+        "partenaire", "code partenaire", "partenaire du projet",
+        "partener", "cod partener", "partener de proiect",
+        "partner (hr)", "šifra partnera", "partner na projektu",
+        "partneris", "partnera kods", "projekta partneris",
     ),
     "comment": (
-        "comment", "comments", "note", "notes", "remark",
-        "commentaire", "commentaires", "remarque", "observations",
-        "comentariu", "comentarii", "observații", "observatii", "mențiuni",
-        "komentar", "napomena", "primjedba",
-        "komentārs", "komentāri", "piezīmes",
+        "comment", "comments", "note", "notes", "remark", "remarks", "explanation",
+        "commentaire", "commentaires", "remarque", "observations", "explication", "justification",
+        "comentariu", "comentarii", "observații", "observatii", "mențiuni", "explicație",
+        "justificare",
+        "komentar", "napomena", "primjedba", "obrazloženje", "pojašnjenje", "napomene",
+        "komentārs", "komentāri", "piezīmes", "skaidrojums", "paskaidrojums", "piezīme",
     ),
     "unit": (
-        "unit", "unité", "unitate", "unitate de măsură", "jedinica", "mjerna jedinica",
-        "mērvienība", "vienība",
+        "unit", "unit of measure", "unité", "unité de mesure", "unitate", "unitate de măsură", "u.m.",
+        "jedinica", "mjerna jedinica", "jedinica mjere", "mērvienība", "vienība",
     ),
     # Policy changes sheet
     "change": (
@@ -110,10 +126,81 @@ class HeaderRow:
     period_columns: dict[int, int | CellError] = field(default_factory=dict)
     kind: str = "observations"  # or "policy-changes"
     cells: list[object] = field(default_factory=list)  # the header row itself (wide layout)
+    # Wide layout with a comment column per period: period column -> its comment column.
+    comment_columns: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_wide(self) -> bool:
         return bool(self.period_columns)
+
+
+@dataclass
+class IncompleteHeader:
+    """A row naming two of the three columns a long table needs (indicator, period, value)."""
+
+    row_index: int
+    missing: str  # "indicator", "period" or "value"
+    found: dict[str, tuple[int, str]]  # role -> (column, the header as written)
+
+
+@dataclass
+class _RowScan:
+    columns: dict[str, int] = field(default_factory=dict)
+    period_columns: dict[int, int | CellError] = field(default_factory=dict)
+    comment_positions: list[int] = field(default_factory=list)
+    comments_of_periods: dict[int, int] = field(default_factory=dict)  # period number -> column
+
+
+def _scan_row(row: Sequence[object], periods: Sequence[PeriodLike]) -> _RowScan:
+    scan = _RowScan()
+    for position, cell in enumerate(row):
+        role = column_role(cell)
+        if role:
+            scan.columns.setdefault(role, position)
+            if role == "comment":
+                scan.comment_positions.append(position)
+        elif isinstance(cell, str) and cell.strip():
+            # Only text headers: a number in a header row is more likely a stray value.
+            try:
+                scan.period_columns[position] = parse_period(cell, periods)
+            except CellError as problem:
+                # "P9" or "2024-S1" over a period's values: reported, never silently skipped.
+                if problem.code == "ambiguous-period" or problem.names_a_period:
+                    scan.period_columns[position] = problem
+                else:
+                    number = _period_of_comment(cell, periods)
+                    if number is not None:
+                        scan.comments_of_periods.setdefault(number, position)
+    return scan
+
+
+def _period_of_comment(cell: str, periods: Sequence[PeriodLike]) -> int | None:
+    """The period a per-period comment header names ("Comment P1", "P1 comment", "Komentar - S2")."""
+    words = fold(cell).replace(":", " ").replace("-", " ").split()
+    for size in (2, 1):
+        for name, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
+            if rest and _ROLE_OF_NAME.get(" ".join(name)) == "comment":
+                try:
+                    return parse_period(" ".join(rest), periods)
+                except CellError:
+                    continue
+    return None
+
+
+def _comment_columns(scan: _RowScan) -> dict[int, int]:
+    """Period column -> comment column, when the layout has a comment column per period: headers that
+    name their period, or several comment columns each right after a period column. One comment column
+    is the row's, not the last period's."""
+    numbered = {c: p for c, p in scan.period_columns.items() if isinstance(p, int)}
+    if scan.comments_of_periods:
+        return {
+            column: scan.comments_of_periods[number]
+            for column, number in numbered.items()
+            if number in scan.comments_of_periods
+        }
+    if len(scan.comment_positions) < 2:
+        return {}
+    return {column: column + 1 for column in numbered if column + 1 in scan.comment_positions}
 
 
 def find_header(
@@ -126,27 +213,38 @@ def find_header(
     Policy changes: a change-id column and a stage column.
     """
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        period_columns: dict[int, int | CellError] = {}
-        for position, cell in enumerate(row):
-            role = column_role(cell)
-            if role:
-                columns.setdefault(role, position)
-            elif isinstance(cell, str) and cell.strip():
-                # Only text headers: a number in a header row is more likely a stray value.
-                try:
-                    period_columns[position] = parse_period(cell, periods)
-                except CellError as problem:
-                    # "P9" or "2024-S1" over a period's values: reported, never silently skipped.
-                    if problem.code == "ambiguous-period" or problem.names_a_period:
-                        period_columns[position] = problem
+        scan = _scan_row(row, periods)
+        columns, period_columns = scan.columns, scan.period_columns
         if "change" in columns and "stage" in columns:
             return HeaderRow(index, columns, kind="policy-changes")
         has_indicator = "indicator" in columns or "indicator_name" in columns
         if has_indicator and "period" in columns and "value" in columns:
             return HeaderRow(index, columns)
         if has_indicator and period_columns and "period" not in columns:
-            return HeaderRow(index, columns, period_columns, cells=list(row))
+            return HeaderRow(
+                index, columns, period_columns, cells=list(row),
+                comment_columns=_comment_columns(scan),
+            )  # fmt: skip
+    return None
+
+
+def find_incomplete_header(
+    rows: Sequence[Sequence[object]], periods: Sequence[PeriodLike]
+) -> IncompleteHeader | None:
+    """The first row, among the first 30, naming two of the indicator, period and value columns: in a
+    sheet where ``find_header`` found nothing, it says which column is missing."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = _scan_row(row, periods).columns
+        indicator = columns.get("indicator", columns.get("indicator_name"))
+        found = {
+            role: (column, str(row[column]).strip())
+            for role, column in (("indicator", indicator), ("period", columns.get("period")),
+                                 ("value", columns.get("value")))
+            if column is not None
+        }  # fmt: skip
+        if len(found) == 2:
+            (missing,) = {"indicator", "period", "value"} - set(found)
+            return IncompleteHeader(index, missing, found)
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,10 @@ from rules.limits import TEXT_LIMITS, text_problem, value_limit
 from rules.problems import Problem, error, raw_text, warning
 from rules.values import check_number
 
-from .layout import RawObservation
+from .layout import RawObservation, partner_text
 
 FAR_FROM_PREVIOUS_FACTOR = 3
+_WORD = re.compile(r"[^\W_]+")
 _COMMENT_CHARS = TEXT_LIMITS["observation.comment"]
 
 
@@ -97,6 +99,21 @@ class Reference:
     def partner(self, raw: object) -> PartnerInfo | None:
         return self.partners.get(fold(raw_text(raw))) if raw is not None else None
 
+    def partners_named_in(self, text: str) -> set[PartnerInfo]:
+        """The partners a title names: the whole text after any "Partner:" label, or a partner's code,
+        name or short name as whole words of it ("Raport semestrial MDPWA", "REDEA - Međimurje")."""
+        folded = partner_text(text)
+        exact = self.partners.get(folded)
+        if exact is not None:
+            return {exact}
+        words = " " + " ".join(_WORD.findall(folded)) + " "
+        found = set()
+        for key, info in self.partners.items():
+            spelled = " ".join(_WORD.findall(key))
+            if spelled and f" {spelled} " in words:
+                found.add(info)
+        return found
+
     def indicator_codes(self) -> list[str]:
         return sorted({info.code for info in self.indicators.values()})
 
@@ -107,7 +124,7 @@ class CleanObservation:
     partner: PartnerInfo
     period: PeriodInfo
     value: float | None
-    comment: str
+    comment: str | None  # None: the file says nothing about it (see ``comment_over``)
     sheet: str
     cell: str  # the value cell, e.g. "D14"
     # Computed once: a 100,000-row import reads them several times per row.
@@ -117,6 +134,11 @@ class CleanObservation:
     def __post_init__(self) -> None:
         self.key = (self.indicator.id, self.partner.id, self.period.id)
         self.source_cell = f"{self.sheet}!{self.cell}"
+
+    def comment_over(self, stored: str | None) -> str:
+        """The comment to keep when ``stored`` is the stored one: the file's, or the stored one when
+        the file says nothing about it (a wide row's comment belongs to its latest period only)."""
+        return self.comment if self.comment is not None else (stored or "")
 
 
 @dataclass
@@ -141,11 +163,15 @@ def validate_observations(
     reference: Reference,
     partner_code: str | None,
     has_partner_column: bool,
+    partner_mentions: Sequence[tuple[str, str, str]] = (),
 ) -> ObservationCheck:
     """Check every row; return clean records (rows without errors) and all problems found.
 
     One pass over ``rows`` (they may come lazily from the workbook), keeping only the clean records. A
     number whose decimal mark is ambiguous ("1.234") waits for the end of the file, which decides it.
+    A workbook that is another partner's than ``partner_code`` is one error, not one per row: when a
+    title above the table or a sheet's name (``partner_mentions``, see Extraction) names that partner
+    alone, or when every row's Partner cell names it.
     """
     check = ObservationCheck()
     fixed_partner = reference.partner(partner_code) if partner_code else None
@@ -154,6 +180,12 @@ def validate_observations(
         if check.read:
             check.issues.append(error("missing-partner-column"))
         return check
+    if fixed_partner is not None:
+        named = partner_named_by_file(partner_mentions, reference, fixed_partner)
+        if named is not None:
+            check.read = check.invalid_rows = sum(1 for _ in rows)
+            check.issues.append(named)
+            return check
     lookups = _Lookups(reference)
     undecided: list[_Pending] = []
     decimal_marks: set[str] = set()
@@ -165,7 +197,7 @@ def validate_observations(
         period = lookups.period(raw, problems)
         partner = lookups.partner(raw, fixed_partner, problems)
         number = _read_number(raw, problems)
-        if len(raw.comment) > _COMMENT_CHARS:
+        if raw.comment is not None and len(raw.comment) > _COMMENT_CHARS:
             problems.append(
                 text_problem(
                     "observation.comment", raw.comment, raw.value_cell, raw.sheet, variant="comment"
@@ -183,7 +215,45 @@ def validate_observations(
     file_mark = next(iter(decimal_marks)) if len(decimal_marks) == 1 else None
     for item in undecided:
         _keep(check, item, file_mark, decimal_marks, seen, problems)
+    if fixed_partner is not None:
+        _one_error_for_another_partners_rows(check, lookups, fixed_partner)
     return check
+
+
+def partner_named_by_file(
+    mentions: Sequence[tuple[str, str, str]], reference: Reference, fixed: PartnerInfo
+) -> Problem | None:
+    """The ``other-partner`` error when the titles and sheet names of the file name one partner, and
+    not ``fixed``; None when they name ``fixed``, several partners or none."""
+    named: dict[int, tuple[PartnerInfo, str, str, str]] = {}
+    for sheet, cell, text in mentions:
+        for info in reference.partners_named_in(text):
+            named.setdefault(info.id, (info, sheet, cell, text))
+    if len(named) != 1 or fixed.id in named:
+        return None
+    ((info, sheet, cell, text),) = named.values()
+    return error(
+        "other-partner", sheet, cell, text, variant="workbook", found=info.code, fixed=fixed.code
+    )
+
+
+def _one_error_for_another_partners_rows(
+    check: ObservationCheck, lookups: _Lookups, fixed: PartnerInfo
+) -> None:
+    """Every row named the same other partner: the workbook is that partner's; say it once."""
+    others = lookups.other_partner_rows
+    if not others or lookups.fixed_partner_rows or len({p.params["found"] for p in others}) != 1:
+        return
+    repeated = {id(problem) for problem in others}
+    check.issues = [problem for problem in check.issues if id(problem) not in repeated]
+    first = others[0]
+    check.issues.insert(
+        0,
+        error(
+            "other-partner", first.sheet, first.cell, first.value, variant="workbook",
+            found=first.params["found"], fixed=fixed.code,
+        ),
+    )  # fmt: skip
 
 
 def _settle(check: ObservationCheck, problems: list[Problem]) -> bool:
@@ -234,6 +304,10 @@ class _Lookups:
         self._periods: dict[object, PeriodInfo | CellError] = {}
         self._by_number = {period.number: period for period in reference.periods}
         self._partners: dict[str, PartnerInfo | None] = {}
+        # Rows naming another partner than the fixed one, and rows naming the fixed one: when only
+        # the first kind exists, the workbook is another partner's (one error instead of these).
+        self.other_partner_rows: list[Problem] = []
+        self.fixed_partner_rows = 0
 
     def indicator(self, raw: RawObservation, problems: list[Problem]) -> IndicatorInfo | None:
         found = self._indicators.get(raw.indicator)  # raw cell values are keys too: the fast path
@@ -249,6 +323,16 @@ class _Lookups:
             if found:
                 if isinstance(raw.indicator, str | int | float) and value is raw.indicator:
                     self._indicators[raw.indicator] = found
+                elif not (raw.indicator is None or raw.indicator == ""):
+                    # A code the catalogue does not know, on a row whose name it knows: a typo in the
+                    # code. The name decides, and the partner learns which code it stood for.
+                    problems.append(
+                        warning(
+                            "indicator-code-corrected", raw.sheet, raw.cell(raw.indicator_column),
+                            raw.indicator, indicator=found.code,
+                            name_cell=raw.cell(raw.name_column),
+                        )
+                    )  # fmt: skip
                 return found
         cell = raw.cell(raw.indicator_column)
         if raw.indicator is None or raw.indicator == "":
@@ -305,13 +389,15 @@ class _Lookups:
             )  # fmt: skip
             return None
         if fixed is not None and found.id != fixed.id:
-            problems.append(
-                error(
-                    "other-partner", raw.sheet, cell, raw.partner, variant="row",
-                    found=found.code, fixed=fixed.code,
-                )
+            problem = error(
+                "other-partner", raw.sheet, cell, raw.partner, variant="row",
+                found=found.code, fixed=fixed.code,
             )  # fmt: skip
+            problems.append(problem)
+            self.other_partner_rows.append(problem)
             return None
+        if fixed is not None:
+            self.fixed_partner_rows += 1
         return found
 
 

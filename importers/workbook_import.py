@@ -345,6 +345,7 @@ def _plan(
         reference,
         partner.code if partner else None,
         extraction.has_partner_column,
+        extraction.partner_mentions,
     )
     policy = validate_policy_rows(
         session, extraction.policy_rows, partner.code if partner else None, today
@@ -381,7 +382,7 @@ def _compare(
         if (
             existing is not None
             and _same(existing.value, record.value)
-            and existing.comment == record.comment
+            and existing.comment == record.comment_over(existing.comment)
         ):
             changes.append(None)
             continue
@@ -463,8 +464,8 @@ def _apply(
         writes.append(
             ValueWrite(
                 record.indicator.id, record.partner.id, record.period.id, record.value,
-                record.comment, record.source_cell, existing,
-                _revision_reason(record, existing) if existing else "",
+                record.comment_over(existing.comment if existing else None), record.source_cell,
+                existing, _revision_reason(record, existing) if existing else "",
             )
         )  # fmt: skip
     codes = {record.partner.id: record.partner.code for record in records}
@@ -482,7 +483,7 @@ def _revision_reason(record: CleanObservation, existing) -> str:
     reasons = []
     if not _same(existing.value, record.value):
         reasons.append(f"upload of {record.source_cell}")
-    old, new = existing.comment or "", record.comment or ""
+    old, new = existing.comment or "", record.comment_over(existing.comment)
     if old != new:
         reasons.append(f"comment: '{old}' -> '{new}'")
     return "; ".join(reasons)

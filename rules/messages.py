@@ -277,6 +277,23 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "columns (for example: Indicator | Period | Value), or indicators down and periods across "
         "(Indicator | P1 | P2 ...). Start from `sharing template`."
     ),
+    "incomplete-header": {
+        "value": (
+            "{where}: this row names the indicator ({indicator_header}) and the period "
+            "({period_header}) but no column of values; name that column Value, Valeur, Valoare, "
+            "Vrijednost or Vērtība"
+        ),
+        "period": (
+            "{where}: this row names the indicator ({indicator_header}) and the value "
+            "({value_header}) but no column of periods; name that column Period, Période, Perioadă, "
+            "Razdoblje or Periods, or give each period its own column (P1, P2...)"
+        ),
+        "indicator": (
+            "{where}: this row names the period ({period_header}) and the value ({value_header}) but "
+            "no column of indicators; name that column Indicator, Indicateur, Indicator, Pokazatelj "
+            "or Rādītājs"
+        ),
+    },
     "total-row-skipped": "{where}: '{value}' looks like a total row; it was not imported",
     # --- checking rows against the catalogue (importers.validation) --------------------------------
     "missing-partner-column": (
@@ -306,7 +323,16 @@ MESSAGES: dict[str, str | dict[str, str]] = {
             "or import it for its own partner"
         ),
         "change": "{where}: {change} belongs to {owner}, not {fixed}; remove the row",
+        # The file itself names another partner (a Partner column, a title, the sheet's name).
+        "workbook": (
+            "{where}: this workbook is {found}'s, not {fixed}'s; choose {found} as the partner, or "
+            "send {fixed}'s own workbook"
+        ),
     },
+    "indicator-code-corrected": (
+        "{where}: '{value}' is not an indicator code, but the name in {name_cell} is {indicator}'s, "
+        "so the row was read as {indicator}; correct the code"
+    ),
     "formula-without-value": (
         "{where} holds a formula whose result was not saved; open the file in Excel or LibreOffice, "
         "save it, and upload it again"

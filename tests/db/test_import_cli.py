@@ -96,3 +96,24 @@ def test_commands_refuse_an_uninitialised_database(tmp_path):
     env = sharing_env(f"sqlite:///{tmp_path}/empty.db", tmp_path)
     result = run_sharing("export", env=env)
     assert result.returncode == 2 and "sharing init" in result.stderr
+
+
+def test_files_that_once_raised_while_reading_now_exit_0_or_2_with_a_sentence(env, tmp_path):
+    header = ("Indicator", "Period", "Value")
+    cases = {
+        # A cell longer than the csv module's limit: refused with its line (exit 2).
+        "long.csv": (workbooks.csv_bytes([header, ("ESU-SERVICES", "P1", "9" * 200_000)]), 2),
+        # 60 blank lines above the header, and UTF-16 cut in the middle of a character: read.
+        "blank.csv": (b"\r\n" * 60 + workbooks.csv_bytes([header, ("ESU-SERVICES", "P1", "3")]), 0),
+        "cut.csv": ("Indicator;Period;Value\r\nESU-USERS;P1;4\r\n".encode("utf-16") + b"\x00", 0),
+        # A two-cell workbook reaching XFD1048576: refused before calamine tries to hold it.
+        "far.xlsx": (workbooks.far_reaching("xlsx"), 2),
+    }
+    for name, (content, code) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = run_sharing("import", str(path), "--partner", "SMILTENE", env=env)
+        assert (name, result.returncode) == (name, code), result.stderr
+        assert "Traceback" not in result.stderr
+        if code == 2:
+            assert result.stderr.strip().count("\n") == 0, result.stderr

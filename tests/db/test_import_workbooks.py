@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dashboard.access import Actor
 from importers.workbook_import import UploadNotFoundError, import_stored_upload
-from models import ObservationRevision, StoredFile, Upload
+from models import Observation, ObservationRevision, ReportingPeriod, StoredFile, Upload
 from tests.factories import workbooks
 
 HEADER = ("Indicator", "Period", "Value", "Comment")
@@ -422,3 +422,141 @@ def test_old_xls_is_imported_with_advice_to_save_as_xlsx(import_db):
     assert result.status == "imported"
     assert [i.code for i in result.warnings] == ["old-xls-format"]
     assert import_db.values() == {("SMILTENE", "ESU-SERVICES", "P1"): 12.5}
+
+
+# --- what clerks write (issue 10) ------------------------------------------------------------------------
+
+
+def test_a_totals_row_in_a_name_column_is_skipped_not_a_refusal(import_db):
+    rows = [
+        (1, "ESU-SERVICES", "E-services", "P1", 3),
+        (2, "ESU-USERS", "Users", "P1", 4),
+        ("TOTAL", None, None, "P1", 7),
+    ]
+    header = ("Nr.", "Indicator", "Name", "Period", "Value")
+    result = import_db.run(workbooks.xlsx(rows, header, merge=["A4:C4"]))
+    assert result.status == "imported", result.issues
+    assert [(i.code, i.cell) for i in result.warnings] == [("total-row-skipped", "B4")]
+    assert import_db.values() == {
+        ("SMILTENE", "ESU-SERVICES", "P1"): 3, ("SMILTENE", "ESU-USERS", "P1"): 4,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_merged_indicator_cells_are_filled_down_in_xls_and_ods(import_db, kind):
+    rows = [("Indicator", "Period", "Value"), ("ESU-SERVICES", "P1", 3), (None, "P2", 4)]
+    if kind == "xls":
+        content = workbooks.xls(rows, merged=[(1, 0, 2, 0)])
+    else:
+        content = workbooks.ods({"Indicators": rows}, merged={"Indicators": [(1, 0, 2, 0)]})
+    result = import_db.run(content, f"report.{kind}")
+    assert result.status == "imported", result.issues
+    assert import_db.values() == {
+        ("SMILTENE", "ESU-SERVICES", "P1"): 3, ("SMILTENE", "ESU-SERVICES", "P2"): 4,
+    }  # fmt: skip
+
+
+def test_natural_romanian_headers_are_read(import_db):
+    header = ("Codul indicatorului", "Perioada raportării", "Valoare raportată", "Valoare țintă")
+    result = import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", 3, 10)], header), partner="MDPWA")
+    assert result.status == "imported", result.issues
+    assert import_db.values() == {("MDPWA", "ESU-SERVICES", "P1"): 3}
+
+
+def test_a_header_without_a_value_column_says_so_once(import_db):
+    header = ("Pokazatelj", "Razdoblje", "Ciljna vrijednost")
+    result = import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", 10)], header), partner="REDEA")
+    assert result.status == "rejected"
+    [problem] = result.errors
+    assert (problem.code, problem.params["variant"], problem.cell) == (
+        "incomplete-header",
+        "value",
+        "A1",
+    )
+
+
+def test_reimporting_a_wide_file_with_a_new_comment_makes_no_revisions(import_db_both):
+    db = import_db_both
+    header = ("Code", "P1", "P2", "P3", "Comment")
+    first = db.run(workbooks.xlsx([("ESU-SERVICES", 3, 4, None, "estimate")], header))
+    assert first.status == "imported", first.issues
+    again = db.run(workbooks.xlsx([("ESU-SERVICES", 3, 4, None, "estimate")], header))
+    assert again.status == "unchanged"
+    # Next semester: P3 added, the row's comment now about P3. P1 and P2 did not change.
+    third = db.run(workbooks.xlsx([("ESU-SERVICES", 3, 4, 5, "counted by the portal")], header))
+    assert third.status == "imported", third.issues
+    assert third.rows.to_dict() == {
+        "read": 3, "inserted": 1, "updated": 0, "unchanged": 2, "invalid": 0,
+    }  # fmt: skip
+    assert db.counts()["ObservationRevision"] == 0
+    # The comment went to the row's latest period each time; P2 keeps the one it was given.
+    with db.factory() as session:
+        rows = session.execute(
+            select(ReportingPeriod.label, Observation.comment).join(
+                ReportingPeriod, ReportingPeriod.id == Observation.period_id
+            )
+        )
+        assert dict(rows.all()) == {"P1": "", "P2": "estimate", "P3": "counted by the portal"}
+
+
+def test_a_file_without_a_comment_column_keeps_the_stored_comments(import_db):
+    import_db.run(workbooks.xlsx([("ESU-SERVICES", "P1", 3, "checked by phone")]))
+    again = import_db.run(
+        workbooks.xlsx([("ESU-SERVICES", "P1", 3)], ("Indicator", "Period", "Value"))
+    )
+    assert again.status == "unchanged", again.issues
+    with import_db.factory() as session:
+        assert session.scalars(select(Observation.comment)).one() == "checked by phone"
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        # The REDEA template sent under SMILTENE: every row's Partner cell names REDEA.
+        (workbooks.xlsx([("REDEA", "ESU-SERVICES", "P1", 3), ("REDEA", "ESU-USERS", "P1", 4)],
+                        ("Partner", "Indicator", "Period", "Value")), ("Indicators", "A2")),
+        # A title above the table names the partner.
+        (workbooks.xlsx([("ESU-SERVICES", "P1", 3)], title_rows=("Partner: REDEA (Međimurje)",),
+                        header_row=3), ("Indicators", "A1")),
+        (workbooks.xlsx([("ESU-SERVICES", "P1", 3)], title_rows=("Izvješće pokazatelja - REDEA",),
+                        header_row=3), ("Indicators", "A1")),
+        # The sheet is named after the partner.
+        (workbooks.xlsx([("ESU-SERVICES", "P1", 3)], sheet="REDEA"), ("REDEA", "")),
+    ],
+)  # fmt: skip
+def test_another_partners_workbook_is_one_error(import_db, content, where):
+    result = import_db.run(content, partner="SMILTENE")
+    assert result.status == "rejected"
+    [problem] = result.errors
+    assert (problem.code, problem.params["variant"]) == ("other-partner", "workbook")
+    assert (problem.sheet, problem.cell) == where
+    assert (
+        "this workbook is REDEA's, not SMILTENE's; choose REDEA as the partner" in problem.message
+    )
+    assert import_db.values() == {}
+
+
+def test_a_title_naming_the_chosen_partner_or_several_partners_is_no_objection(import_db):
+    for title in ("Partner: Smiltene Municipality", "SHARING partners: SMILTENE, REDEA, PLH"):
+        content = workbooks.xlsx([("ESU-SERVICES", "P1", 3)], title_rows=(title,), header_row=3)
+        assert import_db.run(content, partner="SMILTENE").status in ("imported", "unchanged")
+
+
+def test_a_code_typo_matched_through_the_name_is_imported_with_a_warning_at_the_code(import_db):
+    content = workbooks.xlsx(
+        [("ESU-SERVISES", "E-services offered online", "P1", 3)],
+        ("Indicator", "Indicator name", "Period", "Value"),
+    )
+    result = import_db.run(content)
+    assert result.status == "imported", result.issues
+    [warning] = result.warnings
+    assert (warning.code, warning.cell, warning.value) == (
+        "indicator-code-corrected",
+        "A2",
+        "ESU-SERVISES",
+    )
+    assert warning.message == (
+        "A2: 'ESU-SERVISES' is not an indicator code, but the name in B2 is ESU-SERVICES's, so the "
+        "row was read as ESU-SERVICES; correct the code"
+    )
+    assert import_db.values() == {("SMILTENE", "ESU-SERVICES", "P1"): 3}

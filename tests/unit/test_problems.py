@@ -132,7 +132,8 @@ REPRESENTATIVE = {
     "end": "31.08.2026", "count": 3, "sheets": "Indicators, Targets", "columns": "Code", "table": "target",
     "key": "ESU-SERVICES", "length": "10 485 760", "used": "1,998", "quota": "2,000",
     "line": 12, "member": "xl/worksheets/sheet1.xml", "ratio": "1028", "cells": "17,179,869,184",
-    "sheet_name": "Raport",
+    "sheet_name": "Raport", "name_cell": "B14", "indicator_header": "'Cod indicator'",
+    "period_header": "'Perioadă'", "value_header": "'Valoare'",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)
