@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from cli.common import UserError, open_database
-from dashboard.access import Actor
+from dashboard.access import command_line_actor
 from dashboard.queries.audit import audit_events
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.settings import Settings
@@ -48,7 +48,7 @@ def audit_command(settings: Settings, partner_code, action, since, limit, as_jso
     try:
         with make_session_factory(engine)() as session:
             # The command line is the operator's: it sees every partner, as a monitoring officer does.
-            visible = partner_codes_visible_to(session, Actor("command line", "admin"))
+            visible = partner_codes_visible_to(session, command_line_actor("audit"))
             if partner_code and partner_code.upper() not in visible:
                 raise UserError(
                     f"No partner has the code {partner_code!r}; use one of {', '.join(visible)}"

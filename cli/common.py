@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from functools import wraps
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 import migrations
+from dashboard.access import Actor, command_line_actor
 from dashboard.settings import Settings, SettingsError
 from models.database import make_engine, masked_url
 
@@ -70,3 +73,18 @@ def open_database(settings: Settings) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def acting_as(session: Session, email: str | None) -> Actor:
+    """Who a command acts as: the account ``--user EMAIL`` names (refused unless it exists and is
+    active), or, without ``--user``, the local operator as an admin, named so in the audit trail."""
+    from services.accounts import account_actor, user_by_email
+
+    if not email:
+        return command_line_actor(getpass.getuser())
+    user = user_by_email(session, email)
+    if user is None or not user.is_active:
+        raise UserError(
+            f"No active account has the e-mail address {email!r}; `sharing users list` shows them."
+        )
+    return account_actor(user)

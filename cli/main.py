@@ -54,15 +54,26 @@ def init(settings: Settings) -> None:
 @friendly_errors
 def demo(settings: Settings) -> None:
     """Load the SHARING partners, instruments, indicators and demo figures (safe to run again)."""
-    from seed.demo import load_demo
+    from seed.demo import load_demo, load_demo_accounts
 
     engine = open_database(settings)
     try:
         with transaction(make_session_factory(engine)) as session:
             summary = load_demo(session, settings.project_start)
+            accounts = load_demo_accounts(session)
     finally:
         engine.dispose()
     click.echo(summary)
+    if accounts:
+        click.echo(
+            "Demo accounts created; their passwords are shown this once (change them at "
+            "/account/password, or with `sharing users set-password EMAIL`):"
+        )
+        for email, role, partner, password in accounts:
+            who = f"{role} of {partner}" if partner else role
+            click.echo(f"  {email:<32} {password}   ({who})")
+    else:
+        click.echo("Accounts exist already; none were added (`sharing users list` shows them).")
 
 
 @main.command()
@@ -110,6 +121,7 @@ from cli.spreadsheets import (  # noqa: E402
     import_command,
     template_command,
 )
+from cli.users import users_group  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(confirm_command)
@@ -118,3 +130,4 @@ main.add_command(export_command)
 main.add_command(audit_command)
 main.add_command(setup_group)
 main.add_command(prune_command)
+main.add_command(users_group)

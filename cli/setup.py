@@ -4,15 +4,14 @@ through the same services. Exit codes as for ``sharing import``: 0 imported, unc
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from cli.common import UserError, open_database
-from dashboard.access import Actor
+from cli.common import UserError, acting_as, open_database
+from dashboard.access import AccessDenied, command_line_actor
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.settings import Settings
 from models.database import make_session_factory, transaction
@@ -38,7 +37,7 @@ def export_setup(settings: Settings, output: Path) -> None:
     engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
-            visible = partner_codes_visible_to(session, Actor("command line", "admin"))
+            visible = partner_codes_visible_to(session, command_line_actor("setup export"))
             content = setup_workbook(session, visible)
     finally:
         engine.dispose()
@@ -55,16 +54,20 @@ def export_setup(settings: Settings, output: Path) -> None:
     "--json", "as_json", is_flag=True, help="Print one JSON object: status, counts, issues."
 )
 @click.option(
-    "--user", default=None, help="Who imports, for the audit trail (default: the login name)."
+    "--user",
+    "user_email",
+    default=None,
+    metavar="EMAIL",
+    help="Act as this account (it must be an admin); default: the local operator, as an admin.",
 )
 @click.pass_obj
-def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, user) -> None:
+def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, user_email) -> None:
     """Update the setup from an edited setup workbook: all of it, or nothing when it has errors."""
     content = file.read_bytes()
-    actor = Actor(user or getpass.getuser(), "admin")
     engine = open_database(settings)
     try:
         with transaction(make_session_factory(engine)) as session:
+            actor = acting_as(session, user_email)
             result = import_setup_workbook(
                 session,
                 actor,
@@ -73,6 +76,8 @@ def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, u
                 max_bytes=settings.max_upload_bytes,
                 filename=file.name,
             )
+    except AccessDenied as refused:
+        raise UserError(str(refused)) from None
     finally:
         engine.dispose()
     report = result.to_json()

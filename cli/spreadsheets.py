@@ -8,7 +8,6 @@ the same partner held the database for too long (try again).
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import date
@@ -17,8 +16,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from cli.common import UserError, open_database
-from dashboard.access import Actor
+from cli.common import UserError, acting_as, open_database
+from dashboard.access import AccessDenied
 from dashboard.settings import Settings
 from importers.workbook_import import (
     ImportResult,
@@ -57,22 +56,29 @@ from workbooks.template import TemplateError, build_template, chosen_period
     metavar="OUT.xlsx",
     help="Write the workbook back with every problem cell highlighted and commented.",
 )
-@click.option("--user", default=None, help="Who uploads (default: the login name).")
+@click.option(
+    "--user",
+    "user_email",
+    default=None,
+    metavar="EMAIL",
+    help="Act as this account (an editor only for its partner); default: the local operator, as an admin.",
+)
 @click.pass_obj
 def import_command(
-    settings: Settings, file: Path, partner_code, dry_run, as_json, annotate_path, user
+    settings: Settings, file: Path, partner_code, dry_run, as_json, annotate_path, user_email
 ) -> None:
     """Import a partner workbook (.xlsx, .xlsm, .ods or .csv): all of it, or nothing when it has errors."""  # fmt: skip
     content = file.read_bytes()
     engine = open_database(settings)
+    factory = make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes)
     try:
+        with factory() as session:
+            actor = acting_as(session, user_email)
         result = run_import(
-            make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes),
-            content, file.name, partner_code=partner_code,
-            actor=Actor(user or getpass.getuser(), "admin"), dry_run=dry_run,
+            factory, content, file.name, partner_code=partner_code, actor=actor, dry_run=dry_run,
             max_bytes=settings.max_upload_bytes,
         )  # fmt: skip
-    except UnknownPartnerError as problem:
+    except (UnknownPartnerError, AccessDenied) as problem:
         raise UserError(str(problem)) from None
     finally:
         engine.dispose()
@@ -94,21 +100,29 @@ def import_command(
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object: status, rows, issues."
 )
-@click.option("--user", default=None, help="Who confirms (default: the login name).")
+@click.option(
+    "--user",
+    "user_email",
+    default=None,
+    metavar="EMAIL",
+    help="Act as this account; default: the local operator, as an admin.",
+)
 @click.pass_obj
-def confirm_command(settings: Settings, upload_id: int, as_json, user) -> None:
+def confirm_command(settings: Settings, upload_id: int, as_json, user_email) -> None:
     """Import the file of an earlier dry run (``sharing import --dry-run`` printed its upload number).
 
     Writes only the changes that dry run showed: if the stored values changed meanwhile, nothing is written,
     the new preview is printed with its own upload number, and the exit code is 3.
     """
     engine = open_database(settings)
+    factory = make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes)
     try:
+        with factory() as session:
+            actor = acting_as(session, user_email)
         result = import_stored_upload(
-            make_session_factory(engine), upload_id,
-            actor=Actor(user or getpass.getuser(), "admin"), max_bytes=settings.max_upload_bytes,
-        )  # fmt: skip
-    except UploadNotFoundError as problem:
+            factory, upload_id, actor=actor, max_bytes=settings.max_upload_bytes
+        )
+    except (UploadNotFoundError, AccessDenied) as problem:
         raise UserError(str(problem)) from None
     finally:
         engine.dispose()

@@ -8,7 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html, page_container
 from dash import _callback as dash_callbacks
 
-from dashboard import callback_guard
+from dashboard import auth, callback_guard
+from dashboard.access import current_actor
+from dashboard.auth.sessions import csrf_token
 from dashboard.components.shell import TOGGLE_NAVIGATION_JS, navigation_bar
 from dashboard.database import EXTENSION_KEY
 from dashboard.health import register_health_probe
@@ -40,15 +42,18 @@ def create_app(settings: Settings) -> Dash:
         SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes * 2
     )
     engine = make_engine(settings.database_url, pool_pre_ping=True)
+    session_factory = make_session_factory(engine, storage_quota_bytes=settings.storage_quota_bytes)
     app.server.extensions[EXTENSION_KEY] = {
         "settings": settings,
         "engine": engine,
-        "session_factory": make_session_factory(
-            engine, storage_quota_bytes=settings.storage_quota_bytes
-        ),
+        "session_factory": session_factory,
     }
-    app.layout = html.Div(
-        [navigation_bar(), dbc.Container(page_container, fluid=True, className="page-body")],
+    # A function: the navigation lists the pages this request's actor may open.
+    app.layout = lambda: html.Div(
+        [
+            navigation_bar(current_actor(), csrf_token()),
+            dbc.Container(page_container, fluid=True, className="page-body"),
+        ],
         className="app-shell",
     )
     app.clientside_callback(
@@ -59,6 +64,8 @@ def create_app(settings: Settings) -> Dash:
         State("shell-nav-collapse", "is_open"),
         prevent_initial_call=True,
     )
+    # Identify the actor before the callback guard checks what the request may call.
+    auth.install(app, settings, session_factory)
     callback_guard.install(app)
     register_health_probe(app.server)
     return app

@@ -37,7 +37,7 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from dashboard.access import AccessDenied
+from dashboard.access import AccessDenied, callback_permission, current_actor, require
 from i18n import _
 from models.database import DatabaseBusy
 from services.catalogue import MODELS
@@ -266,6 +266,7 @@ def _indicator_page(name: str) -> dict[tuple[str, str], Rule]:
         (f"{name}-partners", "options"): optional(OPTIONS),
         (f"{name}-indicator", "options"): optional(OPTIONS),
         (f"{name}-periods", "marks"): optional(slider_marks),
+        (f"{name}-submitted", "value"): optional(boolean),
     }
 
 
@@ -284,6 +285,7 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("overview-indicator", "value"): optional(CODE),
     ("overview-partners", "options"): optional(OPTIONS),
     ("overview-indicator", "options"): optional(OPTIONS),
+    ("overview-submitted", "value"): optional(boolean),
     # activity
     **_each(optional(CODE), "activity-filter-partner", "activity-filter-action"),
     ("activity-filter-object", "value"): optional(CODE),
@@ -308,6 +310,17 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("partner-observation", "data"): optional(DB_ID),
     ("partner-correct-value", "value"): SHORT_TEXT,
     ("partner-correct-reason", "value"): FREE_TEXT,
+    # review: decisions and period locks
+    ("review-comment", "value"): FREE_TEXT,
+    **_each(optional(CODE), "review-lock-period", "review-lock-partner"),
+    ("review-lock-reason", "value"): FREE_TEXT,
+    # users: accounts and share links
+    **_each(SHORT_TEXT, "users-add-email", "users-add-name", "users-share-label"),
+    **_each(optional(CODE), "users-add-role", "users-add-partner", "users-add-language"),
+    **_each(optional(CODE), "users-share-language", "users-share-period"),
+    ("users-share-days", "value"): optional(integer(1, 90)),
+    **_each(optional(DB_ID), "users-account", "users-share-link"),
+    **_each(optional(CODE), "users-change-role", "users-change-partner"),
     # upload
     **_each(optional(CODE), "upload-partner", "upload-period"),
     ("upload-id", "data"): optional(DB_ID),
@@ -341,6 +354,8 @@ ID_KEYS: dict[str, Rule] = {
     "sha256": SHA256,
     "chart": text(100, r"[\w-]+"),
     "format": one_of("csv", "xlsx"),
+    "submission": DB_ID,
+    "values": integer(0, 10**7),
 }
 
 
@@ -495,6 +510,12 @@ def check_body(callback_map: Mapping[str, dict], body: object) -> None:
         raise _refuse("parsedChangedPropsIds must be a list")
 
 
+def first_output_name(callback: Mapping) -> str:
+    """The component id (a pattern-matching id's type) of a callback's first output."""
+    outputs = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
+    return _name(_parse_id(outputs[0].to_dict()["id"]))
+
+
 def undeclared(callback_map: Mapping[str, dict]) -> list[str]:
     """The (component.property) inputs and states, and the wildcard id keys, of the server callbacks in
     ``callback_map`` that have no rule: a request naming one is refused."""
@@ -576,6 +597,14 @@ def install(app: Dash) -> None:
             body = request.get_json(silent=True)
         except RecursionError:
             body = None
+        # Who may call it, before anything else is looked at: by the page its first output belongs to
+        # (dashboard.access.CALLBACK_PREFIXES). The data itself is checked per partner by the services.
+        output = body.get("output") if isinstance(body, dict) else None
+        callback = app.callback_map.get(output) if isinstance(output, str) else None
+        if callback is not None and "callback" in callback:
+            permission = callback_permission(first_output_name(callback))
+            if not current_actor().can_any(permission):
+                require(current_actor(), permission)
         check_body(app.callback_map, body)
 
     @server.errorhandler(HTTPException)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from dashboard.access import current_actor
 from models.database import DatabaseBusy, transaction
 
-__all__ = ["DatabaseBusy", "app_settings", "perform", "perform_import", "read_session"]
+__all__ = [
+    "DatabaseBusy", "app_settings", "perform", "perform_import", "perform_unsigned", "read_session",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -54,6 +56,15 @@ def perform(service: Callable[..., T], *args, **kwargs) -> T:
             if attempt == WRITE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def perform_unsigned(function: Callable[..., T], *args, **kwargs) -> T:
+    """Run ``function(session, *args, **kwargs)`` in one writing transaction, for the steps that come
+    before anyone is signed in (a sign-in attempt, a set-password link, opening a share link): the
+    function checks what it needs itself."""
+    factory = current_app.extensions[EXTENSION_KEY]["session_factory"]
+    with transaction(factory) as session:
+        return function(session, *args, **kwargs)
 
 
 def perform_import(importer: Callable[..., T], *args, **kwargs) -> T:

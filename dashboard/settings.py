@@ -21,6 +21,9 @@ DEFAULT_KEEP_DRY_RUNS_DAYS = 30
 MAX_KEEP_DAYS = 36_500  # a century: "keep them", without dates before year 1
 DEFAULT_STORAGE_QUOTA_MB = 2000
 MEGABYTE = 1024 * 1024
+DEFAULT_IDLE_MINUTES = 60
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8050"
+COOKIE_SECURE_CHOICES = ("auto", "always", "never")
 
 
 class SettingsError(ValueError):
@@ -38,6 +41,25 @@ class Settings:
     keep_dry_runs_days: int = DEFAULT_KEEP_DRY_RUNS_DAYS
     # Every stored file counts toward it; a file that would go over it is refused.
     storage_quota_bytes: int = DEFAULT_STORAGE_QUOTA_MB * MEGABYTE
+    # A signed-in browser left alone this long is signed out (the meeting room's shared screen).
+    session_idle_minutes: int = DEFAULT_IDLE_MINUTES
+    # "auto": the session cookie is Secure when the request came over HTTPS (directly or, with
+    # trusted_proxies, as the proxy says); "always" / "never" force it.
+    cookie_secure: str = "auto"
+    # How many reverse proxies in front of the app may be believed about the client's address and
+    # scheme (X-Forwarded-For / -Proto / -Host). 0: none (the app is reached directly).
+    trusted_proxies: int = 0
+    # The address people open the dashboard at: links made on the command line (set-password, share).
+    public_url: str = DEFAULT_PUBLIC_URL
+    # Single sign-on through OpenID Connect: all three set, or none (dashboard/auth/oidc.py).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_label: str = "single sign-on"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, instance_path: Path | None = None):
@@ -63,7 +85,19 @@ class Settings:
                 env.get("SHARING_STORAGE_QUOTA_MB"),
                 DEFAULT_STORAGE_QUOTA_MB,
             ),
-        )
+            session_idle_minutes=_parse_whole(
+                "SHARING_SESSION_IDLE_MINUTES", env.get("SHARING_SESSION_IDLE_MINUTES"),
+                DEFAULT_IDLE_MINUTES, low=1, high=24 * 60,
+            ),
+            cookie_secure=_parse_choice(
+                "SHARING_COOKIE_SECURE", env.get("SHARING_COOKIE_SECURE"), COOKIE_SECURE_CHOICES
+            ),
+            trusted_proxies=_parse_whole(
+                "SHARING_TRUSTED_PROXIES", env.get("SHARING_TRUSTED_PROXIES"), 0, low=0, high=5
+            ),
+            public_url=_parse_url("SHARING_PUBLIC_URL", env.get("SHARING_PUBLIC_URL")),
+            **_oidc_settings(env),
+        )  # fmt: skip
 
 
 # How long a worker waits for the key another worker is writing at the same moment (it takes microseconds).
@@ -129,3 +163,50 @@ def _parse_days(name: str, raw: str | None) -> int:
             "(0 prunes every dry run at once)"
         )
     return days
+
+
+def _parse_whole(name: str, raw: str | None, default: int, *, low: int, high: int) -> int:
+    if not raw:
+        return default
+    try:
+        number = int(raw.strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise SettingsError(f"{name}={raw!r} must be a whole number from {low} to {high}")
+    return number
+
+
+def _parse_choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str:
+    if not raw:
+        return choices[0]
+    value = raw.strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{name}={raw!r} must be one of {', '.join(choices)}")
+    return value
+
+
+def _parse_url(name: str, raw: str | None) -> str:
+    if not raw:
+        return DEFAULT_PUBLIC_URL
+    url = raw.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url) > 500:
+        raise SettingsError(f"{name}={raw!r} must be an http:// or https:// address")
+    return url
+
+
+def _oidc_settings(env) -> dict:
+    names = ("SHARING_OIDC_ISSUER", "SHARING_OIDC_CLIENT_ID", "SHARING_OIDC_CLIENT_SECRET")
+    values = [(env.get(name) or "").strip() for name in names]
+    if any(values) and not all(values):
+        missing = ", ".join(name for name, value in zip(names, values, strict=True) if not value)
+        raise SettingsError(f"Single sign-on needs {', '.join(names)}; {missing} is not set")
+    if not all(values):
+        return {}
+    issuer = _parse_url("SHARING_OIDC_ISSUER", values[0])
+    return {
+        "oidc_issuer": issuer,
+        "oidc_client_id": values[1],
+        "oidc_client_secret": values[2],
+        "oidc_label": (env.get("SHARING_OIDC_LABEL") or "single sign-on").strip()[:60],
+    }

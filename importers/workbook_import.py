@@ -43,6 +43,7 @@ from services.audit import record_event
 from services.locks import lock_partners
 from services.observations import ValueWrite, stored_values, write_values
 from services.policy_changes import record_sheet_changes
+from services.review import locked_periods
 from services.stored_files import StorageFull
 from services.uploads import complete_upload, fill_upload, record_upload
 
@@ -112,6 +113,8 @@ class ImportResult:
     filename: str = ""
     # The digest of the changes a dry run showed (see _fingerprint); a confirmation passes it back.
     fingerprint: str | None = None
+    # Of the values written: "approved" (an officer's import) or "submitted" (awaiting review).
+    review: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -133,6 +136,7 @@ class ImportResult:
             "rows": self.rows.to_dict(),
             "issues": [issue.to_dict() for issue in self.issues],
             "upload_id": self.upload_id,
+            "review": self.review,
             "changes": [change.to_dict() for change in self.changes],
         }
 
@@ -184,6 +188,9 @@ def run_import(
             changes, _stored = _compare(session, plan.records)
             _count_changes(plan, changes)
             fingerprint = _fingerprint(changes, plan.policy)
+            locked = _locked_cells(session, plan.records, changes)
+            if locked:
+                plan.status, plan.issues = "rejected", [*plan.issues, *locked]
     final = plan.status != "imported"
     try:
         with transaction(session_factory) as session:
@@ -246,6 +253,7 @@ def _write(
         _count(rows, changes, policy)
         upload = session.get(Upload, result.upload_id)
         policy_errors = [issue for issue in policy.issues if issue.is_error]
+        policy_errors += _locked_cells(session, plan.records, changes)
         fingerprint = _fingerprint(changes, policy)
         if policy_errors:
             outcome, issues = "rejected", [*plan.issues, *policy_errors]
@@ -253,7 +261,10 @@ def _write(
             outcome, issues = "outdated", [warning("preview-outdated"), *plan.issues]
             upload.preview_fingerprint = fingerprint
         else:
-            _apply(session, actor, plan.records, policy, changes, stored, upload.id, today)
+            submissions = _apply(
+                session, actor, plan.records, policy, changes, stored, upload.id, today
+            )
+            result.review = next((submission.status for submission in submissions.values()), None)
             written = bool(_real(changes)) or policy.inserted
             outcome, issues = ("imported" if written else "unchanged"), plan.issues
         result.status, result.rows, result.issues = outcome, rows, issues
@@ -383,6 +394,8 @@ def _compare(
             existing is not None
             and _same(existing.value, record.value)
             and existing.comment == record.comment_over(existing.comment)
+            # A value the officer returned is sent again for review even when it did not change.
+            and existing.review_status != "returned"
         ):
             changes.append(None)
             continue
@@ -393,6 +406,27 @@ def _compare(
             )
         )  # fmt: skip
     return changes, stored
+
+
+def _locked_cells(
+    session: Session, records: Sequence[CleanObservation], changes: Sequence[ValueChange | None]
+) -> list[Problem]:
+    """A ``period-locked`` error at every cell whose value would change in a locked period."""
+    locks = locked_periods(session, {record.partner.id for record in records})
+    if not locks:
+        return []
+    problems = []
+    for record, change in zip(records, changes, strict=True):
+        lock = locks.get((record.partner.id, record.period.id))
+        if change is not None and lock is not None:
+            problems.append(
+                error(
+                    "period-locked", record.sheet, record.cell, change.new_value,
+                    period=record.period.label, partner=record.partner.code,
+                    locked_on=lock.locked_at.date().isoformat(), locked_by=lock.locked_by,
+                )
+            )  # fmt: skip
+    return problems
 
 
 def _real(changes: Sequence[ValueChange | None]) -> list[ValueChange]:
@@ -455,7 +489,9 @@ def _apply(
     stored: dict,
     upload_id: int,
     today: date,
-) -> None:
+) -> dict:
+    """Write the values and the policy sheet's changes; returns the values' submissions by partner id
+    (none when only the policy sheet changed)."""
     writes = []
     for record, change in zip(records, changes, strict=True):
         if change is None:
@@ -469,12 +505,17 @@ def _apply(
             )
         )  # fmt: skip
     codes = {record.partner.id: record.partner.code for record in records}
-    write_values(
-        session, actor, writes, partner_codes=codes, source_kind="upload", upload_id=upload_id
+    submissions = (
+        write_values(
+            session, actor, writes, partner_codes=codes, source_kind="upload", upload_id=upload_id
+        )
+        if writes
+        else {}
     )
     record_sheet_changes(
         session, actor, policy.evidence, policy.moves, upload_id=upload_id, today=today
     )
+    return submissions
 
 
 def _revision_reason(record: CleanObservation, existing) -> str:

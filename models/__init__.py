@@ -2,6 +2,7 @@
 
 from rules.stages import PROGRESS_STAGES, Stage  # noqa: E402,I001 (re-exported for callers)
 
+from .account import USER_ROLES, OneTimeToken, ShareLink, SignInAttempt, User
 from .audit import AuditEvent, AuditTrailError
 from .base import Base, utcnow
 from .benchmark import BenchmarkValue
@@ -18,6 +19,7 @@ from .policy_change import (
     PolicyChangeError,
     StageEvent,
 )
+from .review import PeriodLock, Submission
 from .upload import StoredFile, Upload
 
 __all__ = [
@@ -49,6 +51,13 @@ __all__ = [
     "Target",
     "TextTooLongError",
     "Upload",
+    "USER_ROLES",
+    "OneTimeToken",
+    "PeriodLock",
+    "ShareLink",
+    "SignInAttempt",
+    "Submission",
+    "User",
     "period_specs",
     "utcnow",
 ]

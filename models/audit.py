@@ -28,6 +28,8 @@ class AuditEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(120))
     actor_role: Mapped[str] = mapped_column(String(20))
     actor_partner: Mapped[str | None] = mapped_column(String(20))
+    # The account (app_user.id) behind actor_name; None for the command line, a share link or nobody.
+    actor_user_id: Mapped[int | None]
     # A stable code such as "target.updated" (services.audit.ACTIONS lists them).
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str] = mapped_column(String(30))

@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from .base import Base, utcnow
 
 SOURCE_KINDS = ("upload", "manual", "demo")
+# What the partner's latest value waits for (models.review): approved (value == approved_value),
+# submitted (awaiting an admin's review) or returned (sent back with a comment).
+REVIEW_STATUSES = ("approved", "submitted", "returned")
 
 
 class Observation(Base):
@@ -32,6 +35,8 @@ class Observation(Base):
         UniqueConstraint("indicator_id", "partner_id", "period_id"),
         Index("ix_observation_partner_period", "partner_id", "period_id"),
         CheckConstraint(f"source_kind IN {SOURCE_KINDS}", name="source_kind_known"),
+        CheckConstraint(f"review_status IN {REVIEW_STATUSES}", name="review_status_known"),
+        Index("ix_observation_submission", "submission_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +50,12 @@ class Observation(Base):
     source_cell: Mapped[str | None] = mapped_column(String(80))  # e.g. "Indicators!D14"
     updated_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The review (models.review): the committee's views show ``approved_value`` (none while
+    # ``approved_at`` is NULL); ``value`` is the partner's latest, from ``submission_id``.
+    review_status: Mapped[str] = mapped_column(String(10), default="approved")
+    approved_value: Mapped[float | None] = mapped_column(Float)
+    approved_at: Mapped[datetime | None]
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
 
     revisions: Mapped[list[ObservationRevision]] = relationship(
         back_populates="observation", order_by="ObservationRevision.id"
@@ -66,6 +77,7 @@ class ObservationRevision(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
 
     observation: Mapped[Observation] = relationship(back_populates="revisions")
 

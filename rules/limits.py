@@ -73,10 +73,15 @@ TEXT_LIMITS: dict[str, int] = {
     "indicator.description": NOTE_CHARS,
     "observation.comment": NOTE_CHARS,
     "observation_revision.reason": NOTE_CHARS,
+    "period_lock.reason": NOTE_CHARS,
+    "sign_in_attempt.reason": 200,
+    "submission.decision_comment": NOTE_CHARS,
     "policy_change.abandon_reason": NOTE_CHARS,
     "policy_change.description": NOTE_CHARS,
     "stage_event.note": NOTE_CHARS,
     # Names, codes, titles, units and web addresses (String(n) columns: the limit is n).
+    "app_user.email": 254,
+    "app_user.name": 120,
     "change_type.label": 200,
     "evidence_item.title": 300,
     "evidence_item.url": 1000,
@@ -93,6 +98,7 @@ TEXT_LIMITS: dict[str, int] = {
     "policy_instrument.managing_body": 300,
     "policy_instrument.title": 300,
     "policy_instrument.url": 500,
+    "share_link.label": 200,
     "upload.filename": 255,
 }
 

@@ -370,6 +370,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "The stored values changed after your preview (someone imported or corrected them meanwhile), "
         "so nothing was imported. Below is what the file would do now: check it and confirm again."
     ),
+    "period-locked": (
+        "{where}: {period} is locked for {partner} since {locked_on} (its report is filed), so this "
+        "value cannot change; ask a monitoring officer ({locked_by}) to unlock it, or leave the cell "
+        "as it is"
+    ),
     "setup-preview-outdated": (
         "The setup changed after your preview (someone edited it meanwhile), so nothing was changed. "
         "Below is what the workbook would do now: check it and apply it again."

@@ -8,6 +8,7 @@ Loading is idempotent and deterministic (a fixed random seed): running it twice 
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date
 
 from sqlalchemy import func, select
@@ -23,6 +24,8 @@ from models import (
     ReportingPeriod,
     Stage,
     Target,
+    User,
+    utcnow,
 )
 
 from .reference_data import load_reference_data
@@ -228,6 +231,7 @@ def _load_observations(session, partners, indicators, periods, today: date) -> i
                     Observation(
                         indicator_id=indicator.id, partner_id=partner.id, period_id=period.id,
                         value=value, source_kind="demo", updated_by=DEMO_USER,
+                        review_status="approved", approved_value=value, approved_at=utcnow(),
                     )
                 )  # fmt: skip
     session.add_all(rows)
@@ -244,3 +248,46 @@ def _demo_value(indicator: Indicator, first: float, growth: float, index: int, r
     if indicator.value_kind == "percentage":
         return round(min(value, 100.0), 1)
     return float(max(round(value), 0))
+
+
+# The demo's accounts: one per role and one editor per partner. Addresses under example.org (reserved for
+# documentation, RFC 2606): they can never reach a real person.
+DEMO_ACCOUNTS = (
+    ("officer@demo.example.org", "admin", None, "Demo officer (SWO RDA)"),
+    ("committee@demo.example.org", "viewer", None, "Demo steering committee"),
+)
+DEMO_EDITOR_ADDRESS = "{code}@demo.example.org"
+# Letters and digits nobody misreads when copying a password from a terminal (no 0/o, 1/l/i).
+_READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def load_demo_accounts(session: Session) -> list[tuple[str, str, str | None, str]]:
+    """Create the demo accounts when the database has no account yet, each with a random password.
+
+    Returns (email, role, partner, password) for the accounts just created, for the command to print
+    once; an empty list when accounts exist (then nothing is created: a database with real accounts
+    never gets default ones, and the passwords printed earlier stay the only copy).
+    """
+    from dashboard.access import command_line_actor
+    from services.accounts import add_user
+
+    if session.scalar(select(func.count()).select_from(User)):
+        return []
+    actor = command_line_actor("sharing demo")
+    wanted = [*DEMO_ACCOUNTS]
+    for partner in session.scalars(select(Partner).order_by(Partner.display_order)):
+        wanted.append(
+            (
+                DEMO_EDITOR_ADDRESS.format(code=partner.code.lower()), "editor", partner.code,
+                f"Demo editor ({partner.short_name})",
+            )
+        )  # fmt: skip
+    created = []
+    for email, role, partner_code, name in wanted:
+        password = "-".join("".join(secrets.choice(_READABLE) for _ in range(5)) for _ in range(4))
+        add_user(
+            session, actor, email, role, partner_code=partner_code, name=name, password=password,
+            is_demo=True,
+        )  # fmt: skip
+        created.append((email, role, partner_code, password))
+    return created

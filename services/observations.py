@@ -2,8 +2,12 @@
 of them or an officer corrects one on the partner page.
 
 ``write_values`` inserts new observations, updates changed ones and keeps an ObservationRevision for every
-change (previous value, new value, who, when, why); ``correct_observation`` checks a typed correction with
-rules.values and writes it through ``write_values`` with its audit event.
+change (previous value, new value, who, when, why, in which submission); ``correct_observation`` checks a
+typed correction with rules.values and writes it through ``write_values`` with its audit event.
+
+Every write belongs to a Submission (services.review): an admin's values are approved as they are
+written, a partner editor's wait for review (``approved_value`` keeps what the committee sees). A value
+of a locked period (services.review.lock_period) is never written: PeriodLocked.
 """
 
 from __future__ import annotations
@@ -16,19 +20,33 @@ from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
 from i18n import _
-from models import Indicator, Observation, ObservationRevision, Partner, ReportingPeriod, utcnow
+from models import (
+    Indicator,
+    Observation,
+    ObservationRevision,
+    Partner,
+    ReportingPeriod,
+    Submission,
+    utcnow,
+)
 from rules.cells import is_no_value
+from rules.formatting import format_date
 from rules.limits import text_problem
 from rules.values import ValueRuleError, read_typed_value
 
 from .audit import MAX_COMMENT_CHARS, record_event
 from .locks import lock_partners
+from .review import locked_periods, open_submission
 
 SOURCE_CELL_CHARS = 80
 
 
 class CorrectionError(ValueError):
     """A correction the rules refuse; the message names the field and what to write instead."""
+
+
+class PeriodLocked(ValueError):
+    """A write reached a value of a locked period (the importer reports such cells before writing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +58,9 @@ class StoredValue:
     comment: str
     source_kind: str
     upload_id: int | None
+    review_status: str = "approved"
+    approved_value: float | None = None
+    approved_at: object = None
 
 
 @dataclass(slots=True)
@@ -64,7 +85,8 @@ def stored_values(
     rows = session.execute(
         select(
             table.c.indicator_id, table.c.partner_id, table.c.period_id, table.c.id, table.c.value,
-            table.c.comment, table.c.source_kind, table.c.upload_id,
+            table.c.comment, table.c.source_kind, table.c.upload_id, table.c.review_status,
+            table.c.approved_value, table.c.approved_at,
         ).where(table.c.partner_id.in_(partner_ids))
     )  # fmt: skip
     return {(row[0], row[1], row[2]): StoredValue(*row[3:]) for row in rows}
@@ -78,28 +100,46 @@ def write_values(
     partner_codes: dict[int, str],
     source_kind: str,
     upload_id: int | None,
-) -> None:
+    kind: str = "import",
+) -> dict[int, Submission]:
     """Insert, update and revise observations in bulk (Core statements: ~9x faster than ORM adds).
 
     ``partner_codes``: the code of every partner id in ``writes``, whose rights are checked once each.
-    The caller records the audit event (one per import, one per correction).
+    The values of each partner form one Submission of ``kind`` (returned by partner id): approved at
+    once when ``actor`` may review. Raises PeriodLocked when a write falls in a locked period. The
+    caller records the audit event (one per import, one per correction).
     """
-    for code in {partner_codes[write.partner_id] for write in writes}:
+    partner_ids = {write.partner_id for write in writes}
+    for code in {partner_codes[partner_id] for partner_id in partner_ids}:
         require_edit(actor, code)
     # The caller locked these partners before reading ``stored``; taking the lock again is free, and
     # makes a caller that forgot wait here rather than overwrite a concurrent write blindly.
-    lock_partners(session, {write.partner_id for write in writes})
+    lock_partners(session, partner_ids)
+    locks = locked_periods(session, partner_ids)
+    if any((write.partner_id, write.period_id) in locks for write in writes):
+        raise PeriodLocked(
+            _("A value of a locked period cannot change; ask an officer to unlock it.")
+        )
+    submissions = {
+        partner_id: open_submission(session, actor, partner_id, kind, upload_id)
+        for partner_id in sorted(partner_ids)
+    }
     now = utcnow()
     observations = _BulkInsert(session, Observation.__table__, _OBSERVATION_COLUMNS)
     revisions = _BulkInsert(session, ObservationRevision.__table__, _REVISION_COLUMNS)
     updates = []
     for write in writes:
         cell = write.source_cell[:SOURCE_CELL_CHARS] if write.source_cell else None
+        submission = submissions[write.partner_id]
+        submission.values_count += 1
+        approved = submission.status == "approved"
         if write.stored is None:
             observations.add(
                 (
                     write.indicator_id, write.partner_id, write.period_id, write.value,
                     write.comment, source_kind, upload_id, cell, actor.name, now,
+                    submission.status, write.value if approved else None,
+                    now if approved else None, submission.id,
                 )
             )  # fmt: skip
             continue
@@ -108,19 +148,23 @@ def write_values(
             {
                 "id": stored.id, "value": write.value, "comment": write.comment,
                 "source_kind": source_kind, "upload_id": upload_id, "source_cell": cell,
-                "updated_by": actor.name, "updated_at": now,
+                "updated_by": actor.name, "updated_at": now, "review_status": submission.status,
+                "approved_value": write.value if approved else stored.approved_value,
+                "approved_at": now if approved else stored.approved_at,
+                "submission_id": submission.id,
             }
         )  # fmt: skip
         revisions.add(
             (
                 stored.id, stored.value, stored.source_kind, stored.upload_id, write.value,
-                actor.name, now, upload_id, write.reason[:MAX_COMMENT_CHARS],
+                actor.name, now, upload_id, write.reason[:MAX_COMMENT_CHARS], submission.id,
             )
         )  # fmt: skip
     observations.flush()
     revisions.flush()
     if updates:
         session.execute(update(Observation), updates)
+    return submissions
 
 
 def parse_corrected_value(
@@ -172,28 +216,40 @@ def correct_observation(
     too_long = text_problem("observation_revision.reason", reason, _("Reason"))
     if too_long:
         raise CorrectionError(too_long.message)
-    if new_value == observation.value:
+    if new_value == observation.value and observation.review_status != "returned":
         raise CorrectionError(
             _("New value: it is the same as the current value; nothing to correct")
         )
+    period = session.get(ReportingPeriod, observation.period_id)
+    lock = locked_periods(session, [partner.id]).get((partner.id, period.id))
+    if lock is not None:
+        raise CorrectionError(
+            _(
+                "{period} is locked for {partner} since {date} (by {who}): ask an officer to "
+                "unlock it before correcting a value."
+            ).format(
+                period=period.label, partner=partner.code, date=format_date(lock.locked_at.date()),
+                who=lock.locked_by,
+            )
+        )  # fmt: skip
     stored = StoredValue(
         observation.id, observation.value, observation.comment, observation.source_kind,
-        observation.upload_id,
+        observation.upload_id, observation.review_status, observation.approved_value,
+        observation.approved_at,
     )  # fmt: skip
     write = ValueWrite(
         observation.indicator_id, observation.partner_id, observation.period_id, new_value,
         observation.comment, None, stored, reason,
     )  # fmt: skip
-    write_values(
+    submission = write_values(
         session, actor, [write], partner_codes={partner.id: partner.code}, source_kind="manual",
-        upload_id=None,
-    )  # fmt: skip
-    period = session.get(ReportingPeriod, observation.period_id)
+        upload_id=None, kind="correction",
+    )[partner.id]  # fmt: skip
     record_event(
         session, actor, "observation.corrected", object_type="observation",
         object_id=observation.id, label=f"{partner.code} · {indicator.code} · {period.label}",
-        partner_code=partner.code, before={"value": stored.value}, after={"value": new_value},
-        comment=reason,
+        partner_code=partner.code, before={"value": stored.value},
+        after={"value": new_value, "review": submission.status}, comment=reason,
     )  # fmt: skip
     session.flush()
     session.expire(observation)
@@ -207,11 +263,12 @@ def correct_observation(
 
 _OBSERVATION_COLUMNS = (
     "indicator_id", "partner_id", "period_id", "value", "comment", "source_kind", "upload_id",
-    "source_cell", "updated_by", "updated_at",
+    "source_cell", "updated_by", "updated_at", "review_status", "approved_value", "approved_at",
+    "submission_id",
 )  # fmt: skip
 _REVISION_COLUMNS = (
     "observation_id", "previous_value", "previous_source_kind", "previous_upload_id", "new_value",
-    "changed_by", "changed_at", "upload_id", "reason",
+    "changed_by", "changed_at", "upload_id", "reason", "submission_id",
 )  # fmt: skip
 
 

@@ -192,6 +192,12 @@ def period_ticks(periods: pd.DataFrame) -> tuple[list[date], list[str]]:
     return values, [figure_text(label) for label in periods["label"]]
 
 
+def _pending_symbols(series: pd.DataFrame) -> list[str] | str:
+    if "pending" not in series or not series["pending"].any():
+        return "circle"
+    return ["circle-open" if pending else "circle" for pending in series["pending"]]
+
+
 def indicator_panel_figure(
     series: pd.DataFrame,
     periods: pd.DataFrame,
@@ -269,7 +275,8 @@ def indicator_panel_figure(
             mode="lines+markers",
             name=_("reported"),
             line={"color": colour, "width": 3},
-            marker={"size": 8},
+            # An open marker: a value awaiting an officer's approval (``pending``, when shown at all).
+            marker={"size": 8, "symbol": _pending_symbols(series)},
             connectgaps=False,
             hovertemplate=_("period ending") + " %{x|%d %b %Y}: %{y:,}<extra></extra>",
         )

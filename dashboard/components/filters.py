@@ -14,7 +14,8 @@ URL, and Back simply renders the previous URL::
                                                all_partners=option_values(options), all_periods=...))
 
 Query keys: ``partner`` (comma-separated codes; absent = all the user may see, empty = none),
-``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code).
+``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code), ``data=submitted``
+(values awaiting approval shown too).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class ViewFilters:
     period_from: int | None = None
     period_to: int | None = None
     indicator: str | None = None
+    # Values awaiting approval shown too (``data=submitted``); by default only approved values.
+    include_submitted: bool = False
 
     def selected_partners(self, visible: Sequence[str]) -> list[str]:
         """The chosen partners among ``visible``, in ``visible``'s order."""
@@ -97,7 +100,13 @@ def parse_filters(
         period_from=first,
         period_to=last,
         indicator=indicator if indicator in indicator_codes else None,
+        include_submitted=includes_submitted(query),
     )
+
+
+def includes_submitted(query: Mapping[str, str | list[str]]) -> bool:
+    """``data=submitted`` in the query: show the values awaiting approval too."""
+    return (_first(query.get("data")) or "").strip() == "submitted"
 
 
 def filters_from_controls(
@@ -108,6 +117,7 @@ def filters_from_controls(
     all_partners: Sequence[str],
     all_periods: Sequence[int],
     default_indicator: str | None = None,
+    include_submitted: bool = False,
 ) -> ViewFilters:
     """The filters that controls show, with defaults (all partners, all periods, the default
     indicator) left out of the URL, so the plain page URL stays the default view."""
@@ -119,7 +129,10 @@ def filters_from_controls(
         last = None
     if indicator == default_indicator:
         indicator = None
-    return ViewFilters(partners=chosen, period_from=first, period_to=last, indicator=indicator)
+    return ViewFilters(
+        partners=chosen, period_from=first, period_to=last, indicator=indicator,
+        include_submitted=bool(include_submitted),
+    )  # fmt: skip
 
 
 def to_search(filters: ViewFilters) -> str:
@@ -133,6 +146,8 @@ def to_search(filters: ViewFilters) -> str:
         pairs.append(("to", f"P{filters.period_to}"))
     if filters.indicator:
         pairs.append(("indicator", filters.indicator))
+    if filters.include_submitted:
+        pairs.append(("data", "submitted"))
     return "?" + urlencode(pairs, safe=",") if pairs else ""
 
 
@@ -235,6 +250,30 @@ def labelled_dropdown(
             ),
         ]
     )
+
+
+def submitted_switch(component_id: str, include_submitted: bool, allowed: bool) -> html.Div:
+    """The switch between approved values only (the default) and values awaiting approval too;
+    present but hidden for a reader who may not see submitted values (a share link), so the page's
+    URL callback keeps its input."""
+    return html.Div(
+        style=None if allowed else {"display": "none"},
+        children=[
+            dbc.Label(_("Values shown"), html_for=component_id, className="filter-label"),
+            dbc.Switch(
+                id=component_id,
+                label=_("Include values awaiting approval (open markers)"),
+                value=include_submitted and allowed,
+            ),
+        ],
+    )
+
+
+def values_shown_note(include_submitted: bool) -> str:
+    """What a chart's values are, for its source line."""
+    if include_submitted:
+        return _("Including values awaiting approval (open markers).")
+    return _("Approved values only.")
 
 
 def filter_bar(*controls) -> dbc.Card:

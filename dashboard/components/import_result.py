@@ -54,6 +54,11 @@ def result_summary(result, filename: str, nothing_new: bool = False) -> dbc.Aler
             "secondary",
             _("The workbook is fine, and every value in it is already imported."),
         )
+    if result.status == "imported" and getattr(result, "review", None) == "submitted":
+        text = _(
+            "Imported and submitted for review: a monitoring officer approves the values before the "
+            "steering committee sees them. Your partner's page shows them marked “awaiting approval”."
+        )
     return dbc.Alert(
         [html.Strong(filename), html.Br(), text],
         color=colour,

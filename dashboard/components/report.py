@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.components.review import status_badge
 from i18n import _
 from rules.formatting import format_value
 
@@ -73,6 +74,17 @@ def indicator_table(
             current = html.Span(_("no value (n/a)"), className="text-muted")
         else:
             current = html.Strong(format_value(row.current, row.value_kind))
+        status = getattr(row, "review_status", "approved")
+        if row.reported and status != "approved":
+            # The partner's latest value, not yet what the committee sees.
+            approved = getattr(row, "approved_value", None)
+            title = _("approved value: {value}").format(
+                value=format_value(approved, row.value_kind, missing=_("none yet"))
+            )
+            current = html.Span(
+                [current, html.Span(status_badge(status), title=title)],
+                className="value-pending",
+            )
         source = ""
         if row.reported:
             source = SOURCE_LABELS.get(row.source_kind, row.source_kind)

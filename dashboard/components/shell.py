@@ -1,18 +1,27 @@
-"""The frame around every page: the navigation bar, built from the page registry."""
+"""The frame around every page: the navigation bar, built from the page registry for one actor."""
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from dashboard.access import Actor, page_permission
 from i18n import _
 
+ROLE_LABELS = {
+    "admin": "monitoring officer",
+    "editor": "partner editor",
+    "viewer": "steering committee",
+    "share-link": "read-only link",
+}
 
-def navigation_bar() -> dbc.Navbar:
-    # Pages marked nav=False (e.g. one page per partner) are reached by links, not from the bar.
+
+def navigation_bar(actor: Actor, csrf: str = "") -> dbc.Navbar:
+    # Pages marked nav=False (e.g. one page per partner) are reached by links, not from the bar; pages
+    # the actor may not open are left out (and refuse anyway: dashboard.auth guards every layout).
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
         for page in dash.page_registry.values()
-        if page.get("nav", True)
+        if page.get("nav", True) and actor.can_any(page_permission(page["path"]))
     ]
     return dbc.Navbar(
         dbc.Container(
@@ -23,7 +32,10 @@ def navigation_bar() -> dbc.Navbar:
                 # Below the lg breakpoint (phones) the links fold behind a toggler, so pages start at the top.
                 dbc.NavbarToggler(id="shell-nav-toggler", n_clicks=0),
                 dbc.Collapse(
-                    dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
+                    [
+                        dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
+                        account_menu(actor, csrf),
+                    ],
                     id="shell-nav-collapse",
                     is_open=False,
                     navbar=True,
@@ -36,6 +48,36 @@ def navigation_bar() -> dbc.Navbar:
         expand="lg",
         className="mb-3",
     )
+
+
+def account_menu(actor: Actor, csrf: str):
+    """Who is signed in (name, role, partner), their password page and signing out."""
+    if not actor.is_authenticated:
+        return None
+    role = _(ROLE_LABELS.get(actor.role, actor.role))
+    who = f"{actor.name} · {role}" + (f" · {actor.partner_code}" if actor.partner_code else "")
+    items = [dbc.DropdownMenuItem(who, header=True, id="shell-account-who")]
+    if actor.user_id is not None:
+        items.append(
+            dbc.DropdownMenuItem(_("Change password"), href="/account/password", external_link=True)
+        )
+    items.append(
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf", id="shell-sign-out-csrf", value=csrf),
+                html.Button(
+                    _("Sign out"), type="submit", className="dropdown-item", id="shell-sign-out"
+                ),
+            ],
+            action="/sign-out",
+            method="POST",
+        )
+    )
+    label = actor.name if actor.user_id is not None else _("Read-only link")
+    return dbc.DropdownMenu(
+        items, label=label, nav=True, in_navbar=True, align_end=True, id="shell-account",
+        className="ms-lg-3",
+    )  # fmt: skip
 
 
 # Runs in the browser: opening and closing the menu needs no round trip to the server.

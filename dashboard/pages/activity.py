@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.access import current_actor
+from dashboard.access import Permission, current_actor
 from dashboard.components.activity import action_label, activity_table
 from dashboard.components.filters import filter_bar, labelled_dropdown
 from dashboard.database import read_session
@@ -79,7 +79,7 @@ def layout(partner=None, action=None, object=None, id=None, **query):  # noqa: A
     partner, action, object, id = (_last(raw) for raw in (partner, action, object, id))  # noqa: A001
     since, until = _day(_last(query.get("from"))), _day(_last(query.get("to")))
     with read_session() as session:
-        visible = partner_codes_visible_to(session, current_actor())
+        visible = partner_codes_visible_to(session, current_actor(), Permission.READ_AUDIT)
         partner = partner if partner in visible else None
         action = (
             action

@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
-from dashboard.access import current_actor
+from dashboard.access import Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, labelled_dropdown, parse_filters
 from dashboard.components.report import revisions_table, uploads_table
@@ -39,7 +39,7 @@ ANNOTATED_TYPE = "imports-annotated"
 def layout(**query):
     actor = current_actor()
     with read_session() as session:
-        visible = partner_codes_visible_to(session, actor)
+        visible = partner_codes_visible_to(session, actor, Permission.READ_UPLOADS)
         indicators = indicator_codes(session)
         periods = list(reporting_periods(session)["label"])
         filters = parse_filters(query, partner_codes=visible, indicator_codes=indicators)
@@ -135,7 +135,7 @@ def download_original(_clicks):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = partner_codes_visible_to(session, actor)
+        visible = partner_codes_visible_to(session, actor, Permission.READ_UPLOADS)
         unassigned = actor.can_edit(None)
         not_kept = file_not_kept(session, trigger["upload"], visible, include_unassigned=unassigned)
         if not_kept:
@@ -163,7 +163,7 @@ def download_annotated(_clicks):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = partner_codes_visible_to(session, actor)
+        visible = partner_codes_visible_to(session, actor, Permission.READ_UPLOADS)
         unassigned = actor.can_edit(None)
         not_kept = file_not_kept(session, trigger["upload"], visible, include_unassigned=unassigned)
         if not_kept:

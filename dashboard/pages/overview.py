@@ -12,19 +12,22 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
-from dashboard.access import current_actor
+from dashboard.access import Permission, current_actor
 from dashboard.components.empty_states import (
     no_data_alert,
 )
 from dashboard.components.filters import (
     filter_bar,
     filters_from_controls,
+    includes_submitted,
     indicator_select,
     option_values,
     parse_filters,
     partner_checklist,
+    submitted_switch,
     to_search,
     url_location,
+    values_shown_note,
 )
 from dashboard.components.overview_cards import (
     as_of,
@@ -45,6 +48,7 @@ from dashboard.queries.overview import (
     reporting_freshness,
     target_progress,
 )
+from dashboard.queries.values import ValueView
 from i18n import _
 
 dash.register_page(__name__, path="/", name=_("Overview"), title=_("Overview"), order=0)
@@ -52,14 +56,17 @@ dash.register_page(__name__, path="/", name=_("Overview"), title=_("Overview"), 
 
 def layout(**query):
     today = date.today()
+    actor = current_actor()
     with read_session() as session:
-        partners = visible_partners(session, current_actor())
+        partners = visible_partners(session, actor)
         if partners.empty:
             return html.Div([html.H1(_("Overview")), no_data_alert("overview-empty")])
         periods = reporting_periods(session)
         codes = partners["code"].tolist()
+        allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
+        view = ValueView(actor, includes_submitted(query) and allowed)
         period = latest_ended_period(session, today)
-        progress_all = target_progress(session, codes, period.number if period else None)
+        progress_all = target_progress(session, codes, period.number if period else None, view=view)
         filters = parse_filters(
             query,
             partner_codes=codes,
@@ -68,7 +75,9 @@ def layout(**query):
         chosen = filters.selected_partners(codes)
         pipeline = change_pipeline(session, chosen)
         instruments = instruments_improved(session, chosen)
-        freshness = reporting_freshness(session, chosen, period.number) if period else None
+        freshness = (
+            reporting_freshness(session, chosen, period.number, view=view) if period else None
+        )
     progress = classify_progress(
         progress_all[progress_all["partner_code"].isin(chosen)],
         periods_elapsed=period.number if period else 0,
@@ -85,12 +94,14 @@ def layout(**query):
             url_location("overview-url"),
             html.H1(_("Overview")),
             as_of(period),
+            html.P(values_shown_note(view.include_submitted), className="text-muted small"),
             demo_banner(pipeline, progress),
             filter_bar(
                 partner_checklist("overview-partners", list(labels.items()), chosen),
                 indicator_select("overview-indicator", indicator_options, indicator)
                 if indicator
                 else None,
+                submitted_switch("overview-submitted", view.include_submitted, allowed),
             ),
             headline_cards(pipeline, instruments, progress, freshness, period),
             dbc.Row(
@@ -114,11 +125,12 @@ def layout(**query):
     Output("overview-url", "search"),
     Input("overview-partners", "value"),
     Input("overview-indicator", "value"),
+    Input("overview-submitted", "value"),
     State("overview-partners", "options"),
     State("overview-indicator", "options"),
     prevent_initial_call=True,
 )
-def _filters_to_url(partners, indicator, partner_options, indicator_options):
+def _filters_to_url(partners, indicator, submitted, partner_options, indicator_options):
     filters = filters_from_controls(
         partners,
         None,
@@ -126,5 +138,6 @@ def _filters_to_url(partners, indicator, partner_options, indicator_options):
         all_partners=option_values(partner_options),
         all_periods=[],
         default_indicator=(option_values(indicator_options) or [None])[0],
+        include_submitted=submitted is True,
     )
     return to_search(filters)

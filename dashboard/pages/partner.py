@@ -12,10 +12,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor
+from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.links import page_path
 from dashboard.components.report import indicator_table, uploads_table
+from dashboard.components.review import returned_banner, waiting_note
 from dashboard.components.stages import stage_badge
 from dashboard.database import DatabaseBusy, perform, read_session
 from dashboard.queries.instruments import instruments_with_changes
@@ -27,7 +28,9 @@ from dashboard.queries.partner import (
     partner_profile,
     reporting_periods,
 )
+from dashboard.queries.review import latest_returned, waiting_count
 from dashboard.queries.uploads import upload_history
+from dashboard.queries.values import latest_values
 from i18n import _
 from rules.formatting import format_value
 from services.observations import CorrectionError, correct_observation
@@ -54,9 +57,14 @@ def layout(code: str = "", period: str = "", **_other):
         periods = reporting_periods(session)
         labels = list(periods["label"])
         chosen = period if period in labels else default_report_period(periods, date.today())
-        report = indicator_report(session, code, chosen) if chosen else None
+        view = latest_values(actor)
+        report = indicator_report(session, code, chosen, view=view) if chosen else None
         changes = instruments_with_changes(session, [code])
-        uploads = upload_history(session, [code], limit=20)
+        sees_uploads = actor.can(Permission.READ_UPLOADS, code)
+        uploads = upload_history(session, [code], limit=20) if sees_uploads else None
+        sees_review = actor.can(Permission.READ_SUBMITTED, code)
+        returned = latest_returned(session, code) if sees_review else None
+        waiting = waiting_count(session, code) if sees_review else 0
     can_edit = actor.can_edit(code)
     return html.Div(
         [
@@ -64,6 +72,8 @@ def layout(code: str = "", period: str = "", **_other):
             dcc.Store(id="partner-code", data=code),
             dcc.Store(id="partner-observation"),
             _heading(profile),
+            returned_banner(returned, "partner-returned"),
+            waiting_note(waiting, "partner-waiting"),
             dbc.Row(
                 [
                     dbc.Col(_instrument_card(profile, changes), lg=4, className="mb-3"),
@@ -74,31 +84,37 @@ def layout(code: str = "", period: str = "", **_other):
                     ),
                 ]
             ),
-            dbc.Card(
-                [
-                    dbc.CardHeader(html.H2(_("Uploads and their outcomes"), className="h5 mb-0")),
-                    dbc.CardBody(
-                        [
-                            uploads_table(uploads, None, show_partner=False),
-                            html.Div(
-                                [
-                                    dcc.Link(_("Send a workbook"), href=page_path("upload")),
-                                    " · ",
-                                    dcc.Link(
-                                        _("All uploads and value history"),
-                                        href=page_path("imports"),
-                                    ),
-                                ],
-                                className="small",
-                            ),
-                        ]
-                    ),
-                ],
-                className="mb-3",
-            ),
+            _uploads_card(uploads, can_edit) if uploads is not None else None,
             _correction_modal(),
         ],
         className="partner-page",
+    )
+
+
+def _uploads_card(uploads, can_edit: bool) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Uploads and their outcomes"), className="h5 mb-0")),
+            dbc.CardBody(
+                [
+                    uploads_table(uploads, None, show_partner=False),
+                    html.Div(
+                        [
+                            dcc.Link(_("Send a workbook"), href=page_path("upload"))
+                            if can_edit
+                            else None,
+                            " · " if can_edit else None,
+                            dcc.Link(
+                                _("All uploads and value history"),
+                                href=page_path("imports"),
+                            ),
+                        ],
+                        className="small",
+                    ),
+                ]
+            ),
+        ],
+        className="mb-3",
     )
 
 
@@ -374,5 +390,5 @@ def save_correction(_n, observation_id, raw_value, reason, code, period):
     except (CorrectionError, AccessDenied, DatabaseBusy) as error:
         return str(error), True, True, no_update
     with read_session() as session:
-        report = indicator_report(session, code, period)
+        report = indicator_report(session, code, period, view=latest_values(actor))
     return "", False, False, _indicator_body(report, code, period, actor.can_edit(code))

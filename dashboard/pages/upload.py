@@ -17,7 +17,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor, require_edit
+from dashboard.access import AccessDenied, Permission, current_actor, require_edit
 from dashboard.callback_guard import NotFound
 from dashboard.components.import_result import (
     changes_table,
@@ -26,6 +26,7 @@ from dashboard.components.import_result import (
     result_summary,
 )
 from dashboard.components.links import page_path
+from dashboard.components.review import returned_banner
 from dashboard.database import DatabaseBusy, app_settings, perform_import, read_session
 from dashboard.queries.partner import (
     default_report_period,
@@ -33,6 +34,7 @@ from dashboard.queries.partner import (
     partner_codes_visible_to,
     reporting_periods,
 )
+from dashboard.queries.review import latest_returned
 from dashboard.queries.uploads import file_not_kept, original_file, upload_record
 from i18n import _
 from importers.workbook_import import (
@@ -70,12 +72,18 @@ def layout(partner: str = "", **_other):
         )
     chosen = partner if partner in editable else (editable[0] if len(editable) == 1 else None)
     default_period = default_report_period(periods, date.today())
+    if chosen and actor.can(Permission.READ_SUBMITTED, chosen):
+        with read_session() as session:
+            returned = latest_returned(session, chosen)
+    else:
+        returned = None
     megabytes = app_settings().max_upload_bytes // (1024 * 1024)
     return html.Div(
         [
             dcc.Store(id="upload-id"),
             dcc.Download(id="upload-download"),
             html.H1(_("Send a workbook")),
+            returned_banner(returned, "upload-returned"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -319,7 +327,7 @@ def confirm_import(n_clicks, upload_id):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = partner_codes_visible_to(session, actor)
+        visible = partner_codes_visible_to(session, actor, Permission.READ_UPLOADS)
         record = upload_record(session, upload_id, visible)
     if record is None:
         raise NotFound(_("There is no such upload; drop the file again."))
@@ -393,7 +401,7 @@ def download_annotated(n_clicks, upload_id):
         raise dash.exceptions.PreventUpdate
     actor = current_actor()
     with read_session() as session:
-        visible = partner_codes_visible_to(session, actor)
+        visible = partner_codes_visible_to(session, actor, Permission.READ_UPLOADS)
         not_kept = file_not_kept(session, upload_id, visible)
         if not_kept:
             return no_update, dbc.Alert(not_kept, color="warning", id="upload-not-kept")
@@ -422,7 +430,7 @@ def download_template(n_clicks, partner, period):
     if not n_clicks or not partner:
         raise dash.exceptions.PreventUpdate
     with read_session() as session:
-        if partner not in partner_codes_visible_to(session, current_actor()):
+        if partner not in partner_codes_visible_to(session, current_actor(), Permission.EDIT_DATA):
             raise NotFound(_("There is no such partner."))
         try:
             content = build_template(session, partner, period)

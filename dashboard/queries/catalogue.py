@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.access import Actor, visible_partner_codes
+from dashboard.access import Actor, Permission, partner_scope
 from models import Indicator, Partner, ReportingPeriod
 
 PARTNER_COLUMNS = ["code", "name", "short_name", "country"]
@@ -17,13 +17,11 @@ INDICATOR_COLUMNS = ["code", "name", "unit", "category", "value_kind", "aggregat
 def visible_partners(session: Session, actor: Actor) -> pd.DataFrame:
     """Partners ``actor`` may see, in display order: code, name, short_name, country."""
     rows = session.execute(
-        select(Partner.code, Partner.name, Partner.short_name, Partner.country).order_by(
-            Partner.display_order, Partner.code
-        )
+        select(Partner.code, Partner.name, Partner.short_name, Partner.country)
+        .where(partner_scope(actor, Permission.READ, Partner.id))
+        .order_by(Partner.display_order, Partner.code)
     ).all()
-    frame = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
-    allowed = visible_partner_codes(actor, frame["code"].tolist())
-    return frame[frame["code"].isin(allowed)].reset_index(drop=True)
+    return pd.DataFrame(rows, columns=PARTNER_COLUMNS)
 
 
 def reporting_periods(session: Session) -> pd.DataFrame:

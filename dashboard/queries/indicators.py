@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 from i18n import _
 from models import Indicator, Milestone, Observation, Partner, ReportingPeriod, Target
 
+from .values import ValueView
+
 VALUE_COLUMNS = [
     "partner_code", "period_number", "period_label", "end_date", "value", "source_kind", "upload_id",
+    "pending",
 ]  # fmt: skip
 TARGET_COLUMNS = ["partner_code", "baseline_value", "target_value", "is_demo"]
 MILESTONE_COLUMNS = ["partner_code", "period_number", "end_date", "value"]
@@ -21,11 +24,13 @@ def indicator_values(
     indicator_code: str,
     partner_codes: list[str],
     period_range: tuple[int, int] | None = None,
+    *,
+    view: ValueView,
 ) -> pd.DataFrame:
     """Reported values of one indicator for ``partner_codes`` (ordered by partner display order, then
-    period), within ``period_range`` (first, last period number) when given. ``value`` is NaN where
-    the partner reported "no value". Columns: partner_code, period_number, period_label, end_date,
-    value, source_kind, upload_id."""
+    period), within ``period_range`` (first, last period number) when given, as ``view`` shows them
+    (approved only, or with submitted ones). ``value`` is NaN where the partner reported "no value";
+    ``pending`` is True where the value awaits review. Columns: VALUE_COLUMNS."""
     if not partner_codes:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     query = (
@@ -34,20 +39,22 @@ def indicator_values(
             ReportingPeriod.number,
             ReportingPeriod.label,
             ReportingPeriod.end_date,
-            Observation.value,
+            view.value(),
             Observation.source_kind,
             Observation.upload_id,
+            view.pending(),
         )
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .join(Partner, Partner.id == Observation.partner_id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Indicator.code == indicator_code, Partner.code.in_(partner_codes))
+        .where(Indicator.code == indicator_code, Partner.code.in_(partner_codes), view.shown())
         .order_by(Partner.display_order, ReportingPeriod.number)
     )
     if period_range is not None:
         query = query.where(ReportingPeriod.number.between(*period_range))
     frame = pd.DataFrame(session.execute(query).all(), columns=VALUE_COLUMNS)
     frame["value"] = frame["value"].astype(float)
+    frame["pending"] = frame["pending"].astype(bool)
     return frame
 
 

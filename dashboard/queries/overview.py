@@ -21,6 +21,8 @@ from models import (
 )
 from rules.aggregation import pick
 
+from .values import ValueView
+
 PIPELINE_COLUMNS = ["partner_code", "partner_label", "stage", "changes", "demo_changes"]
 INSTRUMENT_COLUMNS = ["partner_code", "instrument_id", "instrument_title", "validated_changes"]
 PROGRESS_COLUMNS = [
@@ -93,26 +95,28 @@ def latest_ended_period(session: Session, today: date) -> ReportingPeriod | None
 
 
 def target_progress(
-    session: Session, partner_codes: list[str], up_to_period: int | None
+    session: Session, partner_codes: list[str], up_to_period: int | None, *, view: ValueView
 ) -> pd.DataFrame:
     """Each target of ``partner_codes`` with what was reported up to period number ``up_to_period``
-    (None: nothing counts yet), aggregated in SQL: the count, sum and mean of the reported values and
-    the latest one, plus the milestone set for that period. Columns: PROGRESS_COLUMNS."""
+    (None: nothing counts yet), as ``view`` shows the values, aggregated in SQL: the count, sum and
+    mean of the reported values and the latest one, plus the milestone set for that period. Columns:
+    PROGRESS_COLUMNS."""
     if not partner_codes:
         return pd.DataFrame(columns=PROGRESS_COLUMNS)
     limit = up_to_period if up_to_period is not None else -1
+    value = view.value()
     reported = (
         select(
             Observation.partner_id,
             Observation.indicator_id,
-            func.count(Observation.value).label("values_reported"),
-            func.sum(Observation.value).label("total"),
-            func.avg(Observation.value).label("mean"),
+            func.count(value).label("values_reported"),
+            func.sum(value).label("total"),
+            func.avg(value).label("mean"),
             func.max(ReportingPeriod.number).label("latest_period"),
             func.sum(case((Observation.source_kind == "demo", 1), else_=0)).label("demo_values"),
         )
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Observation.value.is_not(None), ReportingPeriod.number <= limit)
+        .where(value.is_not(None), view.shown(), ReportingPeriod.number <= limit)
         .group_by(Observation.partner_id, Observation.indicator_id)
         .subquery()
     )
@@ -137,7 +141,7 @@ def target_progress(
             reported.c.total,
             reported.c.mean,
             reported.c.latest_period,
-            latest_observation.c.value,
+            view.value(latest_observation),
             func.coalesce(reported.c.demo_values, 0),
         )
         .join(Partner, Partner.id == Target.partner_id)
@@ -209,7 +213,7 @@ def classify_progress(
 
 
 def reporting_freshness(
-    session: Session, partner_codes: list[str], period_number: int
+    session: Session, partner_codes: list[str], period_number: int, *, view: ValueView
 ) -> pd.DataFrame:
     """Per partner (display order): how many values it reported for period ``period_number`` ("no
     value" answers count: the partner did report) and the label of the last period it reported at all.
@@ -225,6 +229,7 @@ def reporting_freshness(
             func.max(ReportingPeriod.number).label("last_number"),
         )
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+        .where(view.shown())
         .group_by(Observation.partner_id)
         .subquery()
     )

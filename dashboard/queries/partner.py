@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from dashboard.access import Actor, visible_partner_codes
+from dashboard.access import Actor, Permission, partner_scope
 from models import (
     Indicator,
     Observation,
@@ -25,11 +25,13 @@ from models import (
 )
 from rules.aggregation import combine
 
+from .values import ValueView
+
 PERIOD_COLUMNS = ["period_id", "number", "label", "start_date", "end_date", "due_date", "phase"]
 REPORT_COLUMNS = [
     "indicator_code", "indicator_name", "unit", "value_kind", "aggregation", "baseline", "target",
     "target_is_demo", "previously_reported", "current", "reported", "observation_id", "source_kind",
-    "source_cell", "upload_id", "updated_by", "updated_at",
+    "source_cell", "upload_id", "updated_by", "updated_at", "review_status", "approved_value",
 ]  # fmt: skip
 
 
@@ -38,9 +40,18 @@ def partner_codes(session: Session) -> list[str]:
     return list(session.scalars(select(Partner.code).order_by(Partner.display_order, Partner.id)))
 
 
-def partner_codes_visible_to(session: Session, actor: Actor) -> list[str]:
-    """The partner codes ``actor`` may see, in display order: what every page filters its reads by."""
-    return visible_partner_codes(actor, partner_codes(session))
+def partner_codes_visible_to(
+    session: Session, actor: Actor, permission: Permission = Permission.READ
+) -> list[str]:
+    """The partner codes whose data ``actor`` may ``permission`` (read, by default), in display order:
+    what every page filters its reads by."""
+    return list(
+        session.scalars(
+            select(Partner.code)
+            .where(partner_scope(actor, permission, Partner.id))
+            .order_by(Partner.display_order, Partner.id)
+        )
+    )
 
 
 def partners_overview(session: Session, partner_codes: list[str]) -> pd.DataFrame:
@@ -112,9 +123,14 @@ def default_report_period(periods: pd.DataFrame, today: date) -> str | None:
     return str(chosen["label"])
 
 
-def indicator_report(session: Session, partner_code: str, period_label: str) -> pd.DataFrame:
-    """Each indicator the partner has a target or a value for, as of ``period_label``.
+def indicator_report(
+    session: Session, partner_code: str, period_label: str, *, view: ValueView
+) -> pd.DataFrame:
+    """Each indicator the partner has a target or a value for, as of ``period_label``, as ``view``
+    shows the values.
 
+    ``review_status`` is "approved", "submitted" or "returned" where the value shown awaits review
+    (``approved_value`` is then what the committee sees), else "approved".
     ``current`` is the value reported for that period (NaN with ``reported`` False when nothing was
     reported; NaN with ``reported`` True when the partner reported "no value"). ``previously_reported``
     combines the earlier periods by the indicator's aggregation: the sum of flows, the latest stock, the
@@ -134,16 +150,21 @@ def indicator_report(session: Session, partner_code: str, period_label: str) -> 
     observations = pd.DataFrame(
         session.execute(
             select(
-                Observation.id, Observation.indicator_id, ReportingPeriod.number, Observation.value,
+                Observation.id, Observation.indicator_id, ReportingPeriod.number, view.value(),
                 Observation.source_kind, Observation.source_cell, Observation.upload_id,
                 Observation.updated_by, Observation.updated_at,
+                case((view.pending(), Observation.review_status), else_="approved"),
+                Observation.approved_value,
             )
             .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-            .where(Observation.partner_id == partner_id, ReportingPeriod.number <= period.number)
+            .where(
+                Observation.partner_id == partner_id, ReportingPeriod.number <= period.number,
+                view.shown(),
+            )
         ).all(),
         columns=[
             "observation_id", "indicator_id", "number", "value", "source_kind", "source_cell",
-            "upload_id", "updated_by", "updated_at",
+            "upload_id", "updated_by", "updated_at", "review_status", "approved_value",
         ],
     )  # fmt: skip
     indicator_ids = set(targets["indicator_id"]) | set(observations["indicator_id"])
@@ -184,6 +205,7 @@ def combine_report(
     report["previously_reported"] = report["indicator_id"].map(previous).astype(float)
     report["reported"] = report["observation_id"].notna()
     report["target_is_demo"] = report["target_is_demo"].fillna(False).astype(bool)
+    report["review_status"] = report["review_status"].fillna("approved")
     return report[REPORT_COLUMNS].reset_index(drop=True)
 
 
@@ -197,6 +219,7 @@ class ObservationDetail:
     value_kind: str
     period_label: str
     value: float | None
+    review_status: str
 
 
 def observation_detail(
@@ -207,6 +230,7 @@ def observation_detail(
         select(
             Observation.id, Partner.code, Indicator.code, Indicator.name, Indicator.unit,
             Indicator.value_kind, ReportingPeriod.label, Observation.value,
+            Observation.review_status,
         )
         .join(Partner, Partner.id == Observation.partner_id)
         .join(Indicator, Indicator.id == Observation.indicator_id)

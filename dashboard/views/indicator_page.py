@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from dashboard.access import current_actor
+from dashboard.access import Permission, current_actor
 from dashboard.components.charts import chart_card, graph, reference_figure
 from dashboard.components.downloads import download_buttons
 from dashboard.components.empty_states import no_data_alert
@@ -24,8 +24,10 @@ from dashboard.components.filters import (
     parse_filters,
     partner_checklist,
     period_slider,
+    submitted_switch,
     to_search,
     url_location,
+    values_shown_note,
 )
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
 from dashboard.database import read_session
@@ -38,6 +40,7 @@ from dashboard.queries.indicators import (
     indicator_targets,
     indicator_values,
 )
+from dashboard.queries.values import ValueView
 from i18n import _
 
 
@@ -60,8 +63,9 @@ class IndicatorPage:
 
 def build_layout(page: IndicatorPage, query: dict):
     today = date.today()
+    actor = current_actor()
     with read_session() as session:
-        partners = visible_partners(session, current_actor())
+        partners = visible_partners(session, actor)
         catalogue = indicators(
             session, categories=list(page.categories), codes=list(page.extra_codes)
         )
@@ -81,8 +85,10 @@ def build_layout(page: IndicatorPage, query: dict):
         first, last = filters.period_bounds(periods["number"].tolist())
         is_sum = indicator["aggregation"] == "sum"
         # Running totals start at the first period whatever range is shown.
+        allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
+        value_view = ValueView(actor, filters.include_submitted and allowed)
         values = indicator_values(
-            session, indicator.name, chosen, None if is_sum else (first, last)
+            session, indicator.name, chosen, None if is_sum else (first, last), view=value_view
         )
         if is_sum:
             values = cumulative(values)
@@ -108,7 +114,8 @@ def build_layout(page: IndicatorPage, query: dict):
         source=_("Source:")
         + " "
         + describe_sources(values)
-        + "."
+        + ". "
+        + values_shown_note(value_view.include_submitted)
         + (
             " " + _("Reference lines:") + f" Eurostat {page.series_code}."
             if indicator.name in page.overlay_codes and not references.empty
@@ -139,6 +146,7 @@ def build_layout(page: IndicatorPage, query: dict):
                     list(zip(periods["number"], periods["label"], strict=True)),
                     (first, last),
                 ),
+                submitted_switch(f"{page.name}-submitted", value_view.include_submitted, allowed),
             ),
             indicator_panels(view),
             _reference_card(page, references, chosen_partners, geos),
@@ -205,12 +213,15 @@ def register_url_callback(page: IndicatorPage) -> None:
         Input(f"{page.name}-partners", "value"),
         Input(f"{page.name}-periods", "value"),
         Input(f"{page.name}-indicator", "value"),
+        Input(f"{page.name}-submitted", "value"),
         State(f"{page.name}-partners", "options"),
         State(f"{page.name}-periods", "marks"),
         State(f"{page.name}-indicator", "options"),
         prevent_initial_call=True,
     )
-    def _filters_to_url(partners, periods, indicator, partner_options, period_marks, indicators):
+    def _filters_to_url(
+        partners, periods, indicator, submitted, partner_options, period_marks, indicators
+    ):
         filters = filters_from_controls(
             partners,
             periods,
@@ -218,5 +229,6 @@ def register_url_callback(page: IndicatorPage) -> None:
             all_partners=option_values(partner_options),
             all_periods=[int(number) for number in period_marks or {}],
             default_indicator=(option_values(indicators) or [None])[0],
+            include_submitted=submitted is True,
         )
         return to_search(filters)

@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.access import AccessDenied, current_actor
+from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.stages import STAGE_LABELS, stage_badge
 from dashboard.database import DatabaseBusy, app_settings, perform, read_session
@@ -155,7 +155,9 @@ def open_record_form(_opens, _cancel):
         raise dash.exceptions.PreventUpdate  # buttons appearing after a re-render, not a click
     code = trigger["change"]
     with read_session() as session:
-        rows = instruments_with_changes(session, partner_codes_visible_to(session, current_actor()))
+        # Only the changes this actor may record a stage for: another partner's is "no such change".
+        editable = partner_codes_visible_to(session, current_actor(), Permission.EDIT_DATA)
+        rows = instruments_with_changes(session, editable)
     row = rows[rows["change_code"] == code]
     if row.empty:
         raise NotFound(_("There is no such policy change."))

@@ -14,6 +14,9 @@ Fixtures (all tests in tests/browser/ are marked ``browser`` automatically):
 - ``page``: a fresh browser context + page at 1920x1080 that accepts downloads. Every console error and
   uncaught page error is recorded and the test FAILS at teardown if any occurred (the clean-console
   rule of Dash's own test-suite). ``console.allow(r"regex")`` permits an error a test provokes on purpose.
+  The first ``page.goto`` to a live server signs the context in as that server's admin, unless the test
+  signed in itself (``sign_in(page, server, "viewer")`` from tests.support.browser) or opted out with
+  ``page.signed_in_to = "anonymous"``.
 - ``console``: that recorder (``console.errors`` lists what was seen so far).
 - ``screenshot``: ``screenshot("overview")`` saves test-artifacts/screenshots/overview.png (1920x1080,
   full page) and overview-phone.png (390 px wide) of the current page.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -35,8 +39,10 @@ from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    SERVERS,
     LiveServer,
     save_screenshots,
+    sign_in,
     start_live_server,
 )
 
@@ -129,6 +135,23 @@ def page(browser, console):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: console.record(f"page error: {error}"))
+    page.signed_in_to = None
+    goto = page.goto
+
+    def goto_signed_in(url: str, **options):
+        port = urlsplit(url).port
+        server = SERVERS.get(port)
+        if server is not None and page.signed_in_to is None:
+            sign_in(page, server, "admin")
+        elif (
+            server is not None
+            and page.signed_in_to not in ("anonymous",)
+            and (page.signed_in_to[0] != server.url)
+        ):
+            sign_in(page, server, page.signed_in_to[1])
+        return goto(url, **options)
+
+    page.goto = goto_signed_in
     yield page
     context.close()
     unexpected = console.unexpected()

@@ -131,7 +131,7 @@ def test_panel_data_downloads_as_csv(page, demo_server):
     lines = download.path().read_text(encoding="utf-8").splitlines()
     assert lines[0] == (
         "partner_code,indicator_code,unit,period_number,period_label,end_date,value,source_kind,"
-        "upload_id,baseline_value,target_value"
+        "upload_id,pending,baseline_value,target_value"
     )
     assert [line.split(",")[4] for line in lines[1:]] == ["P2", "P3", "P4"]
     assert all(line.startswith("SMILTENE,DSK-BASIC,%,") for line in lines[1:])

@@ -37,7 +37,7 @@ from services.observations import CorrectionError, correct_observation
 from services.policy_changes import NewEvidence, record_stage_event
 
 OFFICER = Actor(name="Ioana (SWO RDA)", role="admin")
-SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
+SMILTENE_EDITOR = Actor(name="anna", role="editor", partner_code="SMILTENE")
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
 
 
@@ -201,11 +201,12 @@ def test_a_correction_and_its_event_appear_together(demo):
     correct_observation(demo, SMILTENE_EDITOR, observation.id, "1 234", "typo in the report")
     demo.commit()
     event = _events(demo, action="observation.corrected")[0]
-    assert (event.before, event.after) == ({"value": old}, {"value": 1234})
+    # A partner editor's correction waits for an officer's review.
+    assert (event.before, event.after) == ({"value": old}, {"value": 1234, "review": "submitted"})
     assert event.comment == "typo in the report"
     assert (event.actor_name, event.actor_role, event.actor_partner) == (
         "anna",
-        "partner",
+        "editor",
         "SMILTENE",
     )
     assert event.object_label == "SMILTENE · ESU-USERS · P6"

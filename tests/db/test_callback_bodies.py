@@ -4,19 +4,18 @@ exception's text (dashboard/callback_guard.py)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
 import pytest
-from dash._utils import stringify_id
 from sqlalchemy import func, select
 
 import dashboard.views.setup_workbook
 from dashboard.app import create_app
-from dashboard.callback_guard import WILDCARDS
 from dashboard.database import EXTENSION_KEY
 from models import Base, Observation, PolicyChange
+from tests.support.accounts import ensure_account, signed_in_client
+from tests.support.callbacks import request_body
 
 ROUTE = "/_dash-update-component"
 HOSTILE = "HOSTILE-cell-value-"
@@ -36,8 +35,11 @@ def app(settings, demo):
 
 
 @pytest.fixture
-def client(app):
-    return app.server.test_client()
+def client(app, demo):
+    """Signed in as an officer: the checks here come after the account's (test_access.py)."""
+    officer = ensure_account(demo, "officer@test.example.org", "admin")
+    demo.commit()
+    return signed_in_client(app, officer)
 
 
 @pytest.fixture
@@ -55,55 +57,6 @@ def _row_counts(engine) -> dict[str, int]:
             table.name: connection.scalar(select(func.count()).select_from(table))
             for table in Base.metadata.sorted_tables
         }
-
-
-def _parse(raw):
-    return json.loads(raw) if isinstance(raw, str) and raw.startswith("{") else raw
-
-
-def request_body(app, trigger: str, values: dict | None = None, ids: dict | None = None) -> dict:
-    """The body the renderer sends for the callback whose first input is ``trigger`` ("name.property",
-    the name of a pattern-matching id being its type): every input and state set from ``values``
-    (by "name.property", default None), wildcards of pattern-matching ids from ``ids``."""
-    values, ids = values or {}, ids or {}
-
-    def name(spec_id) -> str:
-        pattern = _parse(spec_id)
-        return pattern["type"] if isinstance(pattern, dict) else pattern
-
-    output, callback = next(
-        (key, cb)
-        for key, cb in app.callback_map.items()
-        if "callback" in cb
-        and f"{name(cb['inputs'][0]['id'])}.{cb['inputs'][0]['property']}" == trigger
-    )
-
-    def entry(spec: dict, with_value: bool):
-        pattern = _parse(spec["id"])
-        concrete = (
-            {key: ids[key] if wanted in WILDCARDS else wanted for key, wanted in pattern.items()}
-            if isinstance(pattern, dict)
-            else pattern
-        )
-        item = {"id": concrete, "property": spec["property"]}
-        if with_value:
-            item["value"] = values.get(f"{name(spec['id'])}.{spec['property']}")
-        multi = isinstance(pattern, dict) and ["ALL"] in pattern.values()
-        return [item] if multi else item
-
-    declared = callback["output"]
-    outputs = [
-        entry(o.to_dict(), False) for o in (declared if isinstance(declared, list) else [declared])
-    ]
-    first = entry(callback["inputs"][0], False)
-    first = first[0] if isinstance(first, list) else first
-    return {
-        "output": output,
-        "outputs": outputs if isinstance(declared, list) else outputs[0],
-        "inputs": [entry(spec, True) for spec in callback["inputs"]],
-        "state": [entry(spec, True) for spec in callback["state"]],
-        "changedPropIds": [f"{stringify_id(first['id'])}.{first['property']}"],
-    }
 
 
 def _cell_change(**change) -> list[dict]:

@@ -90,7 +90,17 @@ def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
 
     dry = run_sharing("setup", "import", str(edited), "--dry-run", "--json", env=env)
     assert dry.returncode == 0 and json.loads(dry.stdout)["status"] == "dry-run"
-    applied = run_sharing("setup", "import", str(edited), "--user", "ioana", env=env)
+    add = ("users", "add", "ioana@swo.example.org", "--role", "admin", "--name", "ioana")
+    assert run_sharing(*add, "--no-password", env=env).returncode == 0
+    editor = run_sharing(
+        "setup", "import", str(edited), "--user", "smiltene@demo.example.org", env=env
+    )
+    assert editor.returncode == 2 and "only monitoring officers" in editor.stderr
+    unknown = run_sharing("setup", "import", str(edited), "--user", "nobody@x.org", env=env)
+    assert unknown.returncode == 2 and "No active account" in unknown.stderr
+    applied = run_sharing(
+        "setup", "import", str(edited), "--user", "ioana@swo.example.org", env=env
+    )
     assert applied.returncode == 0 and "Setup updated" in applied.stdout
 
     book["Targets"].cell(2, column).value = "lots"
@@ -107,6 +117,7 @@ def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
 
     audit = run_sharing("audit", "--json", env=env)
     events = [json.loads(line) for line in audit.stdout.splitlines()]
+    events = [e for e in events if not e["action"].startswith("user.")]  # the demo's accounts
     assert [e["action"] for e in events] == ["setup.imported", "target.updated"]
     assert events[1]["actor_name"] == "ioana" and events[1]["after"] == {"target_value": 77}
     text = run_sharing("audit", "--action", "target.", "--since", "2020-01-01", env=env)

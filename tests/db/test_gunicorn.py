@@ -3,26 +3,34 @@
 import json
 import urllib.request
 
-from tests.support.processes import Gunicorn, run_sharing, sharing_env
+from tests.support.processes import (
+    Gunicorn,
+    add_account,
+    run_sharing,
+    sharing_env,
+    signed_in_opener,
+)
 
 
 def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
     env = sharing_env(sqlite_url, tmp_path)
     assert run_sharing("init", env=env).returncode == 0
     assert run_sharing("demo", env=env).returncode == 0
+    add_account(env, "viewer@test.example.org", "viewer")
     server = Gunicorn(env).wait_until_ready()
     try:
-        with urllib.request.urlopen(server.url + "/instruments", timeout=30) as response:
+        browser = signed_in_opener(server.url, "viewer@test.example.org")
+        with browser.open(server.url + "/instruments", timeout=30) as response:
             assert response.status == 200
             assert "SHARING Monitor" in response.read().decode()
-        with urllib.request.urlopen(server.url + "/_dash-dependencies", timeout=30) as response:
+        with browser.open(server.url + "/_dash-dependencies", timeout=30) as response:
             router = next(d for d in json.load(response) if "_pages_content" in d["output"])
         request = urllib.request.Request(
             server.url + "/_dash-update-component",
             data=json.dumps(_page_request(router["output"], "/instruments")).encode(),
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with browser.open(request, timeout=30) as response:
             page = response.read().decode()
     finally:
         server.stop()

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from dashboard.access import Actor
 from dashboard.queries.benchmarks import (
     EGOV_SERIES,
     SKILLS_SERIES,
@@ -19,6 +20,7 @@ from dashboard.queries.indicators import (
     indicator_targets,
     indicator_values,
 )
+from dashboard.queries.values import approved_only
 from models import (
     Indicator,
     Milestone,
@@ -31,9 +33,12 @@ from models import (
 
 TODAY = date(2026, 11, 27)
 
+# What the committee sees by default: approved values (every demo value is approved).
+APPROVED = approved_only(Actor(name="officer", role="admin"))
+
 
 def test_values_for_chosen_partners_and_periods(demo):
-    values = indicator_values(demo, "ESU-USERS", ["PLH", "MDPWA"], (2, 7))
+    values = indicator_values(demo, "ESU-USERS", ["PLH", "MDPWA"], (2, 7), view=APPROVED)
     assert values["partner_code"].drop_duplicates().tolist() == ["MDPWA", "PLH"]  # display order
     assert values[values["partner_code"] == "MDPWA"]["period_label"].tolist() == [
         f"P{n}" for n in range(2, 8)
@@ -41,8 +46,8 @@ def test_values_for_chosen_partners_and_periods(demo):
     assert values[values["partner_code"] == "PLH"]["period_number"].max() == 6  # late for P7
     assert set(values["source_kind"]) == {"demo"}
     assert values["value"].dtype == float
-    assert indicator_values(demo, "ESU-USERS", []).empty
-    assert indicator_values(demo, "NO-SUCH", ["PLH"]).empty
+    assert indicator_values(demo, "ESU-USERS", [], view=APPROVED).empty
+    assert indicator_values(demo, "NO-SUCH", ["PLH"], view=APPROVED).empty
 
 
 def test_a_no_value_answer_stays_missing_and_keeps_the_running_total(demo):
@@ -58,9 +63,9 @@ def test_a_no_value_answer_stays_missing_and_keeps_the_running_total(demo):
             changed_by="test", reason="partner answered n/a",
         )
     )  # fmt: skip
-    observation.value = None
+    observation.value = observation.approved_value = None  # an approved "no value" answer
     demo.commit()
-    values = indicator_values(demo, "DSK-TRAINED", ["REDEA"])
+    values = indicator_values(demo, "DSK-TRAINED", ["REDEA"], view=APPROVED)
     assert values["value"].isna().sum() == 1
     running = cumulative(values)
     assert running["value"].isna().tolist() == values["value"].isna().tolist()
@@ -89,7 +94,7 @@ def test_targets_and_milestones(demo):
 
 
 def test_sources_are_described_in_words(demo):
-    values = indicator_values(demo, "ESU-USERS", ["PLH"])
+    values = indicator_values(demo, "ESU-USERS", ["PLH"], view=APPROVED)
     assert describe_sources(values) == "demo data (invented figures)"
     values.loc[0, ["source_kind", "upload_id"]] = ["upload", 12]
     values.loc[1, "source_kind"] = "manual"

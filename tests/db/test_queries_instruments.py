@@ -17,7 +17,7 @@ from models import PolicyChange, PolicyChangeError, StoredFile
 from services.policy_changes import NewEvidence, record_stage_event
 
 OFFICER = Actor(name="officer", role="admin")
-SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
+SMILTENE_EDITOR = Actor(name="anna", role="editor", partner_code="SMILTENE")
 TODAY = date(2026, 11, 27)
 
 

@@ -16,6 +16,7 @@ from dashboard.queries.overview import (
     reporting_freshness,
     target_progress,
 )
+from dashboard.queries.values import approved_only
 from models import (
     Indicator,
     Milestone,
@@ -29,12 +30,19 @@ from models import (
 TODAY = date(2026, 11, 27)
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
 
+# What the committee sees by default: approved values (every demo value is approved).
+APPROVED = approved_only(Actor(name="officer", role="admin"))
+
 
 def test_visible_partners_asks_access(demo):
     officer = Actor(name="officer", role="admin")
     assert visible_partners(demo, officer)["code"].tolist() == ALL
-    editor = Actor(name="anna", role="partner", partner_code="SMILTENE")
-    assert visible_partners(demo, editor)["code"].tolist() == ["SMILTENE"]
+    # A partner editor reads what the committee reads (and changes only its own partner's data).
+    editor = Actor(name="anna", role="editor", partner_code="SMILTENE")
+    assert visible_partners(demo, editor)["code"].tolist() == ALL
+    share_link = Actor(name="meeting", role="share-link")
+    assert visible_partners(demo, share_link)["code"].tolist() == ALL
+    assert visible_partners(demo, Actor(name="nobody", role="anonymous")).empty
 
 
 def test_catalogue_lists(demo):
@@ -70,7 +78,7 @@ def test_latest_ended_period(demo):
 
 
 def test_target_progress_aggregates_by_indicator_kind(demo):
-    progress = target_progress(demo, ALL, up_to_period=7)
+    progress = target_progress(demo, ALL, up_to_period=7, view=APPROVED)
     assert len(progress) == 46  # one row per demo target
     row = progress.set_index(["partner_code", "indicator_code"])
     # "latest": the P7 value; "sum": every period added up (checked against the raw rows).
@@ -94,12 +102,16 @@ def test_target_progress_aggregates_by_indicator_kind(demo):
 
 
 def test_target_progress_up_to_an_earlier_period_and_before_any(demo):
-    early = target_progress(demo, ["MDPWA"], up_to_period=2).set_index("indicator_code")
+    early = target_progress(demo, ["MDPWA"], up_to_period=2, view=APPROVED).set_index(
+        "indicator_code"
+    )
     assert (
         early.loc["ESU-SERVICES"].latest_period == 2
         and early.loc["ESU-SERVICES"].values_reported == 2
     )
-    nothing = classify_progress(target_progress(demo, ["MDPWA"], up_to_period=None), 0, 8)
+    nothing = classify_progress(
+        target_progress(demo, ["MDPWA"], up_to_period=None, view=APPROVED), 0, 8
+    )
     assert set(nothing["status"]) == {"no data"}
 
 
@@ -118,9 +130,13 @@ def test_a_no_value_answer_is_not_counted_as_zero(demo):
             changed_by="test", reason="partner answered n/a",
         )
     )  # fmt: skip
-    observation.value = None
+    observation.value = observation.approved_value = None  # an approved "no value" answer
     demo.commit()
-    row = target_progress(demo, ["MDPWA"], 7).set_index("indicator_code").loc["ESU-USERS"]
+    row = (
+        target_progress(demo, ["MDPWA"], 7, view=APPROVED)
+        .set_index("indicator_code")
+        .loc["ESU-USERS"]
+    )
     assert row.latest_period == 6 and row.values_reported == 6
 
 
@@ -134,13 +150,13 @@ def test_the_milestone_of_the_period_comes_along(demo):
     period7 = demo.scalar(select(ReportingPeriod).where(ReportingPeriod.number == 7))
     demo.add(Milestone(target_id=target.id, period_id=period7.id, value=29.0))
     demo.commit()
-    progress = target_progress(demo, ["REDEA"], 7).set_index("indicator_code")
+    progress = target_progress(demo, ["REDEA"], 7, view=APPROVED).set_index("indicator_code")
     assert progress.loc["ESU-SERVICES"].milestone == 29.0
     assert progress["milestone"].isna().sum() == len(progress) - 1
 
 
 def test_reporting_freshness_flags_the_late_partner(demo):
-    freshness = reporting_freshness(demo, ALL, 7).set_index("partner_code")
+    freshness = reporting_freshness(demo, ALL, 7, view=APPROVED).set_index("partner_code")
     assert freshness.loc["PLH"].values_in_period == 0
     assert freshness.loc["PLH"].last_reported_period == "P6"
     assert (freshness.drop("PLH")["values_in_period"] > 0).all()
@@ -150,6 +166,6 @@ def test_reporting_freshness_flags_the_late_partner(demo):
 def test_an_empty_database_gives_empty_frames(session):
     assert visible_partners(session, Actor(name="o", role="admin")).empty
     assert change_pipeline(session, ["MDPWA"]).empty
-    assert target_progress(session, ["MDPWA"], 7).empty
-    assert reporting_freshness(session, ["MDPWA"], 7).empty
+    assert target_progress(session, ["MDPWA"], 7, view=APPROVED).empty
+    assert reporting_freshness(session, ["MDPWA"], 7, view=APPROVED).empty
     assert latest_ended_period(session, TODAY) is None

@@ -17,11 +17,15 @@ from dashboard.queries.partner import (
     reporting_periods,
 )
 from dashboard.queries.uploads import value_revisions
+from dashboard.queries.values import approved_only
 from models import Indicator, Observation, Partner, ReportingPeriod
 from services.observations import CorrectionError, correct_observation, parse_corrected_value
 
 OFFICER = Actor(name="officer", role="admin")
 TODAY = date(2026, 11, 27)
+
+# What the committee sees by default: approved values (every demo value is approved).
+APPROVED = approved_only(Actor(name="officer", role="admin"))
 
 
 def _observation(session, partner: str, indicator: str, period: str) -> Observation:
@@ -55,7 +59,7 @@ def test_the_default_period_is_the_latest_ended_one(demo):
 
 
 def test_report_previously_reported_follows_the_aggregation(demo):
-    report = indicator_report(demo, "SMILTENE", "P7").set_index("indicator_code")
+    report = indicator_report(demo, "SMILTENE", "P7", view=APPROVED).set_index("indicator_code")
     earlier = {
         p: _observation(demo, "SMILTENE", "DSK-TRAINED", p).value
         for p in ("P1", "P2", "P3", "P4", "P5", "P6")
@@ -73,12 +77,12 @@ def test_report_previously_reported_follows_the_aggregation(demo):
 
 
 def test_report_of_a_late_partner_says_not_reported(demo):
-    report = indicator_report(demo, "PLH", "P7")
+    report = indicator_report(demo, "PLH", "P7", view=APPROVED)
     assert not report["reported"].any()
     assert report["current"].isna().all()
     assert report["previously_reported"].notna().all()
-    assert indicator_report(demo, "PLH", "P99").empty
-    assert indicator_report(demo, "NOPE", "P7").empty
+    assert indicator_report(demo, "PLH", "P99", view=APPROVED).empty
+    assert indicator_report(demo, "NOPE", "P7", view=APPROVED).empty
 
 
 def test_a_correction_is_kept_as_a_revision(demo):
@@ -137,7 +141,7 @@ def test_percentages_above_100_and_unchanged_values_are_refused(demo):
 def test_only_editors_of_the_partner_may_correct(demo):
     observation = _observation(demo, "REDEA", "ESU-USERS", "P6")
     with pytest.raises(AccessDenied):
-        correct_observation(demo, Actor("anna", "partner", "SMILTENE"), observation.id, "1", "x")
+        correct_observation(demo, Actor("anna", "editor", "SMILTENE"), observation.id, "1", "x")
     with pytest.raises(AccessDenied):
         correct_observation(demo, Actor("eve", "viewer"), observation.id, "1", "x")
 

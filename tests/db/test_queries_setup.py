@@ -29,7 +29,7 @@ from tests.factories.workbooks import zip_bomb_xlsx
 from workbooks.setup_workbook import setup_workbook
 
 OFFICER = Actor(name="officer", role="admin")
-SMILTENE_EDITOR = Actor(name="anna", role="partner", partner_code="SMILTENE")
+SMILTENE_EDITOR = Actor(name="anna", role="editor", partner_code="SMILTENE")
 ALL = ["MDPWA", "SWO-RDA", "REDEA", "SMILTENE", "PLH"]
 
 LIMIT = 20 * 1024 * 1024  # SHARING_MAX_UPLOAD_MB's default

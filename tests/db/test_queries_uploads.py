@@ -17,7 +17,7 @@ from seed.demo import load_demo
 from tests.factories.workbooks import xlsx
 
 TODAY = date(2026, 11, 27)
-ANNA = Actor(name="anna", role="partner", partner_code="SMILTENE")
+ANNA = Actor(name="anna", role="editor", partner_code="SMILTENE")
 
 
 @pytest.fixture

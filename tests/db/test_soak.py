@@ -18,7 +18,13 @@ import urllib.request
 from pathlib import Path
 
 from tests.factories import workbooks
-from tests.support.processes import Gunicorn, run_sharing, sharing_env
+from tests.support.processes import (
+    Gunicorn,
+    add_account,
+    run_sharing,
+    sharing_env,
+    signed_in_opener,
+)
 
 CLIENTS = 20
 SECONDS = 30
@@ -30,9 +36,12 @@ def test_twenty_clients_for_thirty_seconds(sqlite_url, tmp_path):
     env = sharing_env(sqlite_url, tmp_path)
     assert run_sharing("init", env=env).returncode == 0
     assert run_sharing("demo", env=env).returncode == 0
+    # The partner's editor drops workbooks; the overview is read with the same signed-in session.
+    add_account(env, "smiltene@test.example.org", "editor", "SMILTENE")
     server = Gunicorn(env).wait_until_ready()
     try:
-        dependencies = _get_json(server.url + "/_dash-dependencies")
+        browser = signed_in_opener(server.url, "smiltene@test.example.org")
+        dependencies = _get_json(browser, server.url + "/_dash-dependencies")
         overview = _page_router_request(dependencies, "/")
         dry_run = _dry_run_request(dependencies)
         timings: dict[str, list[float]] = {"overview": [], "dry run": [], "health": []}
@@ -43,7 +52,7 @@ def test_twenty_clients_for_thirty_seconds(sqlite_url, tmp_path):
             while time.monotonic() < stop:
                 started = time.monotonic()
                 try:
-                    _post(server.url + "/_dash-update-component", body)
+                    _post(browser, server.url + "/_dash-update-component", body)
                 except (OSError, urllib.error.HTTPError) as failure:
                     failures.append(f"{kind}: {failure}")
                 timings[kind].append(time.monotonic() - started)
@@ -93,16 +102,16 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
-def _get_json(url: str):
-    with urllib.request.urlopen(url, timeout=30) as response:
+def _get_json(browser, url: str):
+    with browser.open(url, timeout=30) as response:
         return json.load(response)
 
 
-def _post(url: str, body: dict) -> bytes:
+def _post(browser, url: str, body: dict) -> bytes:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with browser.open(request, timeout=60) as response:
         return response.read()
 
 

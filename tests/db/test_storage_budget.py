@@ -24,7 +24,7 @@ from tests.factories import workbooks
 from tests.support.processes import run_sharing, sharing_env
 
 TODAY = date(2026, 11, 27)
-ANNA = Actor(name="anna", role="partner", partner_code="SMILTENE")
+ANNA = Actor(name="anna", role="editor", partner_code="SMILTENE")
 OFFICER = Actor(name="officer", role="admin")
 LIMIT = 20 * 1024 * 1024
 NO_ROWS = dict.fromkeys(("read", "inserted", "updated", "unchanged", "invalid"), 0)

@@ -38,6 +38,17 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 STARTUP_SECONDS = 60
+# Every live server has these accounts (the editor only where the demo's partners exist), all with
+# TEST_PASSWORD: ``sign_in(page, server, "viewer")``.
+TEST_PASSWORD = "correct-horse-battery-staple"
+ACCOUNTS = {
+    "admin": ("officer@test.example.org", None),
+    "viewer": ("committee@test.example.org", None),
+    "editor": ("smiltene@test.example.org", "SMILTENE"),
+    "editor-redea": ("redea@test.example.org", "REDEA"),
+}
+# Live servers by port, so that the ``page`` fixture can sign in to the one a test opens.
+SERVERS: dict[int, LiveServer] = {}
 
 
 class ServerFailed(RuntimeError):
@@ -73,11 +84,12 @@ class LiveServer:
     def log_path(self) -> Path:
         return self.instance_path / "gunicorn.log"
 
-    def sharing(self, *args: str) -> str:
+    def sharing(self, *args: str, stdin: str | None = None) -> str:
         """Run ``sharing <args>`` against this server's database; returns stdout, raises ServerFailed."""
         done = subprocess.run(
-            [str(BIN / "sharing"), *args], env=self.env, capture_output=True, text=True, timeout=300
-        )
+            [str(BIN / "sharing"), *args], env=self.env, capture_output=True, text=True, timeout=300,
+            input=stdin,
+        )  # fmt: skip
         if done.returncode:
             raise ServerFailed(f"sharing {' '.join(args)} failed: {done.stderr or done.stdout}")
         return done.stdout
@@ -144,7 +156,33 @@ def start_live_server(root: Path, name: str, *, demo: bool) -> LiveServer:
     server.sharing("init")
     if demo:
         server.sharing("demo")
+    for role, (email, partner) in ACCOUNTS.items():
+        if partner and not demo:
+            continue
+        options = ["--partner", partner] if partner else []
+        server.sharing(
+            "users", "add", email, "--role", role.split("-")[0], *options, "--password-stdin",
+            stdin=TEST_PASSWORD + "\n",
+        )  # fmt: skip
+    SERVERS[server.port] = server
     return server.start()
+
+
+def sign_in(page, server: LiveServer, role: str = "admin") -> None:
+    """Sign the page's browser context in to ``server`` as its ``role`` account (see ACCOUNTS), through
+    the real sign-in form's POST (with its CSRF token), without rendering the form."""
+    request = page.context.request
+    form_page = request.get(server.url + "/sign-in").text()
+    token = re.search(r'name="csrf" value="([^"]+)"', form_page).group(1)
+    answer = request.post(
+        server.url + "/sign-in",
+        form={"email": ACCOUNTS[role][0], "password": TEST_PASSWORD, "csrf": token, "next": "/"},
+        headers={"Origin": server.url},
+        max_redirects=0,
+    )
+    if answer.status != 302:
+        raise ServerFailed(f"signing in as {role} failed: {answer.status} {answer.text()[:300]}")
+    page.signed_in_to = (server.url, role)
 
 
 def wait_for_dash(page, timeout: float = 15_000) -> None:

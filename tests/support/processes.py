@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -90,3 +93,34 @@ class Gunicorn:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def add_account(env: dict[str, str], email: str, role: str, partner: str | None = None) -> None:
+    """An account made with ``sharing users add`` (password TEST_PASSWORD), as an operator would."""
+    options = ["--partner", partner] if partner else []
+    done = subprocess.run(
+        [str(BIN / "sharing"), "users", "add", email, "--role", role, *options, "--password-stdin"],
+        env=env, input=TEST_PASSWORD + "\n", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"sharing users add failed: {done.stderr}")
+
+
+def signed_in_opener(base_url: str, email: str) -> urllib.request.OpenerDirector:
+    """A urllib opener holding the session cookie of ``email`` (signed in through the real form, CSRF
+    token included) and sending this site's Origin with every request, as a browser does."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("Origin", base_url)]
+    with opener.open(base_url + "/sign-in", timeout=30) as answer:
+        token = re.search(r'name="csrf" value="([^"]+)"', answer.read().decode()).group(1)
+    form = urllib.parse.urlencode(
+        {"email": email, "password": TEST_PASSWORD, "csrf": token, "next": "/"}
+    ).encode()
+    with opener.open(base_url + "/sign-in", data=form, timeout=30) as answer:
+        if "/sign-in" in answer.url:
+            raise RuntimeError(f"signing in as {email} failed")
+    return opener

@@ -49,9 +49,10 @@ def test_combine_report_by_aggregation():
         (30, 3, 1, 10.0), (31, 3, 2, 20.0),
     ]  # fmt: skip
     observations = pd.DataFrame(
-        [(*r, "demo", None, None, "x", None) for r in rows],
+        [(*r, "demo", None, None, "x", None, "approved", r[3]) for r in rows],
         columns=["observation_id", "indicator_id", "number", "value", "source_kind",
-                 "source_cell", "upload_id", "updated_by", "updated_at"],
+                 "source_cell", "upload_id", "updated_by", "updated_at", "review_status",
+                 "approved_value"],
     )  # fmt: skip
     report = combine_report(indicators, targets, observations, 3).set_index("indicator_code")
     assert report.loc["FLOW", "previously_reported"] == 12.0

@@ -131,9 +131,10 @@ REPRESENTATIVE = {
     "found": "ZAGREB", "fixed": "SMILTENE", "owner": "ZAGREB", "series": "P1", "previous": 12.0,
     "end": "31.08.2026", "count": 3, "sheets": "Indicators, Targets", "columns": "Code", "table": "target",
     "key": "ESU-SERVICES", "length": "10 485 760", "used": "1,998", "quota": "2,000",
-    "line": 12, "member": "xl/worksheets/sheet1.xml", "ratio": "1028", "cells": "17,179,869,184",
-    "sheet_name": "Raport", "name_cell": "B14", "indicator_header": "'Cod indicator'",
-    "period_header": "'Perioadă'", "value_header": "'Valoare'",
+    "line": 12, "member": "xl/worksheets/sheet1.xml", "ratio": "1028", "name_cell": "B14",
+    "indicator_header": "'Cod indicator'", "period_header": "'Perioadă'",
+    "value_header": "'Valoare'", "cells": "17,179,869,184",
+    "sheet_name": "Raport", "locked_on": "2026-12-01", "locked_by": "Ioana (SWO RDA)",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)

@@ -1,0 +1,236 @@
+"""Pure builders for the review: a submission waiting for an officer with its values and decision
+buttons, the decisions list, the period-lock grid, and the banners a partner sees (returned, waiting)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from i18n import _, ngettext
+from rules.formatting import format_datetime, format_value
+
+STATUS_LABELS = {
+    "submitted": "awaiting approval",
+    "approved": "approved",
+    "returned": "returned",
+}
+STATUS_COLOURS = {"submitted": "warning", "approved": "success", "returned": "danger"}
+
+
+def status_badge(status: str) -> dbc.Badge:
+    return dbc.Badge(
+        _(STATUS_LABELS.get(status, status)),
+        color=STATUS_COLOURS.get(status, "secondary"),
+        className="review-badge ms-1",
+    )
+
+
+def source_label(row) -> str:
+    if row.upload_id is not None:
+        return _("upload #{id} ({file})").format(id=row.upload_id, file=row.filename or "-")
+    return _("a correction on the partner page")
+
+
+def submission_card(row, values: pd.DataFrame) -> dbc.Card:
+    """One submission waiting for review: where from, who, when, the values (approved -> submitted)
+    and the decision: approve, or return with a comment (required)."""
+    key = {"submission": row.id, "values": int(row.pending_values)}
+    count = ngettext("{n} value", "{n} values", int(row.pending_values)).format(
+        n=int(row.pending_values)
+    )
+    header = html.Div(
+        [
+            html.Strong(f"{row.partner_code} · {row.partner_name}"),
+            " · ",
+            source_label(row),
+            " · ",
+            _("sent by {who} on {when}").format(
+                who=row.submitted_by, when=format_datetime(row.submitted_at)
+            ),
+            " · ",
+            count,
+        ]
+    )
+    table_rows = [
+        html.Tr(
+            [
+                html.Td(value.indicator_code, title=value.indicator_name),
+                html.Td(value.period_label),
+                html.Td(
+                    format_value(value.approved_value, value.value_kind, value.unit)
+                    if value.has_approved
+                    else html.Span(_("none yet"), className="text-muted"),
+                    className="text-end",
+                ),
+                html.Td("→", className="text-center text-muted"),
+                html.Td(
+                    format_value(value.value, value.value_kind, value.unit, missing=_("no value")),
+                    className="text-end fw-semibold",
+                ),
+                html.Td(value.source_cell or "", className="text-muted small"),
+            ]
+        )
+        for value in values.itertuples(index=False)
+    ]
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(_("Indicator")),
+                        html.Th(_("Period")),
+                        html.Th(_("Approved now"), className="text-end"),
+                        html.Th(""),
+                        html.Th(_("Submitted"), className="text-end"),
+                        html.Th(_("Cell")),
+                    ]
+                )
+            ),
+            html.Tbody(table_rows),
+        ],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="mb-2",
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(header),
+            dbc.CardBody(
+                [
+                    table
+                    if table_rows
+                    else html.P(
+                        _("A later submission replaced every value of this one."),
+                        className="text-muted",
+                    ),
+                    dbc.Textarea(
+                        id={"type": "review-comment", **key},
+                        placeholder=_(
+                            "Comment for the partner (required to return; optional to approve)"
+                        ),
+                        rows=2,
+                        maxLength=5000,
+                        className="mb-2",
+                    ),
+                    dbc.Button(
+                        _("Approve"),
+                        id={"type": "review-approve", **key},
+                        color="success",
+                        className="me-2",
+                        n_clicks=0,
+                    ),
+                    dbc.Button(
+                        _("Return to the partner"),
+                        id={"type": "review-return", **key},
+                        color="outline-danger",
+                        n_clicks=0,
+                    ),
+                ]
+            ),
+        ],
+        className="mb-3 review-submission",
+        id=f"review-submission-{row.id}",
+    )
+
+
+def decisions_table(rows) -> html.Div:
+    if not rows:
+        return html.P(_("No decisions yet."), className="text-muted")
+    body = [
+        html.Tr(
+            [
+                html.Td(format_datetime(row.decided_at) if row.decided_at else ""),
+                html.Td(row.partner_code),
+                html.Td(source_label(row)),
+                html.Td(status_badge(row.status)),
+                html.Td(row.decided_by or ""),
+                html.Td(row.decision_comment or "", className="text-break"),
+            ]
+        )
+        for row in rows
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("When")),
+                html.Th(_("Partner")),
+                html.Th(_("What")),
+                html.Th(_("Decision")),
+                html.Th(_("By")),
+                html.Th(_("Comment")),
+            ]
+        )
+    )
+    return dbc.Table([head, html.Tbody(body)], size="sm", responsive=True, id="review-decisions")
+
+
+def locks_grid(partners: list[tuple[str, str]], periods: list[str], locks) -> dbc.Table:
+    """Partners down, periods across; a padlock where the period is locked for the partner (by a lock
+    of that partner or of every partner), with who locked it and why as the cell's tooltip."""
+    by_cell = {}
+    for lock in locks:
+        codes = (
+            [code for code, _name in partners] if lock.partner_code is None else [lock.partner_code]
+        )
+        for code in codes:
+            by_cell.setdefault((code, lock.period_label), lock)
+
+    def cell(code: str, period: str) -> html.Td:
+        lock = by_cell.get((code, period))
+        if lock is None:
+            return html.Td("", className="lock-cell")
+        tip = _("Locked by {who} on {when}").format(
+            who=lock.locked_by, when=format_datetime(lock.locked_at)
+        ) + (f": {lock.reason}" if lock.reason else "")
+        return html.Td(
+            html.Span("🔒", role="img", **{"aria-label": _("locked")}),
+            title=tip,
+            className="lock-cell text-center",
+        )
+
+    head = html.Thead(html.Tr([html.Th(_("Partner")), *[html.Th(p) for p in periods]]))
+    body = html.Tbody(
+        [html.Tr([html.Th(name), *[cell(code, p) for p in periods]]) for code, name in partners]
+    )
+    return dbc.Table([head, body], size="sm", bordered=True, id="review-locks-grid")
+
+
+def returned_banner(row, component_id: str) -> dbc.Alert | None:
+    """What a partner reads when an officer returned its latest submission."""
+    if row is None:
+        return None
+    return dbc.Alert(
+        [
+            html.Strong(
+                _("Returned by {who} on {when}:").format(
+                    who=row.decided_by or "-", when=format_datetime(row.decided_at)
+                )
+            ),  # fmt: skip
+            " ",
+            html.Q(row.decision_comment, className="returned-comment"),
+            html.Br(),
+            _("It concerns {what}. Correct the values and send the workbook again.").format(
+                what=source_label(row)
+            ),
+        ],
+        color="danger",
+        id=component_id,
+    )
+
+
+def waiting_note(count: int, component_id: str) -> dbc.Alert | None:
+    if not count:
+        return None
+    return dbc.Alert(
+        ngettext(
+            "{n} value awaits approval by a monitoring officer; the committee sees the approved "
+            "values until then.",
+            "{n} values await approval by a monitoring officer; the committee sees the approved "
+            "values until then.",
+            count,
+        ).format(n=count),
+        color="info",
+        id=component_id,
+    )
