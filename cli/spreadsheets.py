@@ -27,7 +27,8 @@ from importers.workbook_import import (
     run_import,
 )
 from models import ReportingPeriod
-from models.database import make_session_factory
+from models.database import make_session_factory, transaction
+from services.exports import record_export
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.export import ExportError, export_observations
 from workbooks.template import TemplateError, build_template, chosen_period
@@ -217,8 +218,12 @@ def export_command(settings: Settings, output, partner_code) -> None:
         raise UserError(f"{output} must end in .csv or .xlsx")
     engine = open_database(settings)
     try:
-        with make_session_factory(engine)() as session:
+        with transaction(make_session_factory(engine)) as session:
             content = export_observations(session, partner_code, fmt)
+            record_export(
+                session, acting_as(session, None), f"observations.{fmt}",
+                partner_code=partner_code.upper() if partner_code else None, size=len(content),
+            )  # fmt: skip
     except ExportError as problem:
         raise UserError(str(problem)) from None
     finally:

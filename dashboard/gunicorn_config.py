@@ -23,3 +23,5 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
+# Set-password and share links carry a token in their path: the access log masks it.
+logger_class = "dashboard.access_log.MaskingLogger"

@@ -1,4 +1,5 @@
-"""All current observations as CSV or XLSX, so any user can take the data elsewhere.
+"""All current observations as CSV or XLSX, so any user can take the data elsewhere: the latest value of
+each, with its review status (approved, submitted, returned) and the approved value the committee sees.
 
 Cells follow workbooks.cell_text: text a spreadsheet cannot store is cleaned; text that would run as a
 formula stays exact and typed as text in XLSX, and gets a leading apostrophe in CSV (CSV has no types).
@@ -21,6 +22,7 @@ from workbooks.cell_text import csv_text, write_only_value
 EXPORT_COLUMNS = (
     "partner", "indicator", "indicator_name", "period", "period_start", "period_end", "value", "unit",
     "comment", "source_kind", "upload_id", "upload_filename", "source_cell", "updated_by", "updated_at",
+    "review_status", "approved_value",
 )  # fmt: skip
 
 
@@ -36,6 +38,7 @@ def observation_rows(session: Session, partner_code: str | None = None) -> list[
             ReportingPeriod.start_date, ReportingPeriod.end_date, Observation.value, Indicator.unit,
             Observation.comment, Observation.source_kind, Observation.upload_id, Upload.filename,
             Observation.source_cell, Observation.updated_by, Observation.updated_at,
+            Observation.review_status, Observation.approved_value,
         )
         .join(Partner, Partner.id == Observation.partner_id)
         .join(Indicator, Indicator.id == Observation.indicator_id)

@@ -74,10 +74,11 @@ def account_menu(actor: Actor, csrf: str):
         )
     )
     label = actor.name if actor.user_id is not None else _("Read-only link")
-    return dbc.DropdownMenu(
+    # Inside a navbar Nav, so it takes the navigation's colours.
+    menu = dbc.DropdownMenu(
         items, label=label, nav=True, in_navbar=True, align_end=True, id="shell-account",
-        className="ms-lg-3",
     )  # fmt: skip
+    return dbc.Nav([menu], navbar=True, className="ms-lg-3 account-menu")
 
 
 # Runs in the browser: opening and closing the menu needs no round trip to the server.

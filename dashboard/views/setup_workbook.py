@@ -19,6 +19,7 @@ from dashboard.queries.setup import (
     stored_content,
 )
 from i18n import _
+from services.exports import record_export
 from services.setup_workbook import import_setup_workbook, keep_setup_workbook
 from services.stored_files import StorageFull
 from workbooks.setup_workbook import setup_workbook
@@ -72,6 +73,7 @@ def export_setup(_n):
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         content = setup_workbook(session, visible)
+    perform(record_export, "setup workbook", size=len(content))
     return dcc.send_bytes(content, f"SHARING-setup-{date.today().isoformat()}.xlsx")
 
 

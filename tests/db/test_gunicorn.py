@@ -1,6 +1,7 @@
 """Production path: gunicorn serves dashboard.wsgi:server over a migrated database with the demo."""
 
 import json
+import urllib.error
 import urllib.request
 
 from tests.support.processes import (
@@ -32,8 +33,15 @@ def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
         )
         with browser.open(request, timeout=30) as response:
             page = response.read().decode()
+        # A link's token never reaches the access log (the link is not valid: 404, but logged).
+        try:
+            browser.open(server.url + "/share/SECRET-TOKEN-123.abc", timeout=30)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 404
+        log = server.output()
     finally:
         server.stop()
+    assert "/share/" in log and "SECRET-TOKEN-123" not in log
     assert "Administrative Code of Romania" in page
     assert "Smiltene" in page and "Inter-community development associations" in page
 

@@ -171,6 +171,7 @@ def start_live_server(root: Path, name: str, *, demo: bool) -> LiveServer:
 def sign_in(page, server: LiveServer, role: str = "admin") -> None:
     """Sign the page's browser context in to ``server`` as its ``role`` account (see ACCOUNTS), through
     the real sign-in form's POST (with its CSRF token), without rendering the form."""
+    page.context.clear_cookies()  # whoever was signed in before
     request = page.context.request
     form_page = request.get(server.url + "/sign-in").text()
     token = re.search(r'name="csrf" value="([^"]+)"', form_page).group(1)
@@ -212,7 +213,8 @@ def save_screenshots(page, name: str) -> list[Path]:
         page.set_viewport_size(size)
         # Plotly redraws responsive charts on the window's resize event; give it a frame or two.
         page.wait_for_timeout(400)
-        wait_for_dash(page)
+        if page.locator("#_pages_content").count():  # a Dash page, not the sign-in form
+            wait_for_dash(page)
         path = SCREENSHOT_DIR / f"{safe_name(name)}{suffix}.png"
         page.screenshot(path=str(path), full_page=True)
         paths.append(path)
