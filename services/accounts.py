@@ -453,6 +453,45 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
     return SignIn(user)
 
 
+def sign_in_by_provider(
+    session: Session, email: str, email_verified: bool, client_address: str
+) -> SignIn:
+    """Map a single sign-on (the identity provider vouched for ``email``) to the account an officer
+    created with that address, and record it (an audit event either way).
+
+    Single sign-on never creates an account. Refused, with one sentence: an address the provider says
+    it has not verified, an address no account has, and a disabled account.
+    """
+    email = (email or "").strip().casefold()[:254]
+    address = (client_address or "unknown")[:64]
+    user = user_by_email(session, email)
+    if not email_verified:
+        reason = "email-unverified"
+        refusal = _(
+            "The identity provider has not verified the address {email}; verify it there first."
+        ).format(email=email)
+    elif user is None:
+        reason = "unknown-account"
+        refusal = _(
+            "No account has the address {email}; ask a monitoring officer to create one."
+        ).format(email=email)
+    elif not user.is_active:
+        reason = "disabled"
+        refusal = _(
+            "The account {email} is disabled; ask a monitoring officer if you need it again."
+        ).format(email=email)
+    else:
+        record_signed_in(session, user, "oidc", address)
+        return SignIn(user)
+    record_event(
+        session, ANONYMOUS, "user.sign-in-failed", object_type="user",
+        object_id=user.id if user else "-", label=email or "-",
+        partner_code=user.partner.code if user and user.partner else None,
+        after={"reason": reason, "address": address, "method": "oidc"},
+    )  # fmt: skip
+    return SignIn(None, refusal)
+
+
 def record_signed_in(session: Session, user: User, method: str, client_address: str) -> None:
     """The audit event of a successful sign-in (by password or single sign-on)."""
     user.last_sign_in_at = utcnow()

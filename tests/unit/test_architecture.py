@@ -134,7 +134,7 @@ def test_every_service_takes_the_session_and_the_actor(path):
     allowed = {"record_event", "store_file", "stored_values", "lock_partners"}
     # The steps before anyone is signed in (the actor is what they establish), and housekeeping.
     allowed |= {
-        "sign_in", "record_signed_in", "use_password_link", "open_share_link",
+        "sign_in", "sign_in_by_provider", "record_signed_in", "use_password_link", "open_share_link",
         "prune_sign_in_attempts",
     }  # fmt: skip
     assert [name for name in wrong if name.split("(")[0] not in allowed] == []
