@@ -8,8 +8,9 @@ Public API for partner workbooks (used by ``sharing import/template/export`` and
 ``importers.workbook_import``
     ``run_import(session_factory, content, filename, *, actor, partner_code, dry_run, max_bytes,
     today=None) -> ImportResult``: read, validate and import a workbook (.xlsx, .xlsm, .ods, .xls, .csv).
-    Always records an Upload row and the file's bytes (StoredFile) in a transaction of its own; a clean
-    file is written in one further transaction, all or nothing. ``ImportResult`` has ``status``
+    Always records an Upload row and the file's bytes (StoredFile) in a transaction of its own before
+    the file is read (a crash while reading leaves it "unreadable", with one sentence); a clean file is
+    written in one further transaction, all or nothing. ``ImportResult`` has ``status``
     ("imported" | "unchanged" | "dry-run" | "rejected" | "unreadable"), ``rows`` (read, inserted,
     updated, unchanged, invalid), ``issues`` (list of Problem), ``changes`` (ValueChange: partner,
     indicator, period, cell, old_value, new_value, is_new), ``upload_id``, ``exit_code`` and

@@ -158,15 +158,20 @@ def _log_failure(what: str, filename: str, problem: BaseException) -> None:
     _log.warning("%s %r failed: %s at %s", what, filename, type(problem).__name__, place)
 
 
+def too_large(content: bytes, max_bytes: int) -> Problem | None:
+    """The ``file-too-large`` error when ``content`` is over the upload limit, else None: decided from
+    the size alone, before anything is read or kept."""
+    if len(content) <= max_bytes:
+        return None
+    return error(
+        "file-too-large", size=f"{len(content) / 1048576:.1f}", limit=f"{max_bytes / 1048576:.0f}"
+    )
+
+
 def _refuse_too_large_or_empty(content: bytes, max_bytes: int) -> None:
-    if len(content) > max_bytes:
-        raise UnreadableFile(
-            error(
-                "file-too-large",
-                size=f"{len(content) / 1048576:.1f}",
-                limit=f"{max_bytes / 1048576:.0f}",
-            )
-        )
+    refusal = too_large(content, max_bytes)
+    if refusal is not None:
+        raise UnreadableFile(refusal)
     if not content.strip():
         raise UnreadableFile(error("empty-workbook", variant="empty-file"))
 

@@ -26,15 +26,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dashboard.access import Actor, require_edit
+from dashboard.access import AccessDenied, Actor, require_edit
 from i18n import _
 from models import Partner, PolicyChange, StoredFile, Upload
 from models.database import DatabaseBusy, transaction
@@ -45,12 +48,20 @@ from services.observations import ValueWrite, stored_values, write_values
 from services.policy_changes import record_sheet_changes
 from services.review import locked_periods
 from services.stored_files import StorageFull
-from services.uploads import complete_upload, fill_upload, record_upload
+from services.uploads import complete_upload, fill_upload, open_upload, record_reading
 
 from .layout import RawPolicyRow, extract
 from .policy_sheet import PolicyCheck, validate_policy_rows
-from .reading import UnreadableFile, read_workbook
-from .validation import CleanObservation, Reference, plausibility_warnings, validate_observations
+from .reading import UnreadableFile, read_workbook, too_large
+from .validation import (
+    CleanObservation,
+    PartnerInfo,
+    Reference,
+    plausibility_warnings,
+    validate_observations,
+)
+
+_log = logging.getLogger(__name__)
 
 STATUSES = ("imported", "unchanged", "dry-run", "rejected", "unreadable", "outdated", "busy")
 # 3: nothing was written, and nothing is wrong with the file: look at the new preview, or try again.
@@ -167,52 +178,69 @@ def run_import(
 ) -> ImportResult:
     """Read, validate and (unless ``dry_run`` or the data has errors) import ``content`` for ``actor``.
 
-    Always records an Upload row (and, unless refused unread, the bytes) in a transaction of its own, so
-    even a refused or failed attempt is audited. A clean file is written in one further transaction: all
-    of it or nothing. With ``expected_fingerprint`` (the confirmation of a dry run) it is written only if
-    it would make the very changes that dry run showed; otherwise the result is "outdated" with the new
-    preview. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when the
-    actor may not change that partner's data (or, for a file with a Partner column, one of its partners).
+    The attempt is recorded before the file is read: an Upload row and (unless refused as too large)
+    the bytes, in a transaction of their own, saying the reading did not finish until it did; so even
+    an attempt that crashed while reading is on record, as "unreadable". What the reading found
+    completes the row in a second transaction. A clean file is written in one further transaction: all
+    of it or nothing. With ``expected_fingerprint`` (the confirmation of a dry run) it is written only
+    if it would make the very changes that dry run showed; otherwise the result is "outdated" with the
+    new preview. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when
+    the actor may not change that partner's data (nothing recorded) or, for a file with a Partner
+    column, one of its partners (the attempt is recorded as rejected).
     """
     today = today or date.today()
     with session_factory() as session:
-        plan = _plan(session, content, filename, partner_code, max_bytes, today)
-        if partner_code:
-            require_edit(actor, partner_code.upper())
-        for code in sorted({record.partner.code for record in plan.records}):
-            require_edit(actor, code)
-        changes: list[ValueChange | None] = []
-        fingerprint = None
-        if plan.status == "imported" and dry_run:
-            plan.status = "dry-run"
-            changes, _stored = _compare(session, plan.records)
-            _count_changes(plan, changes)
-            fingerprint = _fingerprint(changes, plan.policy)
-            locked = _locked_cells(session, plan.records, changes)
-            if locked:
-                plan.status, plan.issues = "rejected", [*plan.issues, *locked]
-    final = plan.status != "imported"
+        reference = Reference.load(session)
+    partner = reference.partner(partner_code) if partner_code else None
+    if partner_code and partner is None:
+        codes = ", ".join(sorted({p.code for p in reference.partners.values()}))
+        raise UnknownPartnerError(f"No partner has the code {partner_code!r}; use one of {codes}")
+    if partner is not None:
+        require_edit(actor, partner.code)
+    upload_id, kept_out = _record_attempt(
+        session_factory, actor, content, filename, partner, max_bytes
+    )
+    changes: list[ValueChange | None] = []
+    fingerprint = None
     try:
+        with session_factory() as session:
+            plan = _plan(session, reference, content, filename, partner, max_bytes, today)
+            for code in sorted({record.partner.code for record in plan.records}):
+                require_edit(actor, code)
+            if plan.status == "imported" and dry_run:
+                plan.status = "dry-run"
+                changes, _stored = _compare(session, plan.records)
+                _count_changes(plan, changes)
+                fingerprint = _fingerprint(changes, plan.policy)
+                locked = _locked_cells(session, plan.records, changes)
+                if locked:
+                    plan.status, plan.issues = "rejected", [*plan.issues, *locked]
+    except AccessDenied as refused:
         with transaction(session_factory) as session:
-            # Until the import transaction commits, the record says it did not finish: true if it
-            # never does.
-            upload = record_upload(
-                session, actor, content, filename, partner_id=plan.partner_id,
-                outcome=plan.status if final else "rejected", rows=plan.rows.to_dict(),
-                issues=plan.issues if final else [_INTERRUPTED, *plan.issues],
-            )  # fmt: skip
-            upload.preview_fingerprint = fingerprint
-            upload_id = upload.id
-    except StorageFull as full:
-        # The file store has no room for these bytes: the attempt is still on record (without them),
-        # and the answer says so; nothing else was written.
-        plan.status, plan.issues, changes = "unreadable", [full.problem, *plan.issues], []
-        with transaction(session_factory) as session:
-            upload_id = record_upload(
-                session, actor, content, filename, partner_id=plan.partner_id,
-                outcome="unreadable", rows=plan.rows.to_dict(), issues=plan.issues,
-            ).id  # fmt: skip
-        return ImportResult(plan.status, plan.rows, plan.issues, [], upload_id, filename)
+            problem = error("import-not-allowed", reason=str(refused))
+            _record_read(session, actor, upload_id, "rejected", RowCounts(), [problem])
+        raise
+    except (SQLAlchemyError, DatabaseBusy):
+        raise
+    except Exception as crash:
+        # A bug, not the file: the reader itself turns every failure into UnreadableFile. Logged
+        # without its message (messages can quote cell values); the partner gets one sentence.
+        _log_crash(filename, crash)
+        interrupted = error("import-interrupted", variant="reading", filename=filename)
+        plan, changes = _Plan("unreadable", RowCounts(), [interrupted]), []
+    if kept_out is not None:
+        # The file store had no room for the bytes: the attempt is on record without them, and the
+        # answer says so; nothing else is written.
+        plan.status, plan.issues, changes = "unreadable", [kept_out, *plan.issues], []
+    final = plan.status != "imported"
+    with transaction(session_factory) as session:
+        # Until the import transaction commits, the record says it did not finish: true if it never
+        # does.
+        upload = _record_read(
+            session, actor, upload_id, plan.status if final else "rejected", plan.rows,
+            plan.issues if final else [_INTERRUPTED, *plan.issues],
+        )  # fmt: skip
+        upload.preview_fingerprint = fingerprint
     result = ImportResult(
         plan.status, plan.rows, plan.issues, _real(changes), upload_id, filename, fingerprint
     )
@@ -230,6 +258,52 @@ def run_import(
         result.status, result.issues = "busy", [error("write-busy"), *plan.issues]
         _record_unwritten(session, actor, session.get(Upload, upload_id), "busy", plan.rows, result)
     return result
+
+
+def _record_attempt(
+    session_factory: sessionmaker[Session],
+    actor: Actor,
+    content: bytes,
+    filename: str,
+    partner: PartnerInfo | None,
+    max_bytes: int,
+) -> tuple[int, Problem | None]:
+    """The Upload row (and the bytes) of an attempt about to be read; returns its id, and the
+    ``storage-full`` problem when the file store had no room for the bytes."""
+    partner_id = partner.id if partner else None
+    refused = too_large(content, max_bytes)
+    issues = [refused or error("import-interrupted", variant="reading", filename=filename)]
+    try:
+        with transaction(session_factory) as session:
+            upload = open_upload(
+                session, actor, content, filename, partner_id=partner_id, issues=issues
+            )
+            return upload.id, None
+    except StorageFull as full:
+        with transaction(session_factory) as session:
+            upload = open_upload(
+                session, actor, content, filename, partner_id=partner_id, issues=[full.problem]
+            )
+            return upload.id, full.problem
+
+
+def _record_read(
+    session: Session,
+    actor: Actor,
+    upload_id: int,
+    outcome: str,
+    rows: RowCounts,
+    issues: Sequence[Problem],
+) -> Upload:
+    upload = session.get(Upload, upload_id)
+    record_reading(session, actor, upload, outcome=outcome, rows=rows.to_dict(), issues=issues)
+    return upload
+
+
+def _log_crash(filename: str, crash: Exception) -> None:
+    frames = traceback.extract_tb(crash.__traceback__)
+    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    _log.error("importing %r failed: %s at %s", filename, type(crash).__name__, place)
 
 
 def _write(
@@ -333,17 +407,13 @@ def import_stored_upload(
 
 def _plan(
     session: Session,
+    reference: Reference,
     content: bytes,
     filename: str,
-    partner_code: str | None,
+    partner: PartnerInfo | None,
     max_bytes: int,
     today: date,
 ) -> _Plan:
-    reference = Reference.load(session)
-    partner = reference.partner(partner_code) if partner_code else None
-    if partner_code and partner is None:
-        codes = ", ".join(sorted({p.code for p in reference.partners.values()}))
-        raise UnknownPartnerError(f"No partner has the code {partner_code!r}; use one of {codes}")
     try:
         workbook = read_workbook(content, filename, max_bytes)
     except UnreadableFile as unreadable:

@@ -358,10 +358,19 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "{where}: the date the change became '{stage}' is empty; write it, such as 31.12.2024"
     ),
     # --- the import as a whole (importers.workbook_import) -----------------------------------------
-    "import-interrupted": (
-        "The import did not finish; nothing from this file was written. Try again, and tell the "
-        "monitoring team if it keeps happening."
-    ),
+    "import-interrupted": {
+        "": (
+            "The import did not finish; nothing from this file was written. Try again, and tell the "
+            "monitoring team if it keeps happening."
+        ),
+        # The Upload row is written before the file is read; this stays if the reading never ends.
+        "reading": (
+            "Reading {filename} did not finish, so nothing from it was written. Try again, and tell "
+            "the monitoring team if it keeps happening."
+        ),
+    },
+    # A file with a Partner column names a partner whose data the sender may not change.
+    "import-not-allowed": "{reason} Nothing from this file was written.",
     "no-values": (
         "The file has the right columns but no values in them: fill in the Value column and upload "
         "it again."

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from dashboard.access import Actor
+from dashboard.access import AccessDenied, Actor
+from importers import workbook_import
 from importers.workbook_import import UploadNotFoundError, import_stored_upload
-from models import Observation, ObservationRevision, ReportingPeriod, StoredFile, Upload
+from models import AuditEvent, Observation, ObservationRevision, ReportingPeriod, StoredFile, Upload
 from tests.factories import workbooks
 
 HEADER = ("Indicator", "Period", "Value", "Comment")
@@ -396,6 +397,85 @@ def test_a_crash_half_way_writes_nothing_and_leaves_the_attempt_on_record(import
         upload = session.scalars(select(Upload).order_by(Upload.id.desc())).first()
         assert upload.outcome == "rejected"
         assert upload.issues[0]["code"] == "import-interrupted"
+
+
+class _ProcessKilled(BaseException):
+    """What a worker killed in the middle of reading looks like from the inside: nothing after it runs."""
+
+
+def _last_upload(db) -> Upload:
+    with db.factory() as session:
+        return session.scalars(select(Upload).order_by(Upload.id.desc())).first()
+
+
+def test_the_attempt_is_on_record_with_its_file_before_the_file_is_read(
+    import_db_both, monkeypatch
+):
+    db = import_db_both
+    content = workbooks.xlsx([("ESU-SERVICES", "P1", 3)])
+
+    def killed(*_args, **_kwargs):
+        raise _ProcessKilled
+
+    monkeypatch.setattr(workbook_import, "extract", killed)
+    with pytest.raises(_ProcessKilled):
+        db.run(content, "p1.xlsx")
+    upload = _last_upload(db)
+    assert (upload.outcome, upload.filename, upload.file_discarded) == (
+        "unreadable",
+        "p1.xlsx",
+        None,
+    )
+    assert [issue["code"] for issue in upload.issues] == ["import-interrupted"]
+    assert upload.issues[0]["message"] == (
+        "Reading p1.xlsx did not finish, so nothing from it was written. Try again, and tell the "
+        "monitoring team if it keeps happening."
+    )
+    with db.factory() as session:
+        assert session.get(StoredFile, upload.sha256).content == content
+    assert db.values() == {}
+
+
+def test_a_crash_while_reading_is_an_unreadable_outcome_with_one_sentence(
+    import_db_both, monkeypatch, caplog
+):
+    db = import_db_both
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("cell value 4711 that must not reach the log")
+
+    monkeypatch.setattr(workbook_import, "extract", crash)
+    result = db.run(workbooks.xlsx([("ESU-SERVICES", "P1", 4711)]), "p1.xlsx")
+    assert (result.status, result.exit_code) == ("unreadable", 2)
+    assert [issue.code for issue in result.issues] == ["import-interrupted"]
+    assert result.issues[0].message.startswith("Reading p1.xlsx did not finish")
+    assert "4711" not in caplog.text and "RuntimeError" in caplog.text
+    upload = _last_upload(db)
+    assert upload.id == result.upload_id and upload.outcome == "unreadable"
+    with db.factory() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "upload.received")
+        ).one()
+        assert event.after["outcome"] == "unreadable"
+
+
+def test_a_partner_column_naming_a_partner_the_editor_may_not_change_is_refused_on_record(
+    import_db,
+):
+    editor = Actor(name="anna", role="editor", partner_code="SMILTENE")
+    content = workbooks.xlsx(
+        [("SMILTENE", "ESU-SERVICES", "P1", 3), ("REDEA", "ESU-SERVICES", "P1", 4)],
+        header=("Partner", "Indicator", "Period", "Value"),
+    )
+    with pytest.raises(AccessDenied):
+        workbook_import.run_import(
+            import_db.factory, content, "all.xlsx", actor=editor, partner_code=None, dry_run=True,
+            max_bytes=import_db.settings.max_upload_bytes,
+        )  # fmt: skip
+    upload = _last_upload(import_db)
+    assert (upload.outcome, upload.issues[0]["code"]) == ("rejected", "import-not-allowed")
+    assert upload.issues[0]["message"].endswith("Nothing from this file was written.")
+    assert import_db.values() == {}
 
 
 def test_confirming_an_unknown_upload_is_a_wrong_call(import_db):

@@ -19,7 +19,7 @@ from seed.demo import load_demo
 from services.policy_changes import NewEvidence, add_evidence
 from services.storage import compact_database, prune_stored_files
 from services.stored_files import StorageFull
-from services.uploads import record_upload
+from services.uploads import open_upload, record_reading
 from tests.factories import workbooks
 from tests.support.processes import run_sharing, sharing_env
 
@@ -244,10 +244,10 @@ def test_a_full_store_refuses_new_files_with_one_sentence(engine, demo_factory):
 def _record(factory, content: bytes, filename: str, issues=()) -> Upload:
     with transaction(factory) as session:
         smiltene = session.scalar(select(Partner.id).where(Partner.code == "SMILTENE"))
-        upload = record_upload(
-            session, ANNA, content, filename, partner_id=smiltene, outcome="rejected",
-            rows=NO_ROWS, issues=list(issues),
-        )  # fmt: skip
+        upload = open_upload(
+            session, ANNA, content, filename, partner_id=smiltene, issues=list(issues)
+        )
+        record_reading(session, ANNA, upload, outcome="rejected", rows=NO_ROWS, issues=list(issues))
     return upload
 
 

@@ -126,7 +126,7 @@ def test_every_service_takes_the_session_and_the_actor(path):
             and call.func.attr in WRITE_METHODS | {"execute"}
             for call in ast.walk(node)
         ) or any(isinstance(call, ast.Call) and getattr(call.func, "id", "") in (
-            "record_event", "write_values", "store_file", "record_upload"
+            "record_event", "write_values", "store_file", "open_upload", "record_reading"
         ) for call in ast.walk(node))  # fmt: skip
         if writes and names[:1] == ["session"] and names[1:2] != ["actor"]:
             wrong.append(f"{node.name}({', '.join(names)})")

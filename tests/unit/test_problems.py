@@ -135,6 +135,7 @@ REPRESENTATIVE = {
     "indicator_header": "'Cod indicator'", "period_header": "'Perioadă'",
     "value_header": "'Valoare'", "cells": "17,179,869,184",
     "sheet_name": "Raport", "locked_on": "2026-12-01", "locked_by": "Ioana (SWO RDA)",
+    "reason": "anna may change SMILTENE's data only, not REDEA's.",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)
