@@ -35,6 +35,10 @@ OBJECT_TYPES = {
     "partner": "partner",
     "period": "reporting period",
     "setup": "setup workbook",
+    "submission": "submission (review)",
+    "user": "account",
+    "share_link": "share link",
+    "export": "export",
 }
 
 

@@ -1,6 +1,7 @@
 """Production path: gunicorn serves dashboard.wsgi:server over a migrated database with the demo."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -38,7 +39,10 @@ def test_gunicorn_serves_the_instruments_page(sqlite_url, tmp_path):
             browser.open(server.url + "/share/SECRET-TOKEN-123.abc", timeout=30)
         except urllib.error.HTTPError as refused:
             assert refused.code == 404
-        log = server.output()
+        # gunicorn writes the access-log line after the answer: give it a moment.
+        deadline = time.monotonic() + 10
+        while "/share/" not in (log := server.output()) and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         server.stop()
     assert "/share/" in log and "SECRET-TOKEN-123" not in log
