@@ -40,6 +40,8 @@ class NewEvidence:
     change_code: str
     url: str
     title: str
+    cell: str = ""
+    sheet: str = ""
 
 
 @dataclass
@@ -88,15 +90,15 @@ def validate_policy_rows(
                 if too_long:
                     problems.append(too_long)
             if url and not problems:
+                cell = row.cell("evidence_url")
                 if not _URL.fullmatch(url):
-                    cell = row.cell("evidence_url")
                     problems.append(error("not-a-url", row.sheet, cell, url))  # fmt: skip
                 elif url not in evidence_urls[key]:
                     # The note names the evidence, as far as a title can hold it.
                     title = shorten(
                         note or f"Evidence for {change.code}", TEXT_LIMITS["evidence_item.title"]
                     )
-                    evidence = NewEvidence(change.code, url, title)
+                    evidence = NewEvidence(change.code, url, title, cell, row.sheet)
             move = _stage_move(
                 row, change, current, note, bool(evidence_urls[key] or evidence), today, problems
             )

@@ -37,6 +37,7 @@ class IndicatorInfo:
     name: str
     value_kind: str
     aggregation: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Reference:
                 Indicator.name,
                 Indicator.value_kind,
                 Indicator.aggregation,
+                Indicator.unit,
             )
         ):
             info = IndicatorInfo(*row)

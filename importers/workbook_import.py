@@ -93,12 +93,43 @@ class ValueChange:
     old_value: float | None
     new_value: float | None
     is_new: bool
+    # The indicator's, so the values can be shown with their unit (84.3 % -> 87.5 %).
+    value_kind: str = "count"
+    unit: str = ""
 
     def to_dict(self) -> dict:
         return {
             "partner": self.partner, "indicator": self.indicator, "period": self.period,
             "cell": self.cell, "old_value": self.old_value, "new_value": self.new_value,
+            "is_new": self.is_new, "value_kind": self.value_kind, "unit": self.unit,
+        }  # fmt: skip
+
+    def digest(self) -> dict:
+        """What a confirmation must find unchanged (see _fingerprint): the cell and the values."""
+        return {
+            "partner": self.partner, "indicator": self.indicator, "period": self.period,
+            "cell": self.cell, "old_value": self.old_value, "new_value": self.new_value,
             "is_new": self.is_new,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PolicySheetChange:
+    """What a row of the Policy changes sheet adds (or would add): a stage event (``stage``, on
+    ``occurred_on``, with its ``note``) or an evidence link (``url``)."""
+
+    change: str
+    cell: str  # "Policy changes!B4"
+    stage: str | None = None
+    occurred_on: date | None = None
+    note: str = ""
+    url: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "change": self.change, "cell": self.cell, "stage": self.stage,
+            "occurred_on": self.occurred_on.isoformat() if self.occurred_on else None,
+            "note": self.note, "url": self.url,
         }  # fmt: skip
 
 
@@ -126,6 +157,8 @@ class ImportResult:
     fingerprint: str | None = None
     # Of the values written: "approved" (an officer's import) or "submitted" (awaiting review).
     review: str | None = None
+    # The stage events and evidence links of the Policy changes sheet it adds (or would add).
+    policy_changes: list[PolicySheetChange] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -141,7 +174,8 @@ class ImportResult:
         return [issue for issue in self.issues if not issue.is_error]
 
     def to_json(self) -> dict:
-        """The object ``sharing import --json`` prints (extra keys: upload_id, changes)."""
+        """The object ``sharing import --json`` prints (extra keys: upload_id, changes,
+        policy_changes)."""
         return {
             "status": self.status,
             "rows": self.rows.to_dict(),
@@ -149,6 +183,7 @@ class ImportResult:
             "upload_id": self.upload_id,
             "review": self.review,
             "changes": [change.to_dict() for change in self.changes],
+            "policy_changes": [change.to_dict() for change in self.policy_changes],
         }
 
 
@@ -207,6 +242,10 @@ def run_import(
             plan = _plan(session, reference, content, filename, partner, max_bytes, today)
             for code in sorted({record.partner.code for record in plan.records}):
                 require_edit(actor, code)
+            if plan.status == "rejected":
+                # Nothing is written, but the valid rows are counted too: the counts add up to the
+                # rows read.
+                _count_changes(plan, _compare(session, plan.records)[0])
             if plan.status == "imported" and dry_run:
                 plan.status = "dry-run"
                 changes, _stored = _compare(session, plan.records)
@@ -244,6 +283,8 @@ def run_import(
     result = ImportResult(
         plan.status, plan.rows, plan.issues, _real(changes), upload_id, filename, fingerprint
     )
+    if plan.status == "dry-run":
+        result.policy_changes = _policy_sheet_changes(plan.policy)
     if final:
         return result
     for attempt in range(1, WRITE_ATTEMPTS + 1):
@@ -343,6 +384,9 @@ def _write(
             outcome, issues = ("imported" if written else "unchanged"), plan.issues
         result.status, result.rows, result.issues = outcome, rows, issues
         result.changes, result.fingerprint = _real(changes), fingerprint
+        # What was written, or (outdated) what the new preview would write.
+        shown = outcome in ("imported", "outdated")
+        result.policy_changes = _policy_sheet_changes(policy) if shown else []
         if outcome == "outdated":
             _record_unwritten(session, actor, upload, "outdated", rows, result)
         else:
@@ -473,6 +517,7 @@ def _compare(
             ValueChange(
                 record.partner.code, record.indicator.code, record.period.label, record.source_cell,
                 existing.value if existing else None, record.value, existing is None,
+                record.indicator.value_kind, record.indicator.unit,
             )
         )  # fmt: skip
     return changes, stored
@@ -525,6 +570,29 @@ def _count(rows: RowCounts, changes: Sequence[ValueChange | None], policy: Polic
     rows.unchanged += policy.unchanged
 
 
+def _policy_sheet_changes(policy: PolicyCheck) -> list[PolicySheetChange]:
+    """The evidence links and stage events of a Policy changes sheet, in the order they are written."""
+    links = [
+        PolicySheetChange(item.change_code, _location(item.sheet, item.cell), url=item.url)
+        for item in policy.evidence
+    ]
+    moves = [
+        PolicySheetChange(
+            move.change_code,
+            _location(move.sheet, move.cell),
+            stage=move.stage.value,
+            occurred_on=move.occurred_on,
+            note=move.note,
+        )  # fmt: skip
+        for move in policy.moves
+    ]
+    return links + moves
+
+
+def _location(sheet: str, cell: str) -> str:
+    return f"{sheet}!{cell}" if sheet and cell else sheet or cell
+
+
 def _partner_ids(session: Session, plan: _Plan, policy: PolicyCheck) -> set[int]:
     """The partners whose data this import writes: the values' partners and the policy changes'."""
     ids = {record.partner.id for record in plan.records}
@@ -539,7 +607,7 @@ def _fingerprint(changes: Sequence[ValueChange | None], policy: PolicyCheck) -> 
     """A digest of what an import would do: each value's cell, old and new value, and each stage move
     and evidence link. Equal digests mean a confirmation would write exactly what the preview showed."""
     described = {
-        "values": [change.to_dict() for change in changes if change is not None],
+        "values": [change.digest() for change in changes if change is not None],
         "moves": [
             [move.change_code, move.stage.value, move.occurred_on.isoformat(), move.note]
             for move in policy.moves

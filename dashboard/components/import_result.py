@@ -7,8 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.components.report import problem_counts
+from dashboard.components.stages import stage_badge
 from i18n import _
-from rules.formatting import format_number, format_value
+from rules.formatting import format_date, format_number, format_value
 
 STATUS_TEXT = {
     "dry-run": (
@@ -124,7 +125,7 @@ def issues_table(issues) -> html.Div:
     return html.Div(
         [
             html.H3(
-                _("Problems: ") + problem_counts(errors, len(issues) - errors),
+                _("Problems: {counts}").format(counts=problem_counts(errors, len(issues) - errors)),
                 className="h6",
             ),
             dbc.Table(
@@ -163,7 +164,8 @@ def _cell_order(cell: str) -> tuple[int, str]:
 
 
 def changes_table(changes, title: str) -> html.Div:
-    """The values an import writes (or would write): indicator, period, cell, old -> new."""
+    """The values an import writes (or would write): indicator, period, cell, old -> new, each value
+    written with its unit (84.3 % -> 87.5 %; a count's unit in its own column)."""
     if not changes:
         return html.Div()
     rows = [
@@ -173,12 +175,14 @@ def changes_table(changes, title: str) -> html.Div:
                 html.Td(change.period),
                 html.Td(change.cell, className="problem-cell"),
                 html.Td(
-                    _("new") if change.is_new else format_value(change.old_value) or _("n/a"),
+                    _("new") if change.is_new else _shown_value(change, change.old_value),
                     className="text-end text-muted" if change.is_new else "text-end",
                 ),
                 html.Td("→", className="text-center"),
+                html.Td(html.Strong(_shown_value(change, change.new_value)), className="text-end"),
                 html.Td(
-                    html.Strong(format_value(change.new_value) or _("n/a")), className="text-end"
+                    "" if change.value_kind == "percentage" else change.unit,
+                    className="small text-muted",
                 ),
             ],
             className="upload-change",
@@ -200,6 +204,7 @@ def changes_table(changes, title: str) -> html.Div:
                                 html.Th(_("Old value"), className="text-end"),
                                 html.Th(""),
                                 html.Th(_("New value"), className="text-end"),
+                                html.Th(_("Unit")),
                             ]
                         )
                     ),
@@ -214,5 +219,63 @@ def changes_table(changes, title: str) -> html.Div:
             html.P(_("… and {more} more.").format(more=more), className="small text-muted")
             if more > 0
             else None,
+        ]
+    )
+
+
+def _shown_value(change, value) -> str:
+    return format_value(value, change.value_kind) or _("n/a")
+
+
+def policy_changes_table(changes, title: str) -> html.Div:
+    """The Policy changes sheet's rows an import adds (or would add): a stage event with its date and
+    note, or an evidence link, each with its cell."""
+    if not changes:
+        return html.Div()
+    rows = []
+    for change in changes:
+        if change.stage is not None:
+            what = [
+                stage_badge(change.stage),
+                " ",
+                _("since {day}").format(day=format_date(change.occurred_on)),
+            ]
+            detail = change.note
+        else:
+            what = _("evidence link")
+            detail = html.A(change.url, href=change.url, target="_blank", rel="noopener noreferrer")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(change.change, className="change-code"),
+                    html.Td(change.cell, className="problem-cell"),
+                    html.Td(what),
+                    html.Td(detail, className="small text-break"),
+                ],
+                className="upload-policy-change",
+            )
+        )
+    return html.Div(
+        [
+            html.H3(title, className="h6"),
+            dbc.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(_("Policy change")),
+                                html.Th(_("Cell")),
+                                html.Th(_("Adds")),
+                                html.Th(_("Note or link")),
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                responsive=True,
+                className="policy-changes-table",
+                id="upload-policy-changes",
+            ),
         ]
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.components.review import status_badge
-from i18n import _
+from i18n import _, ngettext
 from rules.formatting import format_value
 
 OUTCOME_COLOURS = {
@@ -30,10 +30,10 @@ SOURCE_LABELS = {
 
 
 def problem_counts(errors: int, warnings: int) -> str:
-    """ "1 error, 2 warnings" (singular and plural as English needs them)."""
-    error_text = _("1 error") if errors == 1 else _("{n} errors").format(n=errors)
-    warning_text = _("1 warning") if warnings == 1 else _("{n} warnings").format(n=warnings)
-    return f"{error_text}, {warning_text}"
+    """ "1 error, 2 warnings" (each in the plural form its language needs)."""
+    error_text = ngettext("{n} error", "{n} errors", errors).format(n=errors)
+    warning_text = ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+    return _("{errors}, {warnings}").format(errors=error_text, warnings=warning_text)
 
 
 def _cell(value, row, *, missing: str = "–") -> str:

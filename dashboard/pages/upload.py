@@ -23,6 +23,7 @@ from dashboard.components.import_result import (
     changes_table,
     counts_row,
     issues_table,
+    policy_changes_table,
     result_summary,
 )
 from dashboard.components.links import page_path
@@ -276,6 +277,7 @@ def dry_run(contents, filename, partner):
     details = [
         issues_table(result.issues),
         changes_table(result.changes, _("Values that would change")),
+        policy_changes_table(result.policy_changes, _("Policy changes that would be recorded")),
     ]
     can_import = result.status == "dry-run" and not nothing_new
     has_cells = any(issue.cell for issue in result.issues)
@@ -346,6 +348,9 @@ def confirm_import(n_clicks, upload_id):
             [
                 issues_table(result.issues),
                 changes_table(result.changes, _("Values that would change now")),
+                policy_changes_table(
+                    result.policy_changes, _("Policy changes that would be recorded now")
+                ),
             ],
             result.upload_id,
         )
@@ -362,6 +367,9 @@ def confirm_import(n_clicks, upload_id):
                 result_summary(result, result.filename),
                 counts_row(result.rows),
                 changes_table(result.changes, _("Values written"))
+                if result.status == "imported"
+                else None,
+                policy_changes_table(result.policy_changes, _("Policy changes recorded"))
                 if result.status == "imported"
                 else None,
                 issues_table(result.issues) if result.status != "imported" else None,

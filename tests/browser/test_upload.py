@@ -14,16 +14,40 @@ from tests.support.browser import wait_for_dash
 HEADER = ("Rādītājs", "Periods", "Vērtība", "Komentārs")
 
 
+POLICY_HEADER = ("Change id", "Stage", "Date", "Evidence URL", "Note")
+
+
 def _workbook(users: str) -> bytes:
     rows = [
         ("ESU-SERVICES", "P7", "41", "jauns portāls"),
         ("ESU-USERS", "P7", users, None),
         ("DSK-BASIC", "P7", "56,5 %", None),
     ]
+    policy = [
+        POLICY_HEADER,
+        (
+            "SMILTENE-2",
+            "ieviests",
+            "01.10.2026",
+            "https://www.smiltene.lv/programma",
+            "Courses run",
+        ),
+    ]
     return xlsx(
         rows, HEADER, title_rows=("Smiltenes novads — SHARING pārskats",), header_row=3,
-        first_column=2,
+        first_column=2, extra_sheets={"Policy changes": policy},
     )  # fmt: skip
+
+
+def _counts(page) -> dict[str, int]:
+    """The figures of the counts row by label: {"rows read": 4, "new": 1, ...}."""
+    boxes = page.locator("#upload-counts .count-box")
+    expect(boxes).to_have_count(5)
+    figures = {}
+    for box in boxes.all():
+        number, label = box.locator("div").all_inner_texts()
+        figures[label] = int(number.replace("\u202f", ""))
+    return figures
 
 
 def _drop(page, name: str, content: bytes) -> None:
@@ -72,6 +96,10 @@ def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
     expect(page.locator("#upload-status")).to_contain_text("nothing was imported")
     problems = page.locator("#upload-issues .upload-issue")
     expect(problems).to_have_count(1)
+    # The counts of a refused file add up: every row read is new, updated, unchanged or invalid.
+    counts = _counts(page)
+    assert counts["rows read"] == 4 and counts["invalid"] == 1
+    assert counts["rows read"] == sum(v for k, v in counts.items() if k != "rows read")
     expect(problems.first).to_contain_text("Indicators!D5")
     expect(problems.first).to_contain_text("četri tūkstoši")
     expect(page.locator("#upload-confirm")).to_be_hidden()
@@ -88,9 +116,23 @@ def test_the_upload_flow_end_to_end(page, live_server_factory, screenshot):
     change = page.locator("#upload-changes .upload-change", has_text="ESU-USERS")
     expect(change).to_contain_text("Indicators!D5")
     expect(change).to_contain_text("4\u202f700")
+    expect(change).to_contain_text("users")  # the unit of a count
+    percent = page.locator("#upload-changes .upload-change", has_text="DSK-BASIC")
+    expect(percent).to_contain_text("56.5 %")
+    # The Policy changes sheet's row: its evidence link and its stage event, each listed.
+    planned = page.locator("#upload-policy-changes .upload-policy-change")
+    expect(planned).to_have_count(2)
+    expect(planned.nth(0)).to_contain_text("https://www.smiltene.lv/programma")
+    expect(planned.nth(1)).to_contain_text("implemented")
+    expect(planned.nth(1)).to_contain_text("01.10.2026")
+    expect(planned.nth(1)).to_contain_text("Policy changes!B2")
+    counts = _counts(page)
+    assert counts["rows read"] == 4 and counts["new"] >= 1
+    assert counts["rows read"] == sum(v for k, v in counts.items() if k != "rows read")
     screenshot("upload-dry-run")
     page.click("#upload-confirm")
     expect(page.locator("#upload-import-done")).to_contain_text("Imported")
+    expect(page.locator("#upload-import-done")).to_contain_text("Policy changes recorded")
     expect(page.locator("#upload-confirm")).to_be_hidden()
     screenshot("upload-imported")
 

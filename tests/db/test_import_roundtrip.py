@@ -133,6 +133,49 @@ def test_policy_changes_sheet_records_stage_events_and_evidence(import_db):
     assert again.status == "unchanged"
 
 
+def test_a_dry_run_lists_every_planned_change_of_every_sheet_with_units(import_db):
+    _add_change(import_db)
+    import_db.run(workbooks.xlsx([("DSK-BASIC", "P6", "84,3 %")]), partner="SMILTENE")
+    filled = workbooks.fill_template(
+        _template(import_db),
+        {("DSK-BASIC", "P6"): "87,5 %", ("ESU-SERVICES", "P7"): 14},
+        {"SMILTENE-EGOV": ("adopted", "15.03.2026", "https://smiltene.lv/lemums-12", "Council")},
+    )  # fmt: skip
+    preview = import_db.run(filled, partner="SMILTENE", dry_run=True)
+    assert preview.status == "dry-run", preview.issues
+    rows = preview.rows
+    assert (rows.inserted, rows.updated) == (2, 1)  # ESU-SERVICES and the policy row; DSK-BASIC
+    assert rows.read == rows.inserted + rows.updated + rows.unchanged + rows.invalid
+    percent = next(change for change in preview.changes if change.indicator == "DSK-BASIC")
+    assert (percent.old_value, percent.new_value) == pytest.approx((84.3, 87.5))
+    assert (percent.value_kind, percent.unit) == ("percentage", "%")
+    count = next(change for change in preview.changes if change.indicator == "ESU-SERVICES")
+    assert (count.value_kind, count.unit, count.is_new) == ("count", "services", True)
+    assert [c.to_dict() for c in preview.policy_changes] == [
+        {"change": "SMILTENE-EGOV", "cell": "Policy changes!F2", "stage": None,
+         "occurred_on": None, "note": "", "url": "https://smiltene.lv/lemums-12"},
+        {"change": "SMILTENE-EGOV", "cell": "Policy changes!D2", "stage": "adopted",
+         "occurred_on": "2026-03-15", "note": "Council", "url": None},
+    ]  # fmt: skip
+    assert preview.to_json()["policy_changes"][1]["stage"] == "adopted"
+    confirmed = import_db.run(filled, partner="SMILTENE")
+    assert confirmed.status == "imported"
+    assert [c.stage for c in confirmed.policy_changes] == [None, "adopted"]
+
+
+def test_the_counts_of_a_refused_file_add_up(import_db):
+    _add_change(import_db)
+    import_db.run(workbooks.xlsx([("ESU-SERVICES", "P5", 10), ("ESU-SERVICES", "P6", 11)]))
+    rows = [("ESU-SERVICES", "P5", 10), ("ESU-SERVICES", "P6", 15), ("ESU-SERVICES", "P7", 12)]
+    rows += [("ESU-USERS", f"P{n}", 100 * n) for n in range(1, 8)] + [("DSK-STAFF", "P7", "lots")]
+    result = import_db.run(workbooks.xlsx(rows))
+    assert result.status == "rejected"
+    assert result.rows.to_dict() == {
+        "read": 11, "inserted": 8, "updated": 1, "unchanged": 1, "invalid": 1,
+    }  # fmt: skip
+    assert result.changes == []  # nothing is written, so nothing is listed as changing
+
+
 @pytest.mark.parametrize(
     ("stage", "day", "url", "note", "code"),
     [
