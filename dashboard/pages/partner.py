@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.links import page_path
+from dashboard.components.periods import period_label
 from dashboard.components.report import indicator_table, uploads_table
 from dashboard.components.review import returned_banner, waiting_note
 from dashboard.components.stages import stage_badge
@@ -218,10 +219,7 @@ def _indicator_card(report, code: str, periods, chosen: str | None, can_edit: bo
         )
     else:
         body = html.Div(_indicator_body(report, code, chosen, can_edit), id="partner-indicators")
-    options = [
-        {"label": f"{r.label} ({r.start_date:%d.%m.%Y}–{r.end_date:%d.%m.%Y})", "value": r.label}
-        for r in periods.itertuples()
-    ]
+    options = [{"label": period_label(r), "value": r.label} for r in periods.itertuples()]
     return dbc.Card(
         [
             dbc.CardHeader(

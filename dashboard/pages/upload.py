@@ -27,11 +27,12 @@ from dashboard.components.import_result import (
     result_summary,
 )
 from dashboard.components.links import page_path
+from dashboard.components.periods import period_label
 from dashboard.components.review import returned_banner
 from dashboard.database import DatabaseBusy, app_settings, perform_import, read_session
+from dashboard.queries.catalogue import visible_partners
 from dashboard.queries.partner import (
     default_report_period,
-    partner_codes,
     partner_codes_visible_to,
     reporting_periods,
 )
@@ -56,8 +57,11 @@ ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv"
 def layout(partner: str = "", **_other):
     actor = current_actor()
     with read_session() as session:
-        editable = [c for c in partner_codes(session) if actor.can_edit(c)]
+        partners = visible_partners(session, actor)
         periods = reporting_periods(session)
+    names = dict(zip(partners["code"], partners["name"], strict=True))
+    editable = [code for code in names if actor.can_edit(code)]
+    partner = next((code for code in editable if code.upper() == partner.strip().upper()), "")
     if not editable:
         return html.Div(
             [
@@ -98,7 +102,10 @@ def layout(partner: str = "", **_other):
                                         dbc.Label(_("Partner"), html_for="upload-partner"),
                                         dcc.Dropdown(
                                             id="upload-partner",
-                                            options=[{"label": c, "value": c} for c in editable],
+                                            options=[
+                                                {"label": f"{c} · {names[c]}", "value": c}
+                                                for c in editable
+                                            ],
                                             value=chosen,
                                             clearable=False,
                                             placeholder=_("Choose the partner"),
@@ -111,7 +118,8 @@ def layout(partner: str = "", **_other):
                                         dcc.Dropdown(
                                             id="upload-period",
                                             options=[
-                                                {"label": p, "value": p} for p in periods["label"]
+                                                {"label": period_label(p), "value": p.label}
+                                                for p in periods.itertuples()
                                             ],
                                             value=default_period,
                                             clearable=False,
@@ -123,6 +131,7 @@ def layout(partner: str = "", **_other):
                                             color="outline-primary",
                                             n_clicks=0,
                                         ),
+                                        html.Div(id="upload-template-note", className="mt-2"),
                                         html.P(
                                             _(
                                                 "The template lists the partner's indicators and policy "
@@ -429,19 +438,27 @@ def download_annotated(n_clicks, upload_id):
 
 @callback(
     Output("upload-download", "data", allow_duplicate=True),
+    Output("upload-template-note", "children"),
     Input("upload-template", "n_clicks"),
     State("upload-partner", "value"),
     State("upload-period", "value"),
     prevent_initial_call=True,
 )
 def download_template(n_clicks, partner, period):
-    if not n_clicks or not partner:
+    if not n_clicks:
         raise dash.exceptions.PreventUpdate
+    if not partner or not period:
+        text = (
+            _("Choose the partner whose template you want, then press Download the template again.")
+            if not partner
+            else _("Choose the reporting period, then press Download the template again.")
+        )
+        return no_update, dbc.Alert(text, color="warning", id="upload-template-choose")
     with read_session() as session:
         if partner not in partner_codes_visible_to(session, current_actor(), Permission.EDIT_DATA):
             raise NotFound(_("There is no such partner."))
         try:
             content = build_template(session, partner, period)
-        except TemplateError:
-            raise dash.exceptions.PreventUpdate from None
-    return dcc.send_bytes(content, f"SHARING-{partner}-{period}.xlsx")
+        except TemplateError as refusal:
+            return no_update, dbc.Alert(str(refusal), color="warning", id="upload-template-error")
+    return dcc.send_bytes(content, f"SHARING-{partner}-{period}.xlsx"), None

@@ -62,10 +62,20 @@ def test_upload_page_renders(page, demo_server, empty_server, screenshot):
     wait_for_dash(page)
     expect(page.locator("h1")).to_have_text("Send a workbook")
     expect(page.locator("#upload-file")).to_contain_text("Drag and drop the workbook here")
+    # No partner chosen yet (an officer sends for every partner): the button says what to choose.
+    page.click("#upload-template")
+    expect(page.locator("#upload-template-choose")).to_contain_text("Choose the partner")
+    expect(page.locator("#upload-period")).to_contain_text(
+        re.compile(r"P7 \(01\.03\.2026–31\.08\.2026\)")
+    )
     with page.expect_download() as download:
         page.locator("#upload-partner").click()
-        page.get_by_role("option", name="SMILTENE").click()
+        expect(
+            page.get_by_role("option", name="PLH · Municipality of Plœuc-L'Hermitage")
+        ).to_be_visible()
+        page.get_by_role("option", name="SMILTENE · Smiltene Municipality").click()
         page.click("#upload-template")
+    expect(page.locator("#upload-template-choose")).to_have_count(0)
     assert download.value.suggested_filename == "SHARING-SMILTENE-P7.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert "Indicators" in book.sheetnames
