@@ -6,7 +6,6 @@ a rule is refused with a cell reference instead of failing half-way; services.po
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,12 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 from models import PolicyChange, PolicyInstrument, Stage
 from rules.cells import CellError, fold, read_date
 from rules.limits import TEXT_LIMITS, shorten, text_problem
-from rules.problems import Problem, error, raw_text
+from rules.links import read_link
+from rules.problems import Problem, error, raw_text, warning
 from rules.stages import parse_stage, stage_move_problems
 
 from .layout import RawPolicyRow
-
-_URL = re.compile(r"https?://\S+\.\S+", re.IGNORECASE)
 
 
 @dataclass
@@ -82,18 +80,22 @@ def validate_policy_rows(
             key = fold(change.code)
             current = simulated_stage.get(key, Stage(change.stage))
             note = raw_text(row.get("comment")).strip()
-            url = raw_text(row.get("evidence_url")).strip()
+            typed = raw_text(row.get("evidence_url")).strip()
+            cell = row.cell("evidence_url")
+            link = read_link(typed) if typed else None
+            url = link.url if link else typed
             for too_long in (
                 text_problem("stage_event.note", note, row.cell("comment"), row.sheet),
-                text_problem("evidence_item.url", url, row.cell("evidence_url"), row.sheet),
+                text_problem("evidence_item.url", url, cell, row.sheet),
             ):
                 if too_long:
                     problems.append(too_long)
             if url and not problems:
-                cell = row.cell("evidence_url")
-                if not _URL.fullmatch(url):
-                    problems.append(error("not-a-url", row.sheet, cell, url))  # fmt: skip
-                elif url not in evidence_urls[key]:
+                if link is None:
+                    problems.append(error("not-a-url", row.sheet, cell, typed))  # fmt: skip
+                elif link.scheme_added:
+                    problems.append(warning("url-scheme-added", row.sheet, cell, typed, url=url))  # fmt: skip
+                if link is not None and url not in evidence_urls[key]:
                     # The note names the evidence, as far as a title can hold it.
                     title = shorten(
                         note or f"Evidence for {change.code}", TEXT_LIMITS["evidence_item.title"]

@@ -350,6 +350,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     ),
     # --- the Policy changes sheet (importers.policy_sheet) -----------------------------------------
     "not-a-url": "{where}: '{value}' is not a web address; write one starting with https://",
+    "url-scheme-added": (
+        "{where}: '{value}' has no https:// in front, so it is read as {url}; check that the link "
+        "opens"
+    ),
     "unknown-change": (
         "{where}: '{value}' is not a policy change of the project; keep the change ids the template "
         "lists"

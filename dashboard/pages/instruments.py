@@ -50,6 +50,7 @@ def layout(**query):
             dcc.Download(id="instruments-download"),
             dcc.Store(id="instruments-change"),
             html.H1(_("Policy instruments")),
+            html.Div(id="instruments-notice"),
             _filter_bar(visible, types, filters),
             html.Div(content, id="instruments-list"),
             record_modal(),

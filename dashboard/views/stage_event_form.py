@@ -23,6 +23,7 @@ from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.views.instrument_list import instrument_list, url_filters
 from i18n import _
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
+from rules.links import read_link
 from services.policy_changes import NewEvidence, record_stage_event
 
 
@@ -87,7 +88,8 @@ def record_modal() -> dbc.Modal:
                             ),
                             dbc.Input(
                                 id="instruments-record-evidence-url",
-                                type="url",
+                                type="text",
+                                inputMode="url",
                                 placeholder=_("Link (https://...)"),
                                 className=field,
                             ),
@@ -193,6 +195,7 @@ def show_chosen_file(filename, contents):
     Output("instruments-record-feedback", "is_open"),
     Output("instruments-record-modal", "is_open", allow_duplicate=True),
     Output("instruments-list", "children"),
+    Output("instruments-notice", "children"),
     Input("instruments-record-save", "n_clicks"),
     State("instruments-change", "data"),
     State("instruments-record-stage", "value"),
@@ -212,19 +215,35 @@ def save_stage_event(
     try:
         occurred_on = date.fromisoformat(day or "")
     except ValueError:
-        return _("Give the date of the event (day, month, year)."), True, True, no_update
+        return _("Give the date of the event (day, month, year)."), True, True, no_update, no_update
     if not stage:
-        return _("Choose the new stage."), True, True, no_update
+        return _("Choose the new stage."), True, True, no_update, no_update
+    # "www.smiltene.lv/..." is saved with https:// in front, and the page says so; what is no web
+    # address at all goes to the service as typed, which refuses it with its sentence.
+    link = read_link(ev_url or "")
     try:
-        evidence = _new_evidence(kind, ev_title, ev_url, file_contents, filename)
+        evidence = _new_evidence(
+            kind, ev_title, link.url if link else ev_url, file_contents, filename
+        )
         perform(record_stage_event, code, stage, occurred_on, note or "", evidence)
     except (PolicyChangeError, AccessDenied, ValueError, DatabaseBusy) as error:
-        return str(error), True, True, no_update
+        return str(error), True, True, no_update, no_update
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         filters = url_filters(dict(parse_qsl((search or "").lstrip("?"))), visible)
         content = instrument_list(session, visible, filters, open_change=code)
-    return "", False, False, content
+    notice = None
+    if link is not None and link.scheme_added:
+        notice = dbc.Alert(
+            _(
+                "The evidence link {typed} had no https:// in front, so it was saved as {url}; "
+                "check that it opens."
+            ).format(typed=ev_url.strip(), url=link.url),
+            color="info",
+            dismissable=True,
+            id="instruments-link-completed",
+        )
+    return "", False, False, content, notice
 
 
 def _new_evidence(kind, title, url, contents, filename) -> NewEvidence | None:

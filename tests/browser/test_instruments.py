@@ -109,3 +109,18 @@ def test_recording_a_stage_event_end_to_end(page, live_server_factory, console, 
     assert download.value.suggested_filename == "minutes.pdf"
     assert download.value.path().read_bytes() == b"%PDF-1.4 x"
     screenshot("instruments-after-record")
+
+    # A link typed without https:// (as decisions are quoted) is saved with it, and the page says so.
+    item.get_by_role("button", name="Record a stage event").click()
+    page.select_option("#instruments-record-stage", "implemented")
+    page.fill("#instruments-record-date", "2026-11-02")
+    page.fill("#instruments-record-evidence-title", "Service point opening")
+    page.fill("#instruments-record-evidence-url", "www.ploeuc-lhermitage.fr/point-numerique")
+    page.click("#instruments-record-save")
+    expect(modal).to_be_hidden()
+    expect(page.locator("#instruments-link-completed")).to_contain_text(
+        "had no https:// in front, so it was saved as "
+        "https://www.ploeuc-lhermitage.fr/point-numerique"
+    )
+    link = item.get_by_role("link", name="Service point opening")
+    expect(link).to_have_attribute("href", "https://www.ploeuc-lhermitage.fr/point-numerique")

@@ -176,6 +176,32 @@ def test_the_counts_of_a_refused_file_add_up(import_db):
     assert result.changes == []  # nothing is written, so nothing is listed as changing
 
 
+def test_an_evidence_link_without_https_is_accepted_with_a_warning(import_db):
+    _add_change(import_db)
+    filled = workbooks.fill_template(
+        _template(import_db), {}, {"SMILTENE-EGOV": ("adopted", "15.03.2026", "www.smiltene.lv/lemums-12", None)}
+    )  # fmt: skip
+    result = import_db.run(filled, partner="SMILTENE")
+    assert result.status == "imported", result.issues
+    (added,) = result.warnings
+    assert (added.code, added.location, added.value) == (
+        "url-scheme-added", "Policy changes!F2", "www.smiltene.lv/lemums-12",
+    )  # fmt: skip
+    assert added.message == (
+        "F2: 'www.smiltene.lv/lemums-12' has no https:// in front, so it is read as "
+        "https://www.smiltene.lv/lemums-12; check that the link opens"
+    )
+    assert [c.url for c in result.policy_changes if c.url] == ["https://www.smiltene.lv/lemums-12"]
+    with import_db.factory() as session:
+        change = session.scalar(select(PolicyChange).where(PolicyChange.code == "SMILTENE-EGOV"))
+        assert [e.url for e in change.evidence] == ["https://www.smiltene.lv/lemums-12"]
+    # The same link typed with its https:// is the same evidence: nothing new.
+    again = workbooks.fill_template(
+        _template(import_db), {}, {"SMILTENE-EGOV": ("adopted", "15.03.2026", "https://www.smiltene.lv/lemums-12", None)}
+    )  # fmt: skip
+    assert import_db.run(again, partner="SMILTENE").status == "unchanged"
+
+
 @pytest.mark.parametrize(
     ("stage", "day", "url", "note", "code"),
     [

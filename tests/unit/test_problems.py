@@ -136,6 +136,7 @@ REPRESENTATIVE = {
     "value_header": "'Valoare'", "cells": "17,179,869,184",
     "sheet_name": "Raport", "locked_on": "2026-12-01", "locked_by": "Ioana (SWO RDA)",
     "reason": "anna may change SMILTENE's data only, not REDEA's.",
+    "url": "https://www.smiltene.lv/lemums-12",
 }  # fmt: skip
 TEMPLATES = [
     (code, variant, template)
