@@ -101,6 +101,8 @@ class Actor:
     via: str = "account"
     language: str | None = None
     share_link_id: int | None = None
+    # The country of an editor's partner: its language is the default after the browser's.
+    partner_country: str | None = None
 
     @property
     def is_authenticated(self) -> bool:

@@ -8,14 +8,14 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html, page_container
 from dash import _callback as dash_callbacks
 
-from dashboard import auth, callback_guard
+from dashboard import auth, callback_guard, language
 from dashboard.access import current_actor
 from dashboard.auth.sessions import csrf_token
-from dashboard.components.shell import TOGGLE_NAVIGATION_JS, navigation_bar
+from dashboard.components.shell import LANGUAGE_LINKS_JS, TOGGLE_NAVIGATION_JS, navigation_bar
 from dashboard.database import EXTENSION_KEY
 from dashboard.health import register_health_probe
 from dashboard.settings import Settings
-from i18n import _
+from i18n import LANGUAGES, _, current_language
 from models.database import make_engine, make_session_factory
 
 PACKAGE_DIR = Path(__file__).parent
@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> Dash:
         suppress_callback_exceptions=True,  # page layouts are built on demand
     )
     _claim_callbacks(app)
+    _index_in_the_current_language(app)
     app.server.config.update(
         SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes * 2
     )
@@ -66,9 +67,26 @@ def create_app(settings: Settings) -> Dash:
     )
     # Identify the actor before the callback guard checks what the request may call.
     auth.install(app, settings, session_factory)
+    language.install(app.server)
+    app.clientside_callback(
+        LANGUAGE_LINKS_JS,
+        [Output(f"shell-language-{code}", "href") for code in LANGUAGES],
+        Input("_pages_location", "pathname"),
+        Input("_pages_location", "search"),
+    )
     callback_guard.install(app)
     register_health_probe(app.server)
     return app
+
+
+def _index_in_the_current_language(app: Dash) -> None:
+    """The page's ``<html lang>`` says the language it is written in (screen readers, hyphenation)."""
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**parts) -> str:
+        return interpolate(**parts).replace("<html>", f'<html lang="{current_language()}">', 1)
+
+    app.interpolate_index = interpolate_index
 
 
 def _claim_callbacks(app: Dash) -> None:

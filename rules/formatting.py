@@ -1,9 +1,10 @@
 """The one number and date formatter: tables, charts, exports' readable texts, reports and messages all
 write numbers and dates through here (Babel), so "1 234.5" never sits next to "1,234.5".
 
-The locale is English for now (``current_locale``); the languages issue chooses it per user. English
-numbers follow the European Commission's English Style Guide: a narrow no-break space groups thousands
-("1 234 567"), the decimal mark is a point; other locales use their own symbols as Babel knows them.
+The locale is the current language's (i18n.current_language): each reader sees numbers and dates the way
+their language writes them. English follows the European Commission's English Style Guide: a narrow
+no-break space groups thousands ("1 234 567"), the decimal mark is a point. French: 1 234,5 and 12,5 %;
+Romanian and Croatian: 1.234,5 and 12,5%; Latvian: 1 234,5 and 12,5% (CLDR's symbols, through Babel).
 Integers stay integers where people read them: 42.0 is written "42".
 """
 
@@ -13,16 +14,50 @@ import math
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal, get_group_symbol
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-from i18n import _
+from i18n import _, current_language
 
 NARROW_NO_BREAK_SPACE = "\u202f"
+# Babel's locale for each interface language.
+LOCALES = {"en": "en", "fr": "fr_FR", "ro": "ro_RO", "hr": "hr_HR", "lv": "lv_LV"}
+# How each language writes a percentage after the number: French spaces it (a narrow no-break space),
+# the European Commission's English too; Romanian, Croatian and Latvian write it close.
+PERCENT_SUFFIX = {
+    "en": " %", "fr": "\u202f%", "ro": "%", "hr": "%", "lv": "%",
+}  # fmt: skip
+# A day as each language writes it in reports: 31.12.2025, 31/12/2025, 31.12.2025. (HR, LV).
+DATE_PATTERNS = {
+    "en": "dd.MM.yyyy", "fr": "dd/MM/yyyy", "ro": "dd.MM.yyyy", "hr": "dd.MM.yyyy.",
+    "lv": "dd.MM.yyyy.",
+}  # fmt: skip
 
 
 def current_locale() -> str:
-    """The locale numbers and dates are written in (English until users choose a language)."""
-    return "en"
+    """Babel's locale for the current language."""
+    return LOCALES.get(current_language(), "en")
+
+
+def _language(locale: str) -> str:
+    return locale.split("_")[0]
+
+
+def plotly_separators(locale: str | None = None) -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands separator) for the locale: chart axes and
+    hover labels then write numbers as the tables do."""
+    locale = locale or current_locale()
+    group = get_group_symbol(locale)
+    if _language(locale) == "en":
+        group = NARROW_NO_BREAK_SPACE
+    return get_decimal_symbol(locale) + group
+
+
+def format_percent(value: float, *, decimals: int = 1, locale: str | None = None) -> str:
+    """A percentage (already in %) as the language writes it: 12.5 % / 12,5 % / 12,5%."""
+    locale = locale or current_locale()
+    return format_number(value, decimals=decimals, locale=locale) + PERCENT_SUFFIX.get(
+        _language(locale), "%"
+    )
 
 
 def _is_missing(value: object) -> bool:
@@ -53,7 +88,7 @@ def format_value(value, value_kind: str = "count", unit: str = "", *, missing: s
     if _is_missing(value):
         return missing
     if value_kind == "percentage":
-        return format_number(value, decimals=1) + " %"
+        return format_percent(value)
     if float(value).is_integer():
         return format_number(value)
     return format_number(round(float(value), 2))
@@ -90,8 +125,10 @@ def format_field(value: object) -> str:
 
 
 def format_date(day: date, locale: str | None = None) -> str:
-    """A day as people read it in the partnership's reports: 31.12.2024 (the form partners type)."""
-    return babel_format_date(day, format="dd.MM.yyyy", locale=locale or current_locale())
+    """A day as the reader's language writes it in reports: 31.12.2024, 31/12/2024 (French)."""
+    locale = locale or current_locale()
+    pattern = DATE_PATTERNS.get(_language(locale), "dd.MM.yyyy")
+    return babel_format_date(day, format=pattern, locale=locale)
 
 
 def format_datetime(moment: datetime, locale: str | None = None) -> str:

@@ -251,6 +251,21 @@ def update_user(
     return user
 
 
+def set_own_language(session: Session, actor: Actor, language: str) -> None:
+    """The signed-in user chooses the interface language (the switcher on every page)."""
+    if actor.user_id is None:
+        return
+    user = _user(session, actor.user_id)
+    language = _checked_language(language)
+    if user.language != language:
+        before = user.language
+        user.language = language
+        _audit_user(
+            session, actor, "user.updated", user, before={"language": before},
+            after={"language": language},
+        )  # fmt: skip
+
+
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
     """Disable an account (it is signed out everywhere and cannot sign in; the audit keeps its name)
     or enable it again. The last active admin cannot be disabled."""
@@ -617,4 +632,5 @@ def account_actor(user: User) -> Actor:
         name=user.name, role=user.role, partner_code=user.partner.code if user.partner else None,
         partner_id=user.partner_id, user_id=user.id, email=user.email, via="account",
         language=user.language,
+        partner_country=user.partner.country if user.partner else None,
     )  # fmt: skip

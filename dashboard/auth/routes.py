@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request
 from sqlalchemy import select
 
 from dashboard.database import app_settings, perform_unsigned, read_session
-from i18n import _
+from i18n import _, current_language
 from models import User
 from services.accounts import (
     AccountError,
@@ -50,7 +50,7 @@ ENDED_NOTICES = {
 
 @blueprint.app_context_processor
 def _template_helpers() -> dict:
-    return {"_": _, "language": "en"}
+    return {"_": _, "language": current_language()}
 
 
 def client_address() -> str:

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.access import Actor, page_permission
-from i18n import _
+from i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 
 ROLE_LABELS = {
     "admin": "monitoring officer",
@@ -34,6 +34,7 @@ def navigation_bar(actor: Actor, csrf: str = "") -> dbc.Navbar:
                 dbc.Collapse(
                     [
                         dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
+                        language_menu(),
                         account_menu(actor, csrf),
                     ],
                     id="shell-nav-collapse",
@@ -48,6 +49,39 @@ def navigation_bar(actor: Actor, csrf: str = "") -> dbc.Navbar:
         expand="lg",
         className="mb-3",
     )
+
+
+def language_menu() -> dbc.Nav:
+    """The language switcher: a link per language to this very page with ``?lang=xx`` (the links'
+    addresses follow the page: LANGUAGE_LINKS_JS), which reloads it in that language."""
+    current = current_language()
+    items = [
+        dbc.DropdownMenuItem(
+            LANGUAGE_NAMES[code],
+            href=f"?lang={code}",
+            external_link=True,
+            id=f"shell-language-{code}",
+            active=code == current,
+        )  # fmt: skip
+        for code in LANGUAGES
+    ]
+    menu = dbc.DropdownMenu(
+        items, label=current.upper(), nav=True, in_navbar=True, align_end=True,
+        id="shell-language", toggle_class_name="language-toggle",
+    )  # fmt: skip
+    return dbc.Nav([menu], navbar=True, className="ms-lg-2 language-menu")
+
+
+# Runs in the browser: each language's link keeps the page and its filters, with ?lang= set.
+LANGUAGE_LINKS_JS = """
+function (pathname, search) {
+    return %s.map(function (code) {
+        const params = new URLSearchParams(search || "");
+        params.set("lang", code);
+        return (pathname || "/") + "?" + params.toString();
+    });
+}
+""" % ("[" + ", ".join(f'"{code}"' for code in LANGUAGES) + "]")
 
 
 def account_menu(actor: Actor, csrf: str):
