@@ -291,7 +291,7 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("activity-filter-object", "value"): optional(CODE),
     ("activity-object-id", "data"): optional(text(100, r"[\w.-]+")),
     # imports
-    ("imports-filter-partner", "value"): CODES,
+    **_each(CODES, "imports-filter-partner", "imports-filter-outcome"),
     **_each(optional(CODE), "imports-filter-indicator", "imports-filter-period"),
     # instruments and the stage-event form
     **_each(

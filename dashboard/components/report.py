@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard.components.review import status_badge
 from i18n import _, ngettext
 from rules.formatting import format_value
+from rules.problems import Problem
 
 OUTCOME_COLOURS = {
     "imported": "success",
@@ -151,13 +152,29 @@ def indicator_table(
     )
 
 
+OUTCOME_LABELS = {
+    "imported": _("imported"),
+    "unchanged": _("unchanged"),
+    "dry-run": _("dry run"),
+    "outdated": _("preview out of date"),
+    "rejected": _("rejected"),
+    "unreadable": _("unreadable"),
+}
+
+
 def outcome_badge(outcome: str) -> dbc.Badge:
-    return dbc.Badge(outcome, color=OUTCOME_COLOURS.get(outcome, "secondary"), className="outcome")
+    return dbc.Badge(
+        OUTCOME_LABELS.get(outcome, outcome),
+        color=OUTCOME_COLOURS.get(outcome, "secondary"),
+        className=f"outcome outcome-{outcome}",
+    )
 
 
 def upload_counts(row) -> str:
-    return _(
-        "{read} rows: {new} new, {updated} updated, {unchanged} unchanged, {invalid} invalid"
+    return ngettext(
+        "{read} row: {new} new, {updated} updated, {unchanged} unchanged, {invalid} invalid",
+        "{read} rows: {new} new, {updated} updated, {unchanged} unchanged, {invalid} invalid",
+        row.rows_read,
     ).format(
         read=row.rows_read,
         new=row.rows_inserted,
@@ -207,7 +224,7 @@ def uploads_table(
         )
         problems = (
             [
-                problem_counts(row.error_count, row.issue_count - row.error_count),
+                stored_problems(row.issues, row.error_count),
                 html.Button(
                     _("annotated workbook"),
                     id={"type": annotated_type, "upload": int(row.upload_id)},
@@ -241,6 +258,61 @@ def uploads_table(
         hover=True,
         responsive=True,
         className="uploads-table",
+    )
+
+
+STORED_PROBLEMS_SHOWN = 100
+
+
+def stored_problems(issues: list[dict], errors: int) -> html.Details:
+    """An upload's stored problems behind their counts ("5 errors, 1 warning"): opened, each with its
+    cell, what was typed and the sentence (rendered now, in the reader's language)."""
+    problems = [Problem.from_dict(item) for item in issues]
+    ordered = sorted(problems, key=lambda problem: not problem.is_error)
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    _("error") if problem.is_error else _("warning"),
+                    className="text-danger" if problem.is_error else "text-warning-emphasis",
+                ),
+                html.Td(problem.location or "–", className="problem-cell text-nowrap"),
+                html.Td(problem.value, className="text-break"),
+                html.Td(problem.message, className="text-break"),
+            ],
+            className="stored-problem",
+        )
+        for problem in ordered[:STORED_PROBLEMS_SHOWN]
+    ]
+    more = len(problems) - STORED_PROBLEMS_SHOWN
+    return html.Details(
+        [
+            html.Summary(problem_counts(errors, len(problems) - errors)),
+            dbc.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(_("Severity")),
+                                html.Th(_("Cell")),
+                                html.Th(_("You wrote")),
+                                html.Th(_("What to do")),
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                className="stored-problems-table text-start mt-1 mb-0",
+            ),
+            html.P(
+                _("… and {more} more in the annotated workbook.").format(more=more),
+                className="small text-muted mb-0",
+            )
+            if more > 0
+            else None,
+        ],
+        className="stored-problems",
     )
 
 

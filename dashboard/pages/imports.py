@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 from dashboard.access import Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, labelled_dropdown, parse_filters
-from dashboard.components.report import revisions_table, uploads_table
+from dashboard.components.report import OUTCOME_LABELS, revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
 from dashboard.queries.uploads import (
@@ -27,6 +27,7 @@ from dashboard.queries.uploads import (
     value_revisions,
 )
 from i18n import _
+from models.upload import OUTCOMES
 from rules.problems import Problem
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 
@@ -44,11 +45,14 @@ def layout(**query):
         periods = list(reporting_periods(session)["label"])
         filters = parse_filters(query, partner_codes=visible, indicator_codes=indicators)
         period = query.get("period") if query.get("period") in periods else None
+        outcomes = _outcomes(query)
         chosen = filters.selected_partners(visible)
         # The partner filter applies to both lists; uploads nobody could attribute show only unfiltered.
+        # Dry runs are listed too: a partner's refused previews are what an officer helps with.
         uploads = upload_history(
-            session, chosen, include_unassigned=filters.partners is None and actor.can_edit(None)
-        )
+            session, chosen, include_unassigned=filters.partners is None and actor.can_edit(None),
+            include_dry_runs=True, outcomes=outcomes,
+        )  # fmt: skip
         revisions = value_revisions(
             session,
             chosen,
@@ -69,11 +73,21 @@ def layout(**query):
                 _dropdown(
                     "partner", _("Partner"), visible, list(filters.partners or []), multi=True
                 ),
+                labelled_dropdown(
+                    "imports-filter-outcome",
+                    _("Outcome"),
+                    [(outcome, OUTCOME_LABELS[outcome]) for outcome in OUTCOMES],
+                    outcomes,
+                    multi=True,
+                ),
                 _dropdown("indicator", _("Indicator"), indicators, filters.indicator),
                 _dropdown("period", _("Period"), periods, period),
             ),
             html.P(
-                _("Partner filters both lists; indicator and period filter the value history."),
+                _(
+                    "Partner filters both lists; outcome filters the uploads; indicator and period "
+                    "filter the value history."
+                ),
                 className="small text-muted mt-n2",
             ),
             dbc.Card(
@@ -105,17 +119,28 @@ def _dropdown(key: str, label: str, values: list[str], value, multi: bool = Fals
     return labelled_dropdown(f"imports-filter-{key}", label, [(v, v) for v in values], value, multi)
 
 
+def _outcomes(query: dict) -> list[str]:
+    """The outcomes chosen in the URL (``outcome=rejected,dry-run``), known ones only, in order."""
+    raw = query.get("outcome") or ""
+    wanted = {part.strip().lower() for value in ([raw] if isinstance(raw, str) else raw)
+              for part in value.split(",")}  # fmt: skip
+    return [outcome for outcome in OUTCOMES if outcome in wanted]
+
+
 @callback(
     Output("imports-url", "search"),
     Input("imports-filter-partner", "value"),
+    Input("imports-filter-outcome", "value"),
     Input("imports-filter-indicator", "value"),
     Input("imports-filter-period", "value"),
     prevent_initial_call=True,
 )
-def update_url(partners, indicator, period):
+def update_url(partners, outcomes, indicator, period):
     pairs = []
     if partners:
         pairs.append("partner=" + ",".join(partners))
+    if outcomes:
+        pairs.append("outcome=" + ",".join(outcomes))
     if indicator:
         pairs.append(f"indicator={indicator}")
     if period:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import exists, false, select
 from sqlalchemy.orm import Session, aliased
@@ -35,11 +37,13 @@ def upload_history(
     *,
     include_unassigned: bool = False,
     include_dry_runs: bool = False,
+    outcomes: Sequence[str] | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
     """Uploads of the visible partners, newest first; ``issue_count`` / ``error_count`` are derived
     from the stored problems. Uploads whose partner could not be told (unreadable files) only with
-    ``include_unassigned``; dry runs only with ``include_dry_runs`` (previews, not imports)."""
+    ``include_unassigned``; dry runs only with ``include_dry_runs`` (previews, not imports); only the
+    given ``outcomes`` when there are some."""
     query = (
         select(
             Upload.id,
@@ -68,6 +72,8 @@ def upload_history(
     if not include_dry_runs:
         # An outdated confirmation is a preview too: it wrote nothing.
         query = query.where(Upload.outcome.not_in(("dry-run", "outdated")))
+    if outcomes:
+        query = query.where(Upload.outcome.in_(outcomes))
     frame = pd.DataFrame(session.execute(query).all(), columns=UPLOAD_COLUMNS)
     issues = frame["issues"].map(lambda items: items or [])
     frame["issue_count"] = issues.map(len).astype(int)

@@ -1,10 +1,13 @@
-"""The Imports page in a real browser: empty states and the revision filters in the URL."""
+"""The Imports page in a real browser: empty states, the filters in the URL, and a refused upload's
+problems shown in place."""
 
 import re
+import subprocess
 
 from playwright.sync_api import expect
 
-from tests.support.browser import wait_for_dash
+from tests.factories.workbooks import xlsx
+from tests.support.browser import BIN, wait_for_dash
 
 
 def test_imports_with_demo_data(page, demo_server, screenshot):
@@ -26,3 +29,42 @@ def test_imports_on_an_empty_database(page, empty_server, screenshot):
     wait_for_dash(page)
     expect(page.locator("#imports-uploads")).to_contain_text("No uploads yet.")
     screenshot("imports-empty")
+
+
+def test_a_refused_upload_shows_its_problems_and_dry_runs_are_listed(
+    page, live_server_factory, tmp_path, screenshot
+):
+    server = live_server_factory("imports-problems", demo=True)
+    refused = tmp_path / "smiltene-refused.xlsx"
+    refused.write_bytes(xlsx([("ESU-USERS", "P7", "lots"), ("ESU-SERVICES", "P7", "12,5,0")]))
+    refusal = subprocess.run(
+        [str(BIN / "sharing"), "import", str(refused), "--partner", "SMILTENE"], env=server.env,
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert refusal.returncode == 1  # the data has errors
+    preview = tmp_path / "smiltene-preview.xlsx"
+    preview.write_bytes(xlsx([("ESU-USERS", "P7", "4 700")]))
+    server.sharing("import", str(preview), "--partner", "SMILTENE", "--dry-run")
+
+    page.goto(server.url + "/imports")
+    wait_for_dash(page)
+    uploads = page.locator("#imports-uploads")
+    expect(uploads.locator("tr", has_text="smiltene-preview.xlsx")).to_contain_text("dry run")
+    row = uploads.locator("tr", has_text="smiltene-refused.xlsx")
+    expect(row).to_contain_text("rejected")
+    problems = row.locator(".stored-problems")
+    expect(problems.locator(".stored-problem").first).to_be_hidden()  # folded until asked for
+    problems.locator("summary").click()
+    expect(problems.locator(".stored-problem")).to_have_count(2)
+    first = problems.locator(".stored-problem").first
+    expect(first).to_contain_text("Indicators!C2")
+    expect(first).to_contain_text("lots")
+    expect(first).to_contain_text("is not a number")
+    screenshot("imports-problems")
+
+    page.locator("#imports-filter-outcome").click()
+    page.get_by_role("option", name="dry run").click()
+    page.wait_for_url(re.compile(r"/imports\?outcome=dry-run$"))
+    wait_for_dash(page)
+    expect(page.locator("#imports-uploads tbody tr")).to_have_count(1)
+    expect(page.locator("#imports-uploads")).to_contain_text("smiltene-preview.xlsx")

@@ -44,6 +44,12 @@ def test_history_original_file_and_revisions(demo_factory, settings):
         assert history["upload_id"].tolist() == [done.upload_id, rejected.upload_id]  # no dry run
         assert history.iloc[1][["outcome", "error_count"]].tolist() == ["rejected", 1]
         assert len(upload_history(session, ["SMILTENE"], include_dry_runs=True)) == 3
+        by_outcome = upload_history(
+            session, ["SMILTENE"], include_dry_runs=True, outcomes=["dry-run", "rejected"]
+        )
+        assert by_outcome["upload_id"].tolist() == [dry.upload_id, rejected.upload_id]
+        stored = history.iloc[1]["issues"]
+        assert [(i["code"], i["cell"]) for i in stored] == [("not-a-number", "C2")]
         assert upload_history(session, ["PLH"]).empty
 
         filename, content = original_file(session, rejected.upload_id, ["SMILTENE"])
