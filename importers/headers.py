@@ -261,6 +261,10 @@ SETUP_SHEET_NAMES: dict[str, tuple[str, ...]] = {
 SETUP_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "code": ("code", "cod", "šifra", "oznaka", "kods", "kod"),
     "name": ("name", "nom", "intitulé", "denumire", "naziv", "nosaukums"),
+    "name_fr": ("name_fr", "name in french", "nom en français", "denumire în franceză", "naziv na francuskom", "nosaukums franču valodā"),
+    "name_ro": ("name_ro", "name in romanian", "nom en roumain", "denumire în română", "naziv na rumunjskom", "nosaukums rumāņu valodā"),
+    "name_hr": ("name_hr", "name in croatian", "nom en croate", "denumire în croată", "naziv na hrvatskom", "nosaukums horvātu valodā"),
+    "name_lv": ("name_lv", "name in latvian", "nom en letton", "denumire în letonă", "naziv na latvijskom", "nosaukums latviešu valodā"),
     "unit": ("unit", "unité", "unitate", "unitate de măsură", "jedinica", "mjerna jedinica", "mērvienība"),
     "category": ("category", "catégorie", "categorie", "kategorija"),
     "value_kind": ("value_kind", "kind of value", "type de valeur", "tip de valoare", "vrsta vrijednosti", "vērtības veids"),

@@ -32,7 +32,13 @@ class Indicator(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
+    # The English name; each other language's where an officer wrote one (None: shown in English,
+    # marked for officers). dashboard/queries/names.py picks the reader's.
     name: Mapped[str] = mapped_column(String(300))
+    name_fr: Mapped[str | None] = mapped_column(String(300))
+    name_ro: Mapped[str | None] = mapped_column(String(300))
+    name_hr: Mapped[str | None] = mapped_column(String(300))
+    name_lv: Mapped[str | None] = mapped_column(String(300))
     unit: Mapped[str] = mapped_column(String(60))
     category: Mapped[str] = mapped_column(String(30))
     value_kind: Mapped[str] = mapped_column(String(20))

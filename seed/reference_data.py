@@ -99,6 +99,95 @@ INDICATORS = [
     ("RCR104", "Solutions taken up or up-scaled by organisations", "solutions", "programme result", "count", "sum", True, "RCR104"),
 ]  # fmt: skip
 
+# The indicators' names in the partnership's other languages. The RCO/RCR names follow the wording of the
+# ERDF/Interreg regulation's annex (Regulation (EU) 2021/1058, Annex I) in each language as closely as we
+# could check it; the municipal indicators' names are ours. Officers correct them on the Setup page.
+INDICATOR_NAMES: dict[str, dict[str, str]] = {
+    "ESU-SERVICES": {
+        "fr": "E-services proposés en ligne", "ro": "Servicii electronice oferite online",
+        "hr": "E-usluge dostupne na mreži", "lv": "Tiešsaistē pieejamie e-pakalpojumi",
+    },
+    "ESU-ONLINE-SHARE": {
+        "fr": "Part des demandes déposées en ligne", "ro": "Ponderea cererilor depuse online",
+        "hr": "Udio zahtjeva podnesenih na mreži", "lv": "Tiešsaistē iesniegto pieprasījumu īpatsvars",
+    },
+    "ESU-TRANSACTIONS": {
+        "fr": "Transactions en ligne sur la période", "ro": "Tranzacții online în perioadă",
+        "hr": "Transakcije na mreži u razdoblju", "lv": "Tiešsaistes darījumi periodā",
+    },
+    "ESU-USERS": {
+        "fr": "Utilisateurs uniques du portail d'e-services",
+        "ro": "Utilizatori unici ai portalului de servicii electronice",
+        "hr": "Jedinstveni korisnici portala e-usluga", "lv": "E-pakalpojumu portāla unikālie lietotāji",
+    },
+    "DSK-BASIC": {
+        "fr": "Habitants ayant au moins des compétences numériques de base",
+        "ro": "Locuitori cu cel puțin competențe digitale de bază",
+        "hr": "Stanovnici s barem osnovnim digitalnim vještinama",
+        "lv": "Iedzīvotāji ar vismaz pamata digitālajām prasmēm",
+    },
+    "DSK-TRAINED": {
+        "fr": "Habitants formés aux compétences numériques",
+        "ro": "Locuitori instruiți în competențe digitale",
+        "hr": "Stanovnici osposobljeni za digitalne vještine",
+        "lv": "Digitālajās prasmēs apmācītie iedzīvotāji",
+    },
+    "DSK-STAFF": {
+        "fr": "Agents municipaux formés", "ro": "Personal al primăriei instruit",
+        "hr": "Osposobljeni djelatnici gradske ili općinske uprave",
+        "lv": "Apmācītie pašvaldības darbinieki",
+    },
+    "STK-MEETINGS": {
+        "fr": "Réunions du groupe des parties prenantes", "ro": "Reuniuni ale grupului părților interesate",
+        "hr": "Sastanci skupine dionika", "lv": "Ieinteresēto pušu grupas sanāksmes",
+    },
+    "RCO14": {
+        "fr": "Institutions publiques bénéficiant d'un soutien pour développer des services, produits et processus numériques",
+        "ro": "Instituții publice sprijinite pentru a dezvolta servicii, produse și procese digitale",
+        "hr": "Javne institucije kojima je pružena potpora za razvoj digitalnih usluga, proizvoda i postupaka",
+        "lv": "Publiskās iestādes, kas saņēmušas atbalstu digitālo pakalpojumu, produktu un procesu izstrādei",
+    },
+    "RCR11": {
+        "fr": "Utilisateurs de services, produits et processus numériques publics nouveaux et améliorés",
+        "ro": "Utilizatori ai serviciilor, produselor și proceselor digitale publice noi și modernizate",
+        "hr": "Korisnici novih i unaprijeđenih javnih digitalnih usluga, proizvoda i postupaka",
+        "lv": "Jaunu un uzlabotu publisko digitālo pakalpojumu, produktu un procesu lietotāji",
+    },
+    "RCO81": {
+        "fr": "Participations à des actions conjointes transfrontalières",
+        "ro": "Participări la acțiuni comune transfrontaliere",
+        "hr": "Sudjelovanja u zajedničkim prekograničnim aktivnostima",
+        "lv": "Dalība kopīgās pārrobežu darbībās",
+    },
+    "RCO83": {
+        "fr": "Stratégies et plans d'action élaborés conjointement",
+        "ro": "Strategii și planuri de acțiune elaborate în comun",
+        "hr": "Zajednički razvijene strategije i akcijski planovi",
+        "lv": "Kopīgi izstrādātas stratēģijas un rīcības plāni",
+    },
+    "RCO87": {
+        "fr": "Organisations coopérant par-delà les frontières",
+        "ro": "Organizații care cooperează peste granițe",
+        "hr": "Organizacije koje surađuju preko granica", "lv": "Organizācijas, kas sadarbojas pāri robežām",
+    },
+    "RCO116": {
+        "fr": "Solutions élaborées conjointement", "ro": "Soluții elaborate în comun",
+        "hr": "Zajednički razvijena rješenja", "lv": "Kopīgi izstrādāti risinājumi",
+    },
+    "RCR79": {
+        "fr": "Stratégies et plans d'action communs adoptés par des organisations",
+        "ro": "Strategii și planuri de acțiune comune adoptate de organizații",
+        "hr": "Zajedničke strategije i akcijski planovi koje su preuzele organizacije",
+        "lv": "Kopīgas stratēģijas un rīcības plāni, ko pārņēmušas organizācijas",
+    },
+    "RCR104": {
+        "fr": "Solutions adoptées ou étendues par des organisations",
+        "ro": "Soluții adoptate sau extinse de organizații",
+        "hr": "Rješenja koja su organizacije preuzele ili proširile",
+        "lv": "Risinājumi, ko organizācijas pārņēmušas vai paplašinājušas",
+    },
+}  # fmt: skip
+
 EUROSTAT_EGOV = (
     "isoc_ciegi_ac:I_IUGOV1",
     "Individuals 16-74 who used a public authority website or app in the last 12 months "
@@ -181,11 +270,12 @@ def load_reference_data(session: Session, project_start: date) -> None:
         INDICATORS
     ):
         if code not in known_indicators:
+            translated = {f"name_{lang}": text for lang, text in INDICATOR_NAMES[code].items()}
             session.add(
                 Indicator(
                     code=code, name=name, unit=unit, category=category, value_kind=kind,
                     aggregation=aggregation, higher_is_better=higher, eu_code=eu_code,
-                    display_order=order,
+                    display_order=order, **translated,
                 )
             )  # fmt: skip
     known_points = set(map(tuple, session.execute(select(BenchmarkValue.series_code, BenchmarkValue.geo, BenchmarkValue.year))))  # fmt: skip

@@ -40,6 +40,19 @@ class SetupError(ValueError):
 EDITABLE = {
     "indicator": {
         "name": Field(N_("Name"), "text", TEXT_LIMITS["indicator.name"]),
+        # The name in the partnership's other languages (empty: the English name is shown).
+        "name_fr": Field(
+            N_("Name in French"), "text", TEXT_LIMITS["indicator.name_fr"], required=False
+        ),
+        "name_ro": Field(
+            N_("Name in Romanian"), "text", TEXT_LIMITS["indicator.name_ro"], required=False
+        ),
+        "name_hr": Field(
+            N_("Name in Croatian"), "text", TEXT_LIMITS["indicator.name_hr"], required=False
+        ),
+        "name_lv": Field(
+            N_("Name in Latvian"), "text", TEXT_LIMITS["indicator.name_lv"], required=False
+        ),
         "unit": Field(N_("Unit"), "text", TEXT_LIMITS["indicator.unit"]),
         "category": Field(N_("Category"), "choice", choices=CATEGORIES),
         "value_kind": Field(N_("Kind of value"), "choice", choices=VALUE_KINDS),

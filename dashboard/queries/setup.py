@@ -22,12 +22,14 @@ from models import (
 
 def indicators_frame(session: Session) -> pd.DataFrame:
     query = select(
-        Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.category,
+        Indicator.id, Indicator.code, Indicator.name, Indicator.name_fr, Indicator.name_ro,
+        Indicator.name_hr, Indicator.name_lv, Indicator.unit, Indicator.category,
         Indicator.value_kind, Indicator.aggregation, Indicator.higher_is_better, Indicator.eu_code,
         Indicator.display_order, Indicator.description,
     ).order_by(Indicator.display_order, Indicator.code)  # fmt: skip
     columns = [
-        "id", "code", "name", "unit", "category", "value_kind", "aggregation", "higher_is_better",
+        "id", "code", "name", "name_fr", "name_ro", "name_hr", "name_lv", "unit", "category",
+        "value_kind", "aggregation", "higher_is_better",
         "eu_code", "display_order", "description",
     ]  # fmt: skip
     return pd.DataFrame(session.execute(query).all(), columns=columns)
