@@ -8,7 +8,7 @@ from .base import Base, utcnow
 from .benchmark import BenchmarkValue
 from .indicator import AGGREGATIONS, CATEGORIES, VALUE_KINDS, Indicator, Milestone, Target
 from .limits import TextTooLongError
-from .observation import Observation, ObservationRevision
+from .observation import NOT_REPORTED, Observation, ObservationRevision
 from .partner import INSTRUMENT_KINDS, Partner, PolicyInstrument
 from .period import PeriodSpec, ReportingPeriod, period_specs
 from .policy_change import (
@@ -29,6 +29,7 @@ __all__ = [
     "CATEGORIES",
     "EVIDENCE_KINDS",
     "INSTRUMENT_KINDS",
+    "NOT_REPORTED",
     "PROGRESS_STAGES",
     "VALUE_KINDS",
     "Base",

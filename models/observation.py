@@ -23,6 +23,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from .base import Base, utcnow
 
 SOURCE_KINDS = ("upload", "manual", "demo")
+# ObservationRevision.previous_source_kind of a value entered by hand where none was reported.
+NOT_REPORTED = "none"
 # What the partner's latest value waits for (models.review): approved (value == approved_value),
 # submitted (awaiting an admin's review) or returned (sent back with a comment).
 REVIEW_STATUSES = ("approved", "submitted", "returned")

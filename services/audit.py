@@ -18,6 +18,7 @@ from models import AuditEvent
 
 ACTIONS: dict[str, str] = {
     "observation.corrected": N_("value corrected"),
+    "observation.entered": N_("missing value entered"),
     "upload.received": N_("file received"),
     "upload.imported": N_("workbook imported"),
     "upload.outdated": N_("preview out of date, nothing imported"),

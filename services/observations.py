@@ -3,7 +3,9 @@ of them or an officer corrects one on the partner page.
 
 ``write_values`` inserts new observations, updates changed ones and keeps an ObservationRevision for every
 change (previous value, new value, who, when, why, in which submission); ``correct_observation`` checks a
-typed correction with rules.values and writes it through ``write_values`` with its audit event.
+typed correction with rules.values and writes it through ``write_values`` with its audit event, and
+``enter_value`` does the same for a value the partner has not reported (its revision starts from "not
+reported").
 
 Every write belongs to a Submission (services.review): an admin's values are approved as they are
 written, a partner editor's wait for review (``approved_value`` keeps what the committee sees). A value
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from dashboard.access import Actor, require_edit
 from i18n import _
 from models import (
+    NOT_REPORTED,
     Indicator,
     Observation,
     ObservationRevision,
@@ -208,30 +211,15 @@ def correct_observation(
     session.refresh(observation)
     indicator = session.get(Indicator, observation.indicator_id)
     new_value = parse_corrected_value(raw_value, indicator.value_kind, indicator.code)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CorrectionError(
-            _("Reason: say why the value is corrected (it is kept with the change)")
-        )
-    too_long = text_problem("observation_revision.reason", reason, _("Reason"))
-    if too_long:
-        raise CorrectionError(too_long.message)
+    reason = _reason(
+        reason, _("Reason: say why the value is corrected (it is kept with the change)")
+    )
     if new_value == observation.value and observation.review_status != "returned":
         raise CorrectionError(
             _("New value: it is the same as the current value; nothing to correct")
         )
     period = session.get(ReportingPeriod, observation.period_id)
-    lock = locked_periods(session, [partner.id]).get((partner.id, period.id))
-    if lock is not None:
-        raise CorrectionError(
-            _(
-                "{period} is locked for {partner} since {date} (by {who}): ask an officer to "
-                "unlock it before correcting a value."
-            ).format(
-                period=period.label, partner=partner.code, date=format_date(lock.locked_at.date()),
-                who=lock.locked_by,
-            )
-        )  # fmt: skip
+    _refuse_locked_period(session, partner, period)
     stored = StoredValue(
         observation.id, observation.value, observation.comment, observation.source_kind,
         observation.upload_id, observation.review_status, observation.approved_value,
@@ -259,6 +247,107 @@ def correct_observation(
         .order_by(ObservationRevision.id.desc())
         .limit(1)
     ).one()
+
+
+def enter_value(
+    session: Session,
+    actor: Actor,
+    partner_code: str,
+    indicator_code: str,
+    period_label: str,
+    raw_value: str | None,
+    reason: str | None,
+) -> ObservationRevision:
+    """Enter by hand a value the partner has not reported yet (a figure an officer received by e-mail),
+    with the reason; returns the revision that records it.
+
+    The value is written through ``write_values`` like any other: a submission (approved at once for an
+    officer, waiting for review for a partner editor), refused in a locked period. Its revision goes
+    from "not reported" (``previous_source_kind`` "none") to the value, so the value history shows who
+    entered it and why. Raises AccessDenied when ``actor`` may not edit the partner, CorrectionError
+    when the partner, indicator or period is unknown, a value is already reported (correct it
+    instead), the reason is missing or too long, the value unreadable, or the period locked.
+    """
+    partner = session.scalar(select(Partner).where(Partner.code == partner_code))
+    indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_code))
+    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    if partner is None or indicator is None or period is None:
+        raise CorrectionError(
+            _("There is no indicator {indicator} of {partner} in {period}.").format(
+                indicator=indicator_code, partner=partner_code, period=period_label
+            )
+        )
+    require_edit(actor, partner.code)
+    # Look for a stored value once the partner's data is ours: an import may have just written one.
+    lock_partners(session, [partner.id])
+    existing = session.scalar(
+        select(Observation.id).where(
+            Observation.partner_id == partner.id, Observation.indicator_id == indicator.id,
+            Observation.period_id == period.id,
+        )
+    )  # fmt: skip
+    if existing is not None:
+        raise CorrectionError(
+            _(
+                "{indicator} of {partner} has a value for {period} already; correct that value "
+                "instead."
+            ).format(indicator=indicator.code, partner=partner.code, period=period.label)
+        )
+    value = parse_corrected_value(raw_value, indicator.value_kind, indicator.code)
+    reason = _reason(reason, _("Reason: say where the value comes from (it is kept with it)"))
+    _refuse_locked_period(session, partner, period)
+    write = ValueWrite(indicator.id, partner.id, period.id, value, "", None, None, reason)
+    submission = write_values(
+        session, actor, [write], partner_codes={partner.id: partner.code}, source_kind="manual",
+        upload_id=None, kind="correction",
+    )[partner.id]  # fmt: skip
+    observation = session.scalars(
+        select(Observation).where(
+            Observation.partner_id == partner.id, Observation.indicator_id == indicator.id,
+            Observation.period_id == period.id,
+        )
+    ).one()  # fmt: skip
+    revision = ObservationRevision(
+        observation_id=observation.id, previous_value=None, previous_source_kind=NOT_REPORTED,
+        previous_upload_id=None, new_value=value, changed_by=actor.name,
+        changed_at=observation.updated_at, upload_id=None, reason=reason,
+        submission_id=submission.id,
+    )  # fmt: skip
+    session.add(revision)
+    record_event(
+        session, actor, "observation.entered", object_type="observation",
+        object_id=observation.id, label=f"{partner.code} · {indicator.code} · {period.label}",
+        partner_code=partner.code, before={"value": None},
+        after={"value": value, "review": submission.status}, comment=reason,
+    )  # fmt: skip
+    session.flush()
+    return revision
+
+
+def _reason(reason: str | None, missing: str) -> str:
+    """The reason given for a change by hand, or CorrectionError saying ``missing`` or that it is too
+    long."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CorrectionError(missing)
+    too_long = text_problem("observation_revision.reason", reason, _("Reason"))
+    if too_long:
+        raise CorrectionError(too_long.message)
+    return reason
+
+
+def _refuse_locked_period(session: Session, partner: Partner, period: ReportingPeriod) -> None:
+    lock = locked_periods(session, [partner.id]).get((partner.id, period.id))
+    if lock is not None:
+        raise CorrectionError(
+            _(
+                "{period} is locked for {partner} since {date} (by {who}): ask an officer to "
+                "unlock it before changing a value."
+            ).format(
+                period=period.label, partner=partner.code, date=format_date(lock.locked_at.date()),
+                who=lock.locked_by,
+            )
+        )  # fmt: skip
 
 
 _OBSERVATION_COLUMNS = (

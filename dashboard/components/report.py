@@ -25,7 +25,7 @@ OUTCOME_COLOURS = {
 }
 SOURCE_LABELS = {
     "upload": _("upload"),
-    "manual": _("corrected on the page"),
+    "manual": _("entered or corrected on the page"),
     "demo": _("demo data"),
 }
 
@@ -47,10 +47,12 @@ def indicator_table(
     period_label: str,
     correct_type: str | None,
     history_href: str | None = None,
+    enter_type: str | None = None,
 ) -> html.Div:
     """One row per indicator. ``correct_type`` (a pattern-matching id type) adds a "Correct" button on
-    each reported value; None shows the table read-only. ``history_href`` (a URL ending in
-    "indicator=") links each indicator to the history of its values."""
+    each reported value, ``enter_type`` an "Enter" button on each value not reported yet
+    (``{"type": enter_type, "indicator": code}``); None shows the table read-only. ``history_href`` (a
+    URL ending in "indicator=") links each indicator to the history of its values."""
     header = html.Thead(
         html.Tr(
             [
@@ -63,7 +65,7 @@ def indicator_table(
                     _("Current report ({period})").format(period=period_label), className="text-end"
                 ),
                 html.Th(_("Source"), className="d-none d-md-table-cell"),
-                html.Th("", **{"aria-label": _("Actions")}) if correct_type else None,
+                html.Th("", **{"aria-label": _("Actions")}) if correct_type or enter_type else None,
             ]
         )
     )
@@ -98,18 +100,26 @@ def indicator_table(
                 if isinstance(row.source_cell, str) and row.source_cell:
                     source += f" · {row.source_cell}"
         action = None
-        if correct_type:
-            action = html.Td(
-                dbc.Button(
+        if correct_type or enter_type:
+            button = None
+            if row.reported and correct_type:
+                button = dbc.Button(
                     _("Correct"),
                     id={"type": correct_type, "observation": int(row.observation_id)},
                     size="sm",
                     color="outline-primary",
                     n_clicks=0,
                 )
-                if row.reported
-                else None
-            )
+            elif not row.reported and enter_type:
+                button = dbc.Button(
+                    _("Enter"),
+                    id={"type": enter_type, "indicator": row.indicator_code},
+                    size="sm",
+                    color="outline-secondary",
+                    n_clicks=0,
+                    title=_("Enter a value received outside a workbook, with where it comes from"),
+                )
+            action = html.Td(button)
         rows.append(
             html.Tr(
                 [
@@ -340,10 +350,16 @@ def revisions_table(revisions: pd.DataFrame) -> html.Div:
     )
     rows = []
     for row in revisions.itertuples():
-        through = (
-            _("upload #{id} ({file})").format(id=int(row.upload_id), file=row.upload_filename)
-            if row.upload_id is not None and not pd.isna(row.upload_id)
-            else _("correction on the page")
+        if row.upload_id is not None and not pd.isna(row.upload_id):
+            through = _("upload #{id} ({file})").format(
+                id=int(row.upload_id), file=row.upload_filename
+            )
+        else:
+            through = _("entered on the page") if row.entered else _("correction on the page")
+        previous = (
+            _("not reported")
+            if row.entered
+            else format_value(row.previous_value, row.value_kind) or _("n/a")
         )
         rows.append(
             html.Tr(
@@ -352,8 +368,11 @@ def revisions_table(revisions: pd.DataFrame) -> html.Div:
                     html.Td(row.partner_code),
                     html.Td(row.indicator_code, title=row.indicator_name),
                     html.Td(row.period_label),
-                    html.Td(format_value(row.previous_value) or _("n/a"), className="text-end"),
-                    html.Td(format_value(row.new_value) or _("n/a"), className="text-end"),
+                    html.Td(previous, className="text-end"),
+                    html.Td(
+                        format_value(row.new_value, row.value_kind) or _("n/a"),
+                        className="text-end",
+                    ),
                     html.Td(row.changed_by),
                     html.Td(through, className="small"),
                     html.Td(row.reason, className="small text-break"),

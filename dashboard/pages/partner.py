@@ -20,6 +20,7 @@ from dashboard.components.report import indicator_table, uploads_table
 from dashboard.components.review import returned_banner, waiting_note
 from dashboard.components.stages import stage_badge
 from dashboard.database import DatabaseBusy, perform, read_session
+from dashboard.queries.catalogue import indicators
 from dashboard.queries.instruments import instruments_with_changes
 from dashboard.queries.partner import (
     default_report_period,
@@ -34,7 +35,7 @@ from dashboard.queries.uploads import upload_history
 from dashboard.queries.values import latest_values
 from i18n import _
 from rules.formatting import format_value
-from services.observations import CorrectionError, correct_observation
+from services.observations import CorrectionError, correct_observation, enter_value
 
 dash.register_page(
     __name__,
@@ -46,6 +47,7 @@ dash.register_page(
 )
 
 CORRECT_TYPE = "partner-correct-open"
+ENTER_TYPE = "partner-enter-open"
 
 
 def layout(code: str = "", period: str = "", **_other):
@@ -86,7 +88,19 @@ def layout(code: str = "", period: str = "", **_other):
                 ]
             ),
             _uploads_card(uploads, can_edit) if uploads is not None else None,
-            _correction_modal(),
+            _value_modal(
+                "correct",
+                _("Correct a value"),
+                _("Save correction"),
+                _("e.g. typo in the P6 report: 1 250, not 12 500"),
+            ),
+            _value_modal(
+                "enter",
+                _("Enter a missing value"),
+                _("Save value"),
+                _("e.g. figure sent by Smiltene's e-mail of 3 March, the report was late"),
+            ),
+            dcc.Store(id="partner-entry"),
         ],
         className="partner-page",
     )
@@ -269,6 +283,7 @@ def _indicator_body(report, code: str, chosen: str, can_edit: bool) -> list:
             chosen,
             CORRECT_TYPE if can_edit else None,
             history_href=f"{page_path('imports')}?partner={code}&indicator=",
+            enter_type=ENTER_TYPE if can_edit else None,
         ),
         html.P(
             _("Demo data: targets and values marked “demo data” are invented for illustration."),
@@ -279,27 +294,26 @@ def _indicator_body(report, code: str, chosen: str, can_edit: bool) -> list:
     ]
 
 
-def _correction_modal() -> dbc.Modal:
+def _value_modal(action: str, title: str, save: str, example: str) -> dbc.Modal:
+    """The dialog that corrects a value ("correct") or enters a missing one ("enter"): the value and
+    the reason, ids ``partner-<action>-...``."""
+    prefix = f"partner-{action}"
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle(_("Correct a value"))),
+            dbc.ModalHeader(dbc.ModalTitle(title)),
             dbc.ModalBody(
                 [
-                    html.Div(id="partner-correct-what", className="mb-2"),
-                    dbc.Label(_("New value"), html_for="partner-correct-value"),
-                    dbc.Input(id="partner-correct-value", inputMode="decimal", className="mb-2"),
+                    html.Div(id=f"{prefix}-what", className="mb-2"),
+                    dbc.Label(_("New value"), html_for=f"{prefix}-value"),
+                    dbc.Input(id=f"{prefix}-value", inputMode="decimal", className="mb-2"),
                     dbc.FormText(_('Write 12,5 or 1 234; "n/a" when there is no value.')),
                     html.Br(),
                     dbc.Label(
-                        _("Reason (required)"), html_for="partner-correct-reason", className="mt-2"
+                        _("Reason (required)"), html_for=f"{prefix}-reason", className="mt-2"
                     ),
-                    dbc.Textarea(
-                        id="partner-correct-reason",
-                        rows=2,
-                        placeholder=_("e.g. typo in the P6 report: 1 250, not 12 500"),
-                    ),
+                    dbc.Textarea(id=f"{prefix}-reason", rows=2, placeholder=example),
                     dbc.Alert(
-                        id="partner-correct-feedback",
+                        id=f"{prefix}-feedback",
                         is_open=False,
                         color="danger",
                         className="mt-3 mb-0",
@@ -308,16 +322,12 @@ def _correction_modal() -> dbc.Modal:
             ),
             dbc.ModalFooter(
                 [
-                    dbc.Button(
-                        _("Cancel"), id="partner-correct-cancel", color="secondary", n_clicks=0
-                    ),
-                    dbc.Button(
-                        _("Save correction"), id="partner-correct-save", color="primary", n_clicks=0
-                    ),
+                    dbc.Button(_("Cancel"), id=f"{prefix}-cancel", color="secondary", n_clicks=0),
+                    dbc.Button(save, id=f"{prefix}-save", color="primary", n_clicks=0),
                 ]
             ),
         ],
-        id="partner-correct-modal",
+        id=f"{prefix}-modal",
         is_open=False,
         fullscreen="sm-down",
     )
@@ -385,6 +395,71 @@ def save_correction(_n, observation_id, raw_value, reason, code, period):
             raise NotFound(_("There is no such value."))
     try:
         perform(correct_observation, observation_id, raw_value, reason)
+    except (CorrectionError, AccessDenied, DatabaseBusy) as error:
+        return str(error), True, True, no_update
+    with read_session() as session:
+        report = indicator_report(session, code, period, view=latest_values(actor))
+    return "", False, False, _indicator_body(report, code, period, actor.can_edit(code))
+
+
+@callback(
+    Output("partner-enter-modal", "is_open"),
+    Output("partner-entry", "data"),
+    Output("partner-enter-what", "children"),
+    Output("partner-enter-value", "value"),
+    Output("partner-enter-reason", "value"),
+    Output("partner-enter-feedback", "is_open", allow_duplicate=True),
+    Input({"type": ENTER_TYPE, "indicator": ALL}, "n_clicks"),
+    Input("partner-enter-cancel", "n_clicks"),
+    State("partner-code", "data"),
+    State("partner-period", "value"),
+    prevent_initial_call=True,
+)
+def open_entry(_opens, _cancel, code, period):
+    trigger = ctx.triggered_id
+    if trigger == "partner-enter-cancel":
+        return False, no_update, no_update, no_update, no_update, False
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        editable = partner_codes_visible_to(session, current_actor(), Permission.EDIT_DATA)
+        found = indicators(session, codes=[trigger["indicator"]])
+    if code not in editable or found.empty:
+        raise NotFound(_("There is no such indicator."))
+    indicator = found.iloc[0]
+    what = [
+        html.Strong(f"{indicator.code} · {period}"),
+        html.Div(indicator["name"], className="small text-muted"),
+        html.Div(
+            _("Not reported yet by {partner}. Unit: {unit}.").format(
+                partner=code, unit=indicator.unit
+            )
+        ),
+    ]
+    return True, indicator.code, what, "", "", False
+
+
+@callback(
+    Output("partner-enter-feedback", "children"),
+    Output("partner-enter-feedback", "is_open"),
+    Output("partner-enter-modal", "is_open", allow_duplicate=True),
+    Output("partner-indicators", "children", allow_duplicate=True),
+    Input("partner-enter-save", "n_clicks"),
+    State("partner-entry", "data"),
+    State("partner-enter-value", "value"),
+    State("partner-enter-reason", "value"),
+    State("partner-code", "data"),
+    State("partner-period", "value"),
+    prevent_initial_call=True,
+)
+def save_entry(_n, indicator_code, raw_value, reason, code, period):
+    """Enter the missing value through services.observations: a submission like any other write."""
+    actor = current_actor()
+    with read_session() as session:
+        if code not in partner_codes_visible_to(session, actor) or not indicator_code:
+            raise NotFound(_("There is no such indicator."))
+    try:
+        perform(enter_value, code, indicator_code, period, raw_value, reason)
     except (CorrectionError, AccessDenied, DatabaseBusy) as error:
         return str(error), True, True, no_update
     with read_session() as session:

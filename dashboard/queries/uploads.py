@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from i18n import _
 from models import (
+    NOT_REPORTED,
     Indicator,
     Observation,
     ObservationRevision,
@@ -26,7 +27,7 @@ UPLOAD_COLUMNS = [
 ]  # fmt: skip
 REVISION_COLUMNS = [
     "revision_id", "changed_at", "changed_by", "partner_code", "indicator_code", "indicator_name",
-    "unit", "period_label", "previous_value", "new_value", "upload_id", "upload_filename",
+    "unit", "value_kind", "period_label", "previous_value", "new_value", "upload_id", "upload_filename",
     "previous_source_kind", "previous_upload_id", "reason", "observation_id",
 ]  # fmt: skip
 
@@ -164,7 +165,8 @@ def value_revisions(
     limit: int = 1000,
 ) -> pd.DataFrame:
     """Every change of a value of the visible partners, newest first: from what to what, by whom, when,
-    why, and from which upload (``upload_id`` None for a correction made on the page)."""
+    why, and from which upload (``upload_id`` None for a correction made on the page; ``entered`` True
+    for a value entered on the page where none was reported)."""
     changed_by_upload = aliased(Upload)
     query = (
         select(
@@ -175,6 +177,7 @@ def value_revisions(
             Indicator.code,
             Indicator.name,
             Indicator.unit,
+            Indicator.value_kind,
             ReportingPeriod.label,
             ObservationRevision.previous_value,
             ObservationRevision.new_value,
@@ -200,7 +203,10 @@ def value_revisions(
         query = query.where(ReportingPeriod.label.in_(period_labels))
     if upload_id is not None:
         query = query.where(ObservationRevision.upload_id == upload_id)
-    return pd.DataFrame(session.execute(query).all(), columns=REVISION_COLUMNS)
+    frame = pd.DataFrame(session.execute(query).all(), columns=REVISION_COLUMNS)
+    # Entered by hand where nothing was reported: its "from" is "not reported", not "no value".
+    frame["entered"] = frame["previous_source_kind"] == NOT_REPORTED
+    return frame
 
 
 def indicator_codes(session: Session) -> list[str]:

@@ -1,11 +1,12 @@
 """Partner pages in a real browser: the report table, the partners index, unknown codes, the period in
-the URL, and a correction that becomes a revision on the Imports page."""
+the URL, and a correction or a missing value entered by hand that becomes a revision on the Imports
+page."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import wait_for_dash
+from tests.support.browser import sign_in, wait_for_dash
 
 
 def _open(page, server, path):
@@ -86,3 +87,39 @@ def test_a_correction_becomes_a_revision_on_the_imports_page(page, live_server_f
     expect(revision).to_contain_text("12\u202f345")
     expect(revision).to_contain_text("correction on the page")
     expect(revision).to_contain_text("Typo in the P6 report <b>really</b>")
+
+
+def test_a_missing_value_is_entered_by_hand_with_its_reason(page, live_server_factory, screenshot):
+    server = live_server_factory("partner-entry", demo=True)
+    _open(page, server, "/partners/PLH?period=P7")
+    row = page.locator("tr", has=page.locator(".indicator-code", has_text="ESU-USERS"))
+    expect(row).to_contain_text("not reported yet")
+    row.get_by_role("button", name="Enter").click()
+    modal = page.locator("#partner-enter-modal")
+    expect(modal).to_contain_text("ESU-USERS · P7")
+    expect(modal).to_contain_text("Not reported yet by PLH")
+
+    page.fill("#partner-enter-value", "1 480")
+    page.click("#partner-enter-save")
+    expect(page.locator("#partner-enter-feedback")).to_contain_text("Reason:")
+    page.fill("#partner-enter-reason", "Figure sent by e-mail on 3 December")
+    screenshot("partner-enter")
+    page.click("#partner-enter-save")
+    expect(modal).to_be_hidden()
+    row = page.locator("tr", has=page.locator(".indicator-code", has_text="ESU-USERS"))
+    expect(row).to_contain_text("1\u202f480")
+    expect(row.get_by_role("button", name="Correct")).to_be_visible()
+
+    _open(page, server, "/imports?partner=PLH&indicator=ESU-USERS")
+    revision = page.locator(".revision-row").first
+    expect(revision).to_contain_text("not reported")
+    expect(revision).to_contain_text("1\u202f480")
+    expect(revision).to_contain_text("entered on the page")
+    expect(revision).to_contain_text("Figure sent by e-mail on 3 December")
+
+
+def test_a_viewer_sees_no_enter_button(page, demo_server):
+    sign_in(page, demo_server, "viewer")
+    _open(page, demo_server, "/partners/PLH?period=P7")
+    expect(page.locator(".indicator-table tbody")).to_contain_text("not reported yet")
+    expect(page.get_by_role("button", name="Enter")).to_have_count(0)

@@ -1,4 +1,5 @@
-"""Partner queries: the indicator report in the programme's words, and corrections kept as revisions."""
+"""Partner queries: the indicator report in the programme's words, corrections and missing values entered
+by hand kept as revisions."""
 
 import math
 from datetime import date
@@ -18,8 +19,14 @@ from dashboard.queries.partner import (
 )
 from dashboard.queries.uploads import value_revisions
 from dashboard.queries.values import approved_only
-from models import Indicator, Observation, Partner, ReportingPeriod
-from services.observations import CorrectionError, correct_observation, parse_corrected_value
+from models import AuditEvent, Indicator, Observation, Partner, ReportingPeriod, Submission
+from services.observations import (
+    CorrectionError,
+    correct_observation,
+    enter_value,
+    parse_corrected_value,
+)
+from services.review import lock_period
 
 OFFICER = Actor(name="officer", role="admin")
 TODAY = date(2026, 11, 27)
@@ -151,3 +158,74 @@ def test_observation_detail_respects_visibility(demo):
     detail = observation_detail(demo, observation.id, ["REDEA"])
     assert (detail.indicator_code, detail.period_label) == ("ESU-USERS", "P6")
     assert observation_detail(demo, observation.id, ["PLH"]) is None
+
+
+# --- entering a value the partner has not reported --------------------------------------------
+
+
+def test_a_missing_value_entered_by_an_officer_is_a_revision_from_not_reported(demo):
+    revision = enter_value(
+        demo, OFFICER, "PLH", "ESU-USERS", "P7", "1 480", "figure from PLH's e-mail of 3 December"
+    )
+    demo.commit()
+    observation = _observation(demo, "PLH", "ESU-USERS", "P7")
+    assert (observation.value, observation.source_kind, observation.review_status) == (
+        1480, "manual", "approved",
+    )  # fmt: skip
+    assert (revision.previous_value, revision.previous_source_kind, revision.new_value) == (
+        None, "none", 1480,
+    )  # fmt: skip
+    history = value_revisions(demo, ["PLH"])
+    assert history.iloc[0][["indicator_code", "period_label", "new_value", "entered"]].tolist() == [
+        "ESU-USERS", "P7", 1480, True,
+    ]  # fmt: skip
+    assert history.iloc[0]["reason"] == "figure from PLH's e-mail of 3 December"
+    report = indicator_report(demo, "PLH", "P7", view=APPROVED).set_index("indicator_code")
+    assert report.loc["ESU-USERS", "reported"] and report.loc["ESU-USERS", "current"] == 1480
+    event = demo.scalars(select(AuditEvent).where(AuditEvent.action == "observation.entered")).one()
+    assert (event.object_label, event.after["value"], event.comment) == (
+        "PLH · ESU-USERS · P7", 1480, "figure from PLH's e-mail of 3 December",
+    )  # fmt: skip
+    with pytest.raises(CorrectionError, match="has a value for P7 already; correct that value"):
+        enter_value(demo, OFFICER, "PLH", "ESU-USERS", "P7", "1 500", "again")
+
+
+def test_a_partner_editor_enters_a_value_that_waits_for_review(demo):
+    editor = Actor(name="camille", role="editor", partner_code="PLH")
+    enter_value(demo, editor, "PLH", "DSK-BASIC", "P7", "61,5 %", "survey results came late")
+    demo.commit()
+    observation = _observation(demo, "PLH", "DSK-BASIC", "P7")
+    assert (observation.value, observation.review_status, observation.approved_value) == (
+        61.5, "submitted", None,
+    )  # fmt: skip
+    submission = demo.get(Submission, observation.submission_id)
+    assert (submission.status, submission.values_count) == ("submitted", 1)
+    with pytest.raises(AccessDenied):
+        enter_value(demo, editor, "SMILTENE", "DSK-BASIC", "P8", "50", "not mine")
+    with pytest.raises(AccessDenied):
+        enter_value(demo, Actor("eve", "viewer"), "PLH", "ESU-SERVICES", "P7", "5", "x")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "reason", "message"),
+    [
+        ("ESU-USERS", "12", "", "Reason: say where the value comes from"),
+        ("ESU-USERS", "twelve", "e-mail", "not a number"),
+        ("DSK-BASIC", "120 %", "e-mail", "above 100"),
+        ("NOPE", "12", "e-mail", "There is no indicator NOPE of PLH in P7"),
+    ],
+)
+def test_entries_are_refused_with_the_field_named(demo, indicator, raw, reason, message):
+    with pytest.raises(CorrectionError, match=message):
+        enter_value(demo, OFFICER, "PLH", indicator, "P7", raw, reason)
+    demo.rollback()
+    assert _observation(demo, "PLH", "ESU-USERS", "P7") is None
+
+
+def test_a_locked_period_refuses_an_entry(demo):
+    lock_period(demo, OFFICER, "P7", "PLH", "report closed")
+    demo.commit()
+    with pytest.raises(CorrectionError, match="P7 is locked for PLH"):
+        enter_value(demo, OFFICER, "PLH", "ESU-USERS", "P7", "1 480", "e-mail")
+    demo.rollback()
+    assert _observation(demo, "PLH", "ESU-USERS", "P7") is None
