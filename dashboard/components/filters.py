@@ -28,7 +28,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.components.colours import partner_colour
-from i18n import _
+from i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class ViewFilters:
     indicator: str | None = None
     # Values awaiting approval shown too (``data=submitted``); by default only approved values.
     include_submitted: bool = False
+    # Partner codes the link named that are none of the partners the user may see, as typed.
+    unknown_partners: tuple[str, ...] = ()
 
     def selected_partners(self, visible: Sequence[str]) -> list[str]:
         """The chosen partners among ``visible``, in ``visible``'s order."""
@@ -81,15 +83,21 @@ def parse_filters(
 ) -> ViewFilters:
     """Read filters from Dash Pages' query arguments, keeping only values that exist and may be shown.
 
-    Unknown partner codes, periods and indicators are dropped silently (an old link still opens);
-    a reversed period range is put in order. Never raises.
+    Partner codes match whatever their case (``?partner=smiltene``); those that name no partner the
+    user may see are kept apart in ``unknown_partners`` for the page to say so. Unknown periods and
+    indicators are dropped silently (an old link still opens); a reversed period range is put in
+    order. Never raises.
     """
     partners: tuple[str, ...] | None = None
+    unknown: tuple[str, ...] = ()
     if "partner" in query:
         raw = query["partner"]
         values = raw if isinstance(raw, list) else [raw]
-        wanted = {code.strip() for value in values for code in (value or "").split(",")}
-        partners = tuple(code for code in partner_codes if code in wanted)
+        typed = [code.strip() for value in values for code in (value or "").split(",")]
+        wanted = {code.upper() for code in typed if code}
+        partners = tuple(code for code in partner_codes if code.upper() in wanted)
+        known = {code.upper() for code in partner_codes}
+        unknown = tuple(dict.fromkeys(code for code in typed if code and code.upper() not in known))
     first = _period_number(query.get("from"), period_numbers)
     last = _period_number(query.get("to"), period_numbers)
     if first is not None and last is not None and first > last:
@@ -101,6 +109,7 @@ def parse_filters(
         period_to=last,
         indicator=indicator if indicator in indicator_codes else None,
         include_submitted=includes_submitted(query),
+        unknown_partners=unknown,
     )
 
 
@@ -274,6 +283,39 @@ def values_shown_note(include_submitted: bool) -> str:
     if include_submitted:
         return _("Including values awaiting approval (open markers).")
     return _("Approved values only.")
+
+
+def partner_filter_notice(filters: ViewFilters, chosen: Sequence[str], component_id: str):
+    """What a page says instead of a misleading empty state when its partner filter matches nothing:
+    "unknown partner XX" for codes no visible partner has, "no partner selected" when none is ticked;
+    None when the filter shows some partner and names none unknown."""
+    if filters.unknown_partners:
+        codes = ", ".join(filters.unknown_partners)
+        count = len(filters.unknown_partners)
+        if chosen:
+            text = ngettext(
+                "Unknown partner {codes}: it is left out; the other partners of the link are shown.",
+                "Unknown partners {codes}: they are left out; the other partners of the link are "
+                "shown.",
+                count,
+            ).format(codes=codes)
+        else:
+            text = ngettext(
+                "Unknown partner {codes}: no partner has this code. Choose the partners to show "
+                "above.",
+                "Unknown partners {codes}: no partner has these codes. Choose the partners to show "
+                "above.",
+                count,
+            ).format(codes=codes)
+        return dbc.Alert(text, color="warning", id=component_id, className="partner-filter-notice")
+    if filters.partners is not None and not chosen:
+        return dbc.Alert(
+            _("No partner selected: choose at least one partner above to see its data."),
+            color="info",
+            id=component_id,
+            className="partner-filter-notice",
+        )
+    return None
 
 
 def filter_bar(*controls) -> dbc.Card:

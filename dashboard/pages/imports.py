@@ -14,7 +14,12 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 from dashboard.access import Permission, current_actor
 from dashboard.callback_guard import NotFound
-from dashboard.components.filters import filter_bar, labelled_dropdown, parse_filters
+from dashboard.components.filters import (
+    filter_bar,
+    labelled_dropdown,
+    parse_filters,
+    partner_filter_notice,
+)
 from dashboard.components.report import OUTCOME_LABELS, revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
@@ -59,6 +64,11 @@ def layout(**query):
             indicator_codes=[filters.indicator] if filters.indicator else None,
             period_labels=[period] if period else None,
         )
+    notice = partner_filter_notice(filters, chosen, "imports-partner-notice")
+    # A partner filter that matches nobody would make both lists say "No uploads yet": the notice
+    # says why instead.
+    shown = bool(chosen) or filters.partners is None
+    nobody = html.P(_("No partner chosen."), className="text-muted")
     return html.Div(
         [
             dcc.Location(id="imports-url", refresh="callback-nav"),
@@ -90,12 +100,15 @@ def layout(**query):
                 ),
                 className="small text-muted mt-n2",
             ),
+            notice,
             dbc.Card(
                 [
                     dbc.CardHeader(html.H2(_("Uploads"), className="h5 mb-0")),
                     dbc.CardBody(
                         html.Div(
-                            uploads_table(uploads, DOWNLOAD_TYPE, annotated_type=ANNOTATED_TYPE),
+                            uploads_table(uploads, DOWNLOAD_TYPE, annotated_type=ANNOTATED_TYPE)
+                            if shown
+                            else nobody,
                             id="imports-uploads",
                         )
                     ),
@@ -110,7 +123,7 @@ def layout(**query):
                 ),
                 className="text-muted",
             ),
-            html.Div(revisions_table(revisions), id="imports-revisions"),
+            html.Div(revisions_table(revisions) if shown else nobody, id="imports-revisions"),
         ]
     )
 

@@ -17,7 +17,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard.access import current_actor
 from dashboard.callback_guard import NotFound
-from dashboard.components.filters import filter_bar
+from dashboard.components.filters import filter_bar, parse_filters, partner_filter_notice
 from dashboard.components.stages import STAGE_LABELS
 from dashboard.database import read_session
 from dashboard.queries.instruments import (
@@ -42,8 +42,11 @@ def layout(**query):
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         filters = url_filters(query, visible)
+        view = parse_filters(query, partner_codes=visible)
+        chosen = view.selected_partners(visible)
         types = change_types(session)
-        content = instrument_list(session, visible, filters)
+        # A link naming only unknown partners shows nobody's changes, and says why.
+        content = instrument_list(session, visible, filters) if chosen or not visible else []
     return html.Div(
         [
             dcc.Location(id="instruments-url", refresh="callback-nav"),
@@ -52,6 +55,7 @@ def layout(**query):
             html.H1(_("Policy instruments")),
             html.Div(id="instruments-notice"),
             _filter_bar(visible, types, filters),
+            partner_filter_notice(view, chosen, "instruments-partner-notice"),
             html.Div(content, id="instruments-list"),
             record_modal(),
         ]

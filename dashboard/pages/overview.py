@@ -24,6 +24,7 @@ from dashboard.components.filters import (
     option_values,
     parse_filters,
     partner_checklist,
+    partner_filter_notice,
     submitted_switch,
     to_search,
     url_location,
@@ -89,6 +90,25 @@ def layout(**query):
     indicator_options = [(code, f"{code} — {name}") for code, name in indicator_options]
     indicator = filters.indicator or (indicator_options[0][0] if indicator_options else None)
     labels = dict(zip(partners["code"], partners["short_name"], strict=True))
+    notice = partner_filter_notice(filters, chosen, "overview-partner-notice")
+    if chosen:
+        body = [
+            headline_cards(pipeline, instruments, progress, freshness, period),
+            dbc.Row(
+                [
+                    dbc.Col(pipeline_card(pipeline), xs=12, xl=6),
+                    dbc.Col(progress_card(progress, indicator), xs=12, xl=6),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(status_matrix(progress, chosen, labels), xs=12, xl=7),
+                    dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
+                ]
+            ),
+        ]
+    else:
+        body = []  # the notice says why: cards of nobody would read "No targets set yet"
     return html.Div(
         [
             url_location("overview-url"),
@@ -103,19 +123,8 @@ def layout(**query):
                 else None,
                 submitted_switch("overview-submitted", view.include_submitted, allowed),
             ),
-            headline_cards(pipeline, instruments, progress, freshness, period),
-            dbc.Row(
-                [
-                    dbc.Col(pipeline_card(pipeline), xs=12, xl=6),
-                    dbc.Col(progress_card(progress, indicator), xs=12, xl=6),
-                ]
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(status_matrix(progress, chosen, labels), xs=12, xl=7),
-                    dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
-                ]
-            ),
+            notice,
+            *body,
         ],
         className="overview-page",
     )

@@ -1,5 +1,6 @@
-"""One partner (/partners/<code>): instrument, policy changes, indicators as in the programme reports,
-uploads; a single value can be corrected in place with a reason, kept as a revision.
+"""One partner (/partners/<code>, the code in any case): instrument, policy changes, indicators as in the
+programme reports, uploads; a single value can be corrected in place with a reason, or a value not
+reported yet entered, each kept as a revision.
 
 The reporting period shown lives in the URL (``?period=P6``), so a link reproduces the view.
 """
@@ -54,6 +55,7 @@ def layout(code: str = "", period: str = "", **_other):
     actor = current_actor()
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
+        code = next((known for known in visible if known.upper() == code.upper()), code)
         profile = partner_profile(session, code) if code in visible else None
         if profile is None:
             return _no_such_partner(code, visible)

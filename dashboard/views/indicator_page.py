@@ -23,6 +23,7 @@ from dashboard.components.filters import (
     option_values,
     parse_filters,
     partner_checklist,
+    partner_filter_notice,
     period_slider,
     submitted_switch,
     to_search,
@@ -148,7 +149,9 @@ def build_layout(page: IndicatorPage, query: dict):
                 ),
                 submitted_switch(f"{page.name}-submitted", value_view.include_submitted, allowed),
             ),
-            indicator_panels(view),
+            partner_filter_notice(filters, chosen, f"{page.name}-partner-notice"),
+            # Without a partner the panels would be empty charts: the notice says what to do.
+            indicator_panels(view) if chosen else None,
             _reference_card(page, references, chosen_partners, geos),
         ]
     )

@@ -68,3 +68,21 @@ def test_a_refused_upload_shows_its_problems_and_dry_runs_are_listed(
     wait_for_dash(page)
     expect(page.locator("#imports-uploads tbody tr")).to_have_count(1)
     expect(page.locator("#imports-uploads")).to_contain_text("smiltene-preview.xlsx")
+
+
+def test_partner_filters_match_any_case_and_say_when_nothing_matches(page, demo_server):
+    page.goto(demo_server.url + "/imports?partner=smiltene")
+    wait_for_dash(page)
+    expect(page.locator("#imports-filter-partner")).to_contain_text("SMILTENE")
+    expect(page.locator("#imports-partner-notice")).to_have_count(0)
+    page.goto(demo_server.url + "/imports?partner=XX")
+    wait_for_dash(page)
+    expect(page.locator("#imports-partner-notice")).to_contain_text("Unknown partner XX")
+    expect(page.locator("#imports-uploads")).not_to_contain_text("No uploads yet")
+    page.goto(demo_server.url + "/instruments?partner=XX")
+    wait_for_dash(page)
+    expect(page.locator("#instruments-partner-notice")).to_contain_text("Unknown partner XX")
+    expect(page.locator(".change-heading")).to_have_count(0)
+    page.goto(demo_server.url + "/partners/smiltene")
+    wait_for_dash(page)
+    expect(page.locator("h1")).to_contain_text("Smiltene Municipality")

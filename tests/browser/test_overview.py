@@ -73,6 +73,25 @@ def test_a_link_reproduces_the_view(page, demo_server):
     )
 
 
+def test_a_filter_that_matches_no_partner_says_so(page, demo_server):
+    _open(page, demo_server, "/?partner=XX")
+    expect(page.locator("#overview-partner-notice")).to_have_text(
+        "Unknown partner XX: no partner has this code. Choose the partners to show above."
+    )
+    expect(page.locator("#overview-status-matrix")).to_have_count(0)  # no "No targets set yet"
+    expect(page.get_by_text("No targets set yet")).to_have_count(0)
+
+    _open(page, demo_server, "/?partner=smiltene")  # codes match whatever their case
+    expect(page.locator("#overview-partner-notice")).to_have_count(0)
+    expect(page.locator("#overview-pipeline .barlayer .trace")).to_have_count(1)
+
+    page.locator("#overview-partners").get_by_text("Smiltene").click()  # the last one unticked
+    page.wait_for_url(re.compile(r"\?partner=$"))
+    wait_for_dash(page)
+    expect(page.locator("#overview-partner-notice")).to_contain_text("No partner selected")
+    expect(page.get_by_text("No targets set yet")).to_have_count(0)
+
+
 def test_pipeline_data_downloads_as_csv(page, demo_server):
     _open(page, demo_server)
     card = page.locator(".chart-card", has=page.locator("#overview-pipeline"))

@@ -9,6 +9,7 @@ from dashboard.components.filters import (
     ViewFilters,
     filters_from_controls,
     parse_filters,
+    partner_filter_notice,
     to_search,
 )
 
@@ -44,7 +45,7 @@ def test_a_full_query_string_is_read():
 
 def test_unknown_values_are_dropped_and_a_reversed_range_is_put_in_order():
     filters = _parse("?partner=NOPE,PLH&from=P7&to=3&indicator=DROP TABLE")
-    assert filters == ViewFilters(("PLH",), 3, 7, None)
+    assert filters == ViewFilters(("PLH",), 3, 7, None, unknown_partners=("NOPE",))
     assert _parse("?from=P0&to=P99") == ViewFilters()
     assert _parse("?from=abc") == ViewFilters()
 
@@ -52,6 +53,29 @@ def test_unknown_values_are_dropped_and_a_reversed_range_is_put_in_order():
 def test_an_empty_partner_list_means_none_and_a_missing_one_means_all():
     assert _parse("?partner=").selected_partners(PARTNERS) == []
     assert _parse("?from=P2").selected_partners(PARTNERS) == PARTNERS
+
+
+def test_partner_codes_match_whatever_their_case():
+    assert _parse("?partner=smiltene,Plh").partners == ("SMILTENE", "PLH")
+    assert _parse("?partner=swo-rda").selected_partners(PARTNERS) == ["SWO-RDA"]
+    assert _parse("?partner=xx,XX,smiltene").unknown_partners == ("xx", "XX")
+
+
+def test_a_filter_that_matches_nothing_says_why():
+    unknown = _parse("?partner=XX")
+    notice = partner_filter_notice(unknown, unknown.selected_partners(PARTNERS), "n")
+    assert notice.children == (
+        "Unknown partner XX: no partner has this code. Choose the partners to show above."
+    )
+    some = _parse("?partner=XX,YY,PLH")
+    notice = partner_filter_notice(some, some.selected_partners(PARTNERS), "n")
+    assert notice.children.startswith("Unknown partners XX, YY: they are left out")
+    nobody = _parse("?partner=")
+    notice = partner_filter_notice(nobody, nobody.selected_partners(PARTNERS), "n")
+    assert notice.children.startswith("No partner selected")
+    for fine in ("", "?partner=PLH", "?from=P2"):
+        filters = _parse(fine)
+        assert partner_filter_notice(filters, filters.selected_partners(PARTNERS), "n") is None
 
 
 def test_repeated_keys_are_accepted():
