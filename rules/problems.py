@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from i18n import DEFAULT_LANGUAGE, use_language
+
 from .messages import LEGACY_MESSAGE, render
 
 Severity = Literal["error", "warning"]
@@ -49,11 +51,14 @@ class Problem:
 
     def to_dict(self) -> dict:
         """The stored and ``--json`` form: the English message travels with the code and parameters, so
-        scripts need no catalogue, and the dashboard re-renders from ``code`` and ``params``."""
+        scripts need no catalogue, and the dashboard re-renders from ``code`` and ``params``. English
+        whatever the current language: an import run in French stores and prints the same dict."""
+        with use_language(DEFAULT_LANGUAGE):
+            message = self.message
         # By hand: dataclasses.asdict deep-copies and is ~10x slower, which shows on files with many issues.
         return {
             "severity": self.severity, "code": self.code, "sheet": self.sheet, "cell": self.cell,
-            "value": self.value, "message": self.message, "params": dict(self.params),
+            "value": self.value, "message": message, "params": dict(self.params),
         }  # fmt: skip
 
     @classmethod

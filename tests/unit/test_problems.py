@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 import rules.messages
+from i18n import current_language, use_language
 from importers.headers import HEADER_SEARCH_ROWS
 from rules.cells import CellError
 from rules.messages import LEGACY_MESSAGE, MESSAGES, render
 from rules.problems import Problem, error, warning
+from tests.support.catalogues import StandIn, install, shouting
 from workbooks.annotate import PROBLEMS_SHEET, annotate_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,6 +230,18 @@ def test_the_sentence_is_rendered_when_shown_not_when_the_problem_is_made(monkey
     assert Problem.from_dict(stored).message == "E3: 'www' n'est pas une adresse web"
     book = annotate_workbook(b"%PDF-1.4 not a workbook", "r.xlsx", [Problem.from_dict(stored)])
     assert b"n'est pas une adresse web" in _problem_sheet_text(book)
+
+
+def test_the_stored_and_json_form_carries_the_english_sentence_in_any_language(monkeypatch):
+    """Upload.issues and ``--json`` keep the English sentence (scripts read it) even when the problem is
+    made, and shown, in another language; the reader's sentence is rendered from code and params."""
+    install(monkeypatch, {"fr": StandIn(rest=shouting)})
+    problem = error("not-a-url", "Policy changes", "E3", "www")
+    with use_language("fr"):
+        assert problem.message.startswith("E3: 'www' IS NOT A WEB ADDRESS")
+        stored = problem.to_dict()
+        assert current_language() == "fr"
+    assert stored["message"].startswith("E3: 'www' is not a web address")
 
 
 def test_a_variant_change_is_seen_by_stored_problems_too(monkeypatch):
