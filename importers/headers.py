@@ -1,6 +1,10 @@
 """Finding the header row and knowing what each column holds, in the partners' five languages.
 
 Names are compared folded (case, accents and spacing ignored), so "Période", "PERIODE" and "période " match.
+The workbooks we write (the template, the setup workbook) translate their headers with ``_()``; every
+translation must be a name listed here for its column, so a workbook written in any language imports
+back: tests/unit/test_workbook_languages.py checks each catalogue (a translator adds the word here when
+the test names it).
 """
 
 from __future__ import annotations
@@ -93,8 +97,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
         "dokaz", "poveznica", "poveznica na dokaz",
         "pierādījums", "saite", "pierādījuma saite",
     ),
-    "instrument": ("instrument", "policy instrument", "instrument politique", "instrument de politică", "instrument politike", "politikas instruments"),
-    "title": ("title", "titre", "titlu", "naslov", "nosaukums izmaiņai"),
+    "instrument": ("instrument", "policy instrument", "instrument politique", "instrument de politique", "instrument de politique publique", "instrument de politică", "instrument politike", "politikas instruments"),
+    "title": ("title", "titre", "titlu", "naslov", "nosaukums izmaiņai", "izmaiņas nosaukums"),
 }  # fmt: skip
 
 _ROLE_OF_NAME: dict[str, str] = {}

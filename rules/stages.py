@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from i18n import N_, _
+
 from .cells import CellError, fold
 from .limits import date_problem
 from .problems import Problem, error, warning
@@ -47,6 +49,23 @@ STAGE_NAMES: dict[Stage, tuple[str, ...]] = {
     Stage.ABANDONED: ("abandoned", "abandonné", "abandonat", "abandonată", "odustalo", "napušten", "napušteno", "atcelts", "atcelta", "pārtraukts"),
 }  # fmt: skip
 _STAGE_OF_NAME = {fold(name): stage for stage, names in STAGE_NAMES.items() for name in names}
+# A stage as people read it (the template's dropdown, pages). Each translation must be one of the names
+# parse_stage reads in that language (STAGE_NAMES): a template's dropdown imports back
+# (tests/unit/test_workbook_languages.py checks every catalogue).
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.IDENTIFIED: N_("identified"),
+    Stage.PROPOSED: N_("proposed"),
+    Stage.SUBMITTED: N_("submitted"),
+    Stage.ADOPTED: N_("adopted"),
+    Stage.IMPLEMENTED: N_("implemented"),
+    Stage.VALIDATED: N_("validated"),
+    Stage.ABANDONED: N_("abandoned"),
+}
+
+
+def stage_label(stage: Stage | str) -> str:
+    """The stage's name in the current language."""
+    return _(STAGE_LABELS[Stage(stage)])
 
 
 def parse_stage(raw: object) -> Stage:

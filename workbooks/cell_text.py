@@ -40,6 +40,9 @@ _LEADING_BLANKS = " \t\r\n"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # OWASP also lists a leading tab or carriage return: some programs drop it and read what follows.
 _RISKY_FIRST = ("\t", "\r")
+# Characters a worksheet's name cannot hold (Excel and openpyxl refuse them); 31 characters at most.
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_MAX_CHARS = 31
 # Strings openpyxl would store as an error value (data_type "e") instead of text.
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
@@ -51,6 +54,14 @@ def clean_text(text: str) -> str:
     if len(text) > EXCEL_MAX_CELL_CHARS // 2 and _utf16_length(text) > EXCEL_MAX_CELL_CHARS:
         text = _cut(text, EXCEL_MAX_CELL_CHARS - len(TRUNCATION_MARK)) + TRUNCATION_MARK
     return text
+
+
+def sheet_title(name: str) -> str:
+    """``name`` as a worksheet may be called (a partner's sheet name, a translated one): []:*?/\\
+    replaced by "_", no leading or trailing apostrophe, 31 characters at most; "Sheet" when nothing is
+    left."""
+    title = _SHEET_TITLE_FORBIDDEN.sub("_", clean_text(name)).strip("'")
+    return title[:SHEET_TITLE_MAX_CHARS].strip("'") or "Sheet"
 
 
 def looks_like_formula(text: str) -> bool:

@@ -3,6 +3,12 @@
 Written with openpyxl so it carries what partners need in Excel and LibreOffice alike: dropdowns for codes,
 periods and stages, percent formats on percentage rows, a frozen and protected header. Every cell follows
 workbooks.cell_text: names and titles from the setup are cleaned and written as text, never as formulas.
+
+Written in one language (by default the partner's): every text goes through ``_()``, dates through
+rules.formatting. The header cells and the stage names are what the importer reads back, so each of
+their translations must be a name importers/headers.py (columns) or rules/stages.py (stages) lists for
+it; tests/unit/test_workbook_languages.py checks every catalogue. The importer finds the sheets by
+their header row, not by their names, so the sheet names are free to translate.
 """
 
 from __future__ import annotations
@@ -17,6 +23,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from i18n import (
+    COUNTRY_LANGUAGES,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    _,
+    current_language,
+    use_language,
+)
 from models import (
     Indicator,
     Partner,
@@ -26,10 +41,28 @@ from models import (
     Stage,
     Target,
 )
-from workbooks.cell_text import put
+from rules.formatting import DATE_PATTERNS, format_date, format_number, format_percent
+from rules.stages import stage_label
+from workbooks.cell_text import put, sheet_title
 
-INDICATOR_COLUMNS = ("Partner", "Code", "Indicator name", "Unit", "Period", "Value", "Comment")
-POLICY_COLUMNS = ("Change id", "Instrument", "Title", "Stage", "Date", "Evidence URL", "Note")
+# (the column's role in importers.headers, its header): the header is translated when written.
+INDICATOR_COLUMNS = (
+    ("partner", N_("Partner")), ("indicator", N_("Code")), ("indicator_name", N_("Indicator name")),
+    ("unit", N_("Unit")), ("period", N_("Period")), ("value", N_("Value")), ("comment", N_("Comment")),
+)  # fmt: skip
+POLICY_COLUMNS = (
+    ("change", N_("Change id")), ("instrument", N_("Instrument")), ("title", N_("Title")),
+    ("stage", N_("Stage")), ("date", N_("Date")), ("evidence_url", N_("Evidence URL")),
+    ("comment", N_("Note")),
+)  # fmt: skip
+SHEET_NAMES = {
+    "instructions": N_("Instructions"),
+    "indicators": N_("Indicators"),
+    "policy": N_("Policy changes"),
+    "lists": N_("Lists"),
+}
+# Excel keeps a validation's title to 32 characters and its message to 255; a longer translation is cut.
+_VALIDATION_TITLE_CHARS, _VALIDATION_MESSAGE_CHARS = 32, 255
 NUMBER_FORMATS = {"percentage": "0.0%", "count": "#,##0", "amount": "#,##0.00"}
 _EDITABLE_ROWS = 300  # rows below the data left unlocked, so partners can add rows
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -42,19 +75,21 @@ class TemplateError(ValueError):
 
 
 def build_template(
-    session: Session, partner_code: str, period_label: str | None = None, today: date | None = None
+    session: Session,
+    partner_code: str,
+    period_label: str | None = None,
+    today: date | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The .xlsx workbook ``partner_code`` fills in for ``period_label`` (default: the latest ended period).
 
     One Indicators row per expected indicator (those with a target for the partner, else the whole
     catalogue) and period; a Policy changes row per change of the partner, with its current stage.
-    Raises TemplateError for an unknown partner or period.
+    Written in ``language`` (one of i18n.LANGUAGES), by default the partner's (``partner_language``).
+    Raises TemplateError for an unknown partner or period (in the current language, the caller's).
     """
     today = today or date.today()
-    partner = session.scalar(select(Partner).where(Partner.code == partner_code.upper()))
-    if partner is None:
-        codes = ", ".join(session.scalars(select(Partner.code).order_by(Partner.display_order)))
-        raise TemplateError(f"No partner has the code {partner_code!r}; use one of {codes}")
+    partner = _partner(session, partner_code)
     periods = list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
     period = chosen_period(periods, period_label, today)
     indicators = _expected_indicators(session, partner)
@@ -67,15 +102,46 @@ def build_template(
             .order_by(PolicyChange.code)
         )
     )
-    book = Workbook()
-    _instructions(book.active, partner, period)
-    _indicators_sheet(book.create_sheet("Indicators"), partner, period, indicators)
-    _policy_sheet(book.create_sheet("Policy changes"), changes)
-    _lists_sheet(book.create_sheet("Lists"), indicators, periods)
+    with use_language(language if language in LANGUAGES else partner_language(partner)):
+        book = Workbook()
+        _instructions(book.active, partner, period)
+        _indicators_sheet(_new_sheet(book, "indicators"), partner, period, indicators)
+        _policy_sheet(_new_sheet(book, "policy"), changes)
+        _lists_sheet(_new_sheet(book, "lists"), indicators, periods)
     book.active = 1
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def partner_language(partner: Partner) -> str:
+    """The language a partner's workbooks are written in: its country's (i18n.COUNTRY_LANGUAGES),
+    English for a country outside the partnership's languages."""
+    return COUNTRY_LANGUAGES.get((partner.country or "").upper(), DEFAULT_LANGUAGE)
+
+
+def template_language(session: Session, partner_code: str, language: str | None = None) -> str:
+    """The language ``build_template`` writes the partner's workbook in: ``language`` when it is one
+    of i18n.LANGUAGES, else the partner's. Raises TemplateError for an unknown partner."""
+    if language in LANGUAGES:
+        return language
+    return partner_language(_partner(session, partner_code))
+
+
+def _partner(session: Session, partner_code: str) -> Partner:
+    partner = session.scalar(select(Partner).where(Partner.code == partner_code.upper()))
+    if partner is None:
+        codes = ", ".join(session.scalars(select(Partner.code).order_by(Partner.display_order)))
+        raise TemplateError(
+            _("No partner has the code {code}; use one of {codes}").format(
+                code=repr(partner_code), codes=codes
+            )
+        )
+    return partner
+
+
+def _new_sheet(book: Workbook, key: str):
+    return book.create_sheet(sheet_title(_(SHEET_NAMES[key])))
 
 
 def chosen_period(
@@ -87,11 +153,13 @@ def chosen_period(
             if period.label.upper() == label.strip().upper():
                 return period
         raise TemplateError(
-            f"No reporting period is called {label!r}; use one of {', '.join(p.label for p in periods)}"
+            _("No reporting period is called {label}; use one of {labels}").format(
+                label=repr(label), labels=", ".join(p.label for p in periods)
+            )
         )
     ended = [p for p in periods if p.has_ended(today)]
     if not periods:
-        raise TemplateError("The database has no reporting periods yet: run `sharing init`")
+        raise TemplateError(_("The database has no reporting periods yet: run `sharing init`"))
     return ended[-1] if ended else periods[0]
 
 
@@ -108,20 +176,46 @@ def _expected_indicators(session: Session, partner: Partner) -> list[Indicator]:
 
 
 def _instructions(sheet, partner: Partner, period: ReportingPeriod) -> None:
-    sheet.title = "Instructions"
+    sheet.title = sheet_title(_(SHEET_NAMES["instructions"]))
+    indicators, policy = _(SHEET_NAMES["indicators"]), _(SHEET_NAMES["policy"])
+    title = _("SHARING indicator report: {partner} ({code})")
+    dates = _("Reporting period {period}: {start} to {end} (report due {due})")
+    values = _(
+        "1. On the {sheet} sheet, write each value in the yellow {value} column, one row per indicator."
+    )
+    numbers = _(
+        "2. Percentages: write {number} or {percent} (the cells are formatted as percentages). "
+        "Decimals: 12,5 and 12.5 both work."
+    )
     lines = [
-        f"SHARING indicator report: {partner.name} ({partner.code})",
-        f"Reporting period {period.label}: {period.start_date:%d.%m.%Y} to {period.end_date:%d.%m.%Y} "
-        f"(report due {period.due_date:%d.%m.%Y})",
+        title.format(partner=partner.name, code=partner.code),
+        dates.format(
+            period=period.label,
+            start=format_date(period.start_date),
+            end=format_date(period.end_date),
+            due=format_date(period.due_date),
+        ),
         "",
-        "1. On the Indicators sheet, write each value in the yellow Value column, one row per indicator.",
-        "2. Percentages: write 45 or 45 % (the cells are formatted as %). Decimals: 12,5 or 12.5 both work.",
-        "3. No value to report? Write n/a (it is not zero). An empty cell is not imported at all.",
-        "4. Add a row (copy one) for another period if needed; keep the code and write the period as P1, P2...",
-        "5. On the Policy changes sheet, when a change reached a new stage, write the stage, the date, and a",
-        "   link to the evidence (decision, amended text...). Moving a change back needs a note saying why.",
-        "6. Save the file (.xlsx or .ods) and upload it, or send it to the monitoring team.",
-        "   Every problem found is reported with its cell, and nothing is imported until the file is clean.",
+        values.format(sheet=indicators, value=_(dict(INDICATOR_COLUMNS)["value"])),
+        numbers.format(number=format_number(45), percent=format_percent(45, decimals=0)),
+        _(
+            "3. No value to report? Write {no_value} (it is not zero). An empty cell is not "
+            "imported at all."
+        ).format(no_value="n/a"),
+        _(
+            "4. Add a row (copy one) for another period if needed; keep the code and write the "
+            "period as P1, P2..."
+        ),
+        _(
+            "5. On the {sheet} sheet, when a change reached a new stage, write the stage, the date "
+            "and a link to the evidence (decision, amended text...). Moving a change back needs a "
+            "note saying why."
+        ).format(sheet=policy),
+        _("6. Save the file (.xlsx or .ods) and upload it, or send it to the monitoring team."),
+        _(
+            "Every problem found is reported with its cell, and nothing is imported until the file "
+            "is clean."
+        ),
     ]
     for row, line in enumerate(lines, start=1):
         put(sheet, row, 1, line)
@@ -129,9 +223,19 @@ def _instructions(sheet, partner: Partner, period: ReportingPeriod) -> None:
     sheet.column_dimensions["A"].width = 110
 
 
-def _header(sheet, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
-    for index, (title, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cell = put(sheet, 1, index, title)
+def _indicator_name(indicator: Indicator) -> str:
+    """The indicator's name in the current language where an officer wrote one (``name_fr``...), else
+    the English name; the importer matches the row by its code."""
+    language = current_language()
+    translated = (
+        None if language == DEFAULT_LANGUAGE else getattr(indicator, f"name_{language}", None)
+    )
+    return translated or indicator.name
+
+
+def _header(sheet, columns: tuple[tuple[str, str], ...], widths: tuple[int, ...]) -> None:
+    for index, ((_role, title), width) in enumerate(zip(columns, widths, strict=True), start=1):
+        cell = put(sheet, 1, index, _(title))
         cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
         cell.alignment = Alignment(vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -162,7 +266,7 @@ def _indicators_sheet(
         values = (
             partner.code,
             indicator.code,
-            indicator.name,
+            _indicator_name(indicator),
             indicator.unit,
             period.label,
             None,
@@ -174,14 +278,13 @@ def _indicators_sheet(
         value_cell.number_format = NUMBER_FORMATS[indicator.value_kind]
         value_cell.fill = _INPUT_FILL
     last_row = max(len(indicators) + 1, 2)
-    codes = DataValidation(
-        type="list", formula1=f"=Lists!$A$2:$A${len(indicators) + 1}", allow_blank=True
-    )
-    codes.error, codes.errorTitle = "Choose an indicator code from the list", "Unknown indicator"
-    periods = DataValidation(type="list", formula1="=Lists!$B$2:$B$20", allow_blank=True)
-    periods.error, periods.errorTitle = (
-        "Choose a period from the list (P1, P2...)",
-        "Unknown period",
+    lists = _lists_reference()
+    codes = _dropdown(
+        f"={lists}!$A$2:$A${len(indicators) + 1}",
+        _("Unknown indicator"), _("Choose an indicator code from the list"),
+    )  # fmt: skip
+    periods = _dropdown(
+        f"={lists}!$B$2:$B$20", _("Unknown period"), _("Choose a period from the list (P1, P2...)")
     )
     for validation, letter in ((codes, "B"), (periods, "E")):
         sheet.add_data_validation(validation)
@@ -194,26 +297,47 @@ def _policy_sheet(sheet, changes: list[PolicyChange]) -> None:
     for row, change in enumerate(changes, start=2):
         latest = change.events[-1] if change.events else None
         values = (
-            change.code, change.instrument.title, change.title, change.stage,
+            change.code, change.instrument.title, change.title, stage_label(change.stage),
             latest.occurred_on if latest else None, None, None,
         )  # fmt: skip
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value)
-        sheet.cell(row, 5).number_format = "DD.MM.YYYY"
+        sheet.cell(row, 5).number_format = _excel_date_format()
     last_row = max(len(changes) + 1, 2)
-    stages = DataValidation(
-        type="list", formula1=f"=Lists!$C$2:$C${len(Stage) + 1}", allow_blank=True
-    )
-    stages.error, stages.errorTitle = "Choose a stage from the list", "Unknown stage"
+    stages = _dropdown(
+        f"={_lists_reference()}!$C$2:$C${len(Stage) + 1}",
+        _("Unknown stage"), _("Choose a stage from the list"),
+    )  # fmt: skip
     sheet.add_data_validation(stages)
     stages.add(f"D2:D{last_row + _EDITABLE_ROWS}")
     _protect_header_only(sheet, last_row, len(POLICY_COLUMNS))
 
 
+def _dropdown(source: str, title: str, message: str) -> DataValidation:
+    """A list validation showing ``title`` and ``message`` when a typed value is not in the list."""
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.errorTitle = title[:_VALIDATION_TITLE_CHARS]
+    validation.error = message[:_VALIDATION_MESSAGE_CHARS]
+    return validation
+
+
+def _lists_reference() -> str:
+    """The Lists sheet in a formula: quoted, since a translated name may hold spaces or accents."""
+    return "'{}'".format(sheet_title(_(SHEET_NAMES["lists"])).replace("'", "''"))
+
+
+def _excel_date_format() -> str:
+    """The current language's way of writing a day (rules.formatting) as an Excel number format."""
+    pattern = DATE_PATTERNS.get(current_language(), DATE_PATTERNS[DEFAULT_LANGUAGE])
+    return pattern.replace("dd", "DD").replace("yyyy", "YYYY")
+
+
 def _lists_sheet(sheet, indicators: list[Indicator], periods: list[ReportingPeriod]) -> None:
-    for column, title in enumerate(("Indicator codes", "Periods", "Stages"), start=1):
+    for column, title in enumerate((_("Indicator codes"), _("Periods"), _("Stages")), start=1):
         put(sheet, 1, column, title)
-    columns = ([i.code for i in indicators], [p.label for p in periods], [s.value for s in Stage])
+    columns = (
+        [i.code for i in indicators], [p.label for p in periods], [stage_label(s) for s in Stage],
+    )  # fmt: skip
     for column, values in enumerate(columns, start=1):
         for row, value in enumerate(values, start=2):
             put(sheet, row, column, value)

@@ -19,7 +19,7 @@ from workbooks.template import TemplateError, build_template
 
 def _template(db, partner="SMILTENE", period="P7"):
     with db.factory() as session:
-        return build_template(session, partner, period)
+        return build_template(session, partner, period, language="en")
 
 
 def _add_change(db, code="SMILTENE-EGOV", stage="proposed"):
@@ -63,7 +63,8 @@ def test_template_has_what_partners_need(import_db):
     formulas = {
         str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
     }
-    assert formulas["B2"].startswith("=Lists!$A$2") and formulas["E2"].startswith("=Lists!$B$2")
+    assert formulas["B2"].startswith("='Lists'!$A$2")
+    assert formulas["E2"].startswith("='Lists'!$B$2")
     policy = book["Policy changes"]
     assert [c.value for c in policy[2]][:4] == [
         "SMILTENE-EGOV",

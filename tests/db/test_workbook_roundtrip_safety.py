@@ -69,7 +69,7 @@ def _hostile_setup(session) -> list[str]:
 
 def test_the_template_holds_no_formula_whatever_the_names(demo):
     stored = _hostile_setup(demo)
-    book = assert_no_formula(build_template(demo, "SMILTENE", "P7"))
+    book = assert_no_formula(build_template(demo, "SMILTENE", "P7", language="en"))
     texts = text_cells(book)
     for text in stored:
         assert visible(text) in texts

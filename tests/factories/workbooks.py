@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import openpyxl
 from openpyxl.styles import Font
 
+from importers.headers import column_role, find_named_header
+
 Row = Sequence[object]
 
 # A long-layout report as a Romanian partner might send it: Romanian headers, comma decimals as text,
@@ -385,15 +387,13 @@ def fill_template(
     template: bytes, values: dict[tuple[str, str], object], stages: dict[str, tuple] | None = None
 ) -> bytes:
     """The template filled as a partner would: ``values[(code, period)]`` into the Value column, adding a
-    row when the template has none for that pair; ``stages[change_code] = (stage, date, url, note)``."""
+    row when the template has none for that pair; ``stages[change_code] = (stage, date, url, note)``.
+
+    Sheets and columns are found as the importer finds them (by the role of each header cell), so a
+    template in any of the five languages is filled the same way."""
     book = openpyxl.load_workbook(io.BytesIO(template))
-    sheet = book["Indicators"]
-    header = [cell.value for cell in sheet[1]]
-    code_col, period_col, value_col = (
-        header.index("Code") + 1,
-        header.index("Period") + 1,
-        header.index("Value") + 1,
-    )
+    sheet, columns = template_table(book, "value")
+    code_col, period_col, value_col = columns["indicator"], columns["period"], columns["value"]
     rows = {
         (sheet.cell(r, code_col).value, sheet.cell(r, period_col).value): r
         for r in range(2, sheet.max_row + 1)
@@ -407,15 +407,39 @@ def fill_template(
             sheet.cell(row, period_col, period)
         sheet.cell(row, value_col, value)
     if stages:
-        policy = book["Policy changes"]
-        by_code = {policy.cell(r, 1).value: r for r in range(2, policy.max_row + 1)}
-        for code, (stage, day, url, note) in stages.items():
-            row = by_code[code]
-            for column, value in ((4, stage), (5, day), (6, url), (7, note)):
-                policy.cell(row, column, value)
+        policy, columns = template_table(book, "change")
+        by_code = {policy.cell(r, columns["change"]).value: r for r in range(2, policy.max_row + 1)}
+        for code, typed in stages.items():
+            roles = ("stage", "date", "evidence_url", "comment")
+            for role, value in zip(roles, typed, strict=True):
+                policy.cell(by_code[code], columns[role], value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def template_table(book: openpyxl.Workbook, role: str) -> tuple[object, dict[str, int]]:
+    """(sheet, role -> 1-based column) of the visible sheet whose first row has a ``role`` column
+    ("value": Indicators, "change": Policy changes), read with the importer's header vocabulary."""
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        columns = {}
+        for cell in sheet[1]:
+            columns.setdefault(column_role(cell.value), cell.column)
+        if role in columns:
+            return sheet, columns
+    raise LookupError(f"no sheet has a {role!r} column")
+
+
+def setup_column(sheet, column: str) -> int:
+    """The 1-based column of a setup workbook's sheet that holds ``column`` ("target_value"), read as
+    the setup import reads headers (in any of the five languages)."""
+    rows = [list(row) for row in sheet.iter_rows(max_row=1, values_only=True)]
+    found = find_named_header(rows, [column], [column])
+    if found is None:
+        raise LookupError(f"{sheet.title} has no {column!r} column")
+    return found[1][column] + 1
 
 
 # --- packages written by hand: other layouts, other kinds --------------------------------------------
