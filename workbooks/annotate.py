@@ -6,6 +6,10 @@ Every cell follows workbooks.cell_text: characters a workbook cannot store are d
 partner's cells, the problem messages) is typed as text, never run as a formula. The partner's genuine
 formulas in an .xlsx stay formulas: they are the partner's own, and the fixed file must compute as before.
 
+Written in the current language (the reader's: whoever sent the file): the problem sheet's name and
+headers, the severities, the comments and every problem's sentence (rendered now from its code,
+rules.problems). The problem codes stay as they are: they are what a support conversation quotes.
+
 Annotating is bounded so that it never holds a web worker for long: a file whose cells (plus the marks
 and the problem list) cost more than ``MAX_ANNOTATION_COST`` raises AnnotationTooLarge before the slow
 work starts. bench/bench_annotate.py measures the times behind the limits.
@@ -25,24 +29,35 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
-from i18n import N_, _
+from i18n import LANGUAGES, N_, _, use_language
 from importers.reading import UnreadableFile, read_workbook, refuse_unsafe_package
+from rules.formatting import format_number
 from rules.problems import Problem
 from workbooks.cell_text import (
     clean_loaded_cell,
     clean_text,
     put,
+    sheet_title,
     write_only_cell,
     write_only_value,
 )
 
-PROBLEMS_SHEET = "Import problems"
+# The problem list's sheet, first in the workbook; its name is translated (``problems_sheet_name``).
+PROBLEMS_SHEET = N_("Import problems")
 _FILLS = {
     "error": PatternFill("solid", fgColor="F4B6B6"),
     "warning": PatternFill("solid", fgColor="FFE699"),
 }
 _AUTHOR = "SHARING Monitor"
-_PROBLEM_COLUMNS = ("Severity", "Code", "Sheet", "Cell", "Value", "Problem")
+_PROBLEM_COLUMNS = (
+    N_("Severity"), N_("Code"), N_("Sheet"), N_("Cell"), N_("Value"), N_("Problem"),
+)  # fmt: skip
+_SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+# A cell's comment: one line per problem on it.
+_COMMENT_LINES = {
+    "error": N_("ERROR ({code}): {message}"),
+    "warning": N_("WARNING ({code}): {message}"),
+}
 # Above any upload limit in use (SHARING_MAX_UPLOAD_MB defaults to 20), and small enough that the
 # importer's zip-bomb checks (expansion at most 10 times this) still protect the copy.
 _COPY_LIMIT_BYTES = 64 << 20
@@ -59,7 +74,6 @@ PROBLEM_ROW_COST = 8
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _MAX_SCANNED_XML_BYTES = 256 << 20
 _TYPICAL_CELL_XML_BYTES = 40  # <c r="B12" s="3" t="s"><v>17</v></c>
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 _TOO_LARGE = N_(
     "{filename} is too large to mark its problem cells in a copy ({cells} cells; up to {limit} can be "
@@ -79,7 +93,7 @@ class AnnotationTooLarge(Exception):
     @property
     def message(self) -> str:
         return _(_TOO_LARGE).format(
-            filename=self.filename, cells=f"{self.cells:,}", limit=f"{self.limit:,}"
+            filename=self.filename, cells=format_number(self.cells), limit=format_number(self.limit)
         )
 
     def __str__(self) -> str:
@@ -186,15 +200,29 @@ def _annotated_in_place(
             if isinstance(cell, MergedCell):
                 cell = _merged_anchor(sheet, cell)
             _mark(cell, cell_issues)
-    if PROBLEMS_SHEET in book.sheetnames:
-        del book[PROBLEMS_SHEET]
-    _problems_sheet(book.create_sheet(PROBLEMS_SHEET, 0), issues)
+    # A workbook annotated before (in any language) loses its old list: the new one replaces it.
+    for name in set(book.sheetnames) & _problems_sheet_names():
+        del book[name]
+    _problems_sheet(book.create_sheet(problems_sheet_name(), 0), issues)
     book.active = 0
     for sheet in book.worksheets[1:]:
         sheet.sheet_view.tabSelected = False
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def problems_sheet_name() -> str:
+    """The problem list's sheet name in the current language."""
+    return sheet_title(_(PROBLEMS_SHEET))
+
+
+def _problems_sheet_names() -> set[str]:
+    names = set()
+    for language in LANGUAGES:
+        with use_language(language):
+            names.add(problems_sheet_name())
+    return names
 
 
 def _existing_cells(sheet) -> Iterable:
@@ -212,14 +240,16 @@ def _merged_anchor(sheet, cell):
 def _mark(cell, cell_issues: list[Problem]) -> None:
     worst = "error" if any(i.is_error for i in cell_issues) else "warning"
     cell.fill = _FILLS[worst]
-    text = "\n".join(f"{i.severity.upper()} ({i.code}): {i.message}" for i in cell_issues)
+    text = "\n".join(
+        _(_COMMENT_LINES[i.severity]).format(code=i.code, message=i.message) for i in cell_issues
+    )
     cell.comment = Comment(clean_text(text), _AUTHOR, width=320, height=120)
 
 
 def _problems_sheet(sheet, issues: Sequence[Problem]) -> None:
     """The list of every problem, written into ``sheet`` of a normal (not write-only) workbook."""
     for column, title in enumerate(_PROBLEM_COLUMNS, start=1):
-        put(sheet, 1, column, title).font = Font(bold=True)
+        put(sheet, 1, column, _(title)).font = Font(bold=True)
     for row, values in enumerate(_problem_rows(issues), start=2):
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value)
@@ -230,9 +260,16 @@ def _problems_sheet(sheet, issues: Sequence[Problem]) -> None:
 
 def _problem_rows(issues: Sequence[Problem]) -> list[tuple]:
     if not issues:
-        return [("", "", "", "", "", "No problems found.")]
+        return [("", "", "", "", "", _("No problems found."))]
     return [
-        (issue.severity, issue.code, issue.sheet, issue.cell, issue.value, issue.message)
+        (
+            _(_SEVERITIES[issue.severity]),
+            issue.code,
+            issue.sheet,
+            issue.cell,
+            issue.value,
+            issue.message,
+        )
         for issue in issues
     ]
 
@@ -267,9 +304,9 @@ def _annotated_copy(
     if counted > budget:
         raise AnnotationTooLarge(filename, counted, MAX_ANNOTATION_COST)
     book = openpyxl.Workbook(write_only=True)
-    _write_only_problems_sheet(book.create_sheet(PROBLEMS_SHEET), issues)
+    _write_only_problems_sheet(book.create_sheet(problems_sheet_name()), issues)
     cells = 0
-    titles: set[str] = {PROBLEMS_SHEET.lower()}
+    titles: set[str] = {problems_sheet_name().lower()}
     for source in sheets:
         sheet = book.create_sheet(_sheet_title(source.name, titles))
         marks_by_row: dict[int, list[tuple[int, list[Problem]]]] = {}
@@ -281,7 +318,7 @@ def _annotated_copy(
                 raise AnnotationTooLarge(filename, cells, MAX_ANNOTATION_COST)
             sheet.append(_copied_row(sheet, row, marks_by_row.get(row_number, ())))
     if not sheets:
-        book.create_sheet("Sheet1")
+        book.create_sheet(sheet_title(_("Sheet1")))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -312,7 +349,7 @@ def _copied_row(sheet, row: list, marks: Iterable[tuple[int, list[Problem]]]) ->
 
 def _sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique worksheet title for ``name``: no []:*?/\\, 31 characters at most."""
-    title = _SHEET_NAME_FORBIDDEN.sub("_", clean_text(name)).strip("'")[:31] or "Sheet"
+    title = sheet_title(name)
     candidate, number = title, 2
     while candidate.lower() in taken:
         suffix = f" ({number})"
@@ -328,7 +365,7 @@ def _write_only_problems_sheet(sheet, issues: Sequence[Problem]) -> None:
     sheet.freeze_panes = "A2"
     header = []
     for title in _PROBLEM_COLUMNS:
-        cell = write_only_cell(sheet, title)
+        cell = write_only_cell(sheet, _(title))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

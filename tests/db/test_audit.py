@@ -35,6 +35,7 @@ from services.catalogue import (
 )
 from services.observations import CorrectionError, correct_observation
 from services.policy_changes import NewEvidence, record_stage_event
+from tests.factories import workbooks
 
 OFFICER = Actor(name="Ioana (SWO RDA)", role="admin")
 SMILTENE_EDITOR = Actor(name="anna", role="editor", partner_code="SMILTENE")
@@ -385,8 +386,8 @@ def test_a_setup_workbook_import_audits_each_change(demo):
     from workbooks.setup_workbook import setup_workbook
 
     book = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
-    header = [cell.value for cell in book["Targets"][1]]
-    book["Targets"].cell(2, header.index("target_value") + 1).value = "77"
+    column = workbooks.setup_column(book["Targets"], "target_value")
+    book["Targets"].cell(2, column).value = "77"
     buffer = io.BytesIO()
     book.save(buffer)
     result = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=10**7)
@@ -401,7 +402,7 @@ def test_a_setup_workbook_import_audits_each_change(demo):
     # A dry run and a workbook with errors change nothing and record nothing.
     count = _event_count(demo)
     import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=True, max_bytes=10**7)
-    book["Targets"].cell(2, header.index("target_value") + 1).value = "lots"
+    book["Targets"].cell(2, column).value = "lots"
     book.save(buffer := io.BytesIO())
     bad = import_setup_workbook(demo, OFFICER, buffer.getvalue(), dry_run=False, max_bytes=10**7)
     demo.commit()
@@ -419,8 +420,8 @@ def test_applying_a_previewed_setup_workbook_writes_only_what_was_previewed(demo
     from workbooks.setup_workbook import setup_workbook
 
     book = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
-    header = [cell.value for cell in book["Targets"][1]]
-    book["Targets"].cell(2, header.index("target_value") + 1).value = "77"
+    column = workbooks.setup_column(book["Targets"], "target_value")
+    book["Targets"].cell(2, column).value = "77"
     book.save(buffer := io.BytesIO())
     content = buffer.getvalue()
     preview = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=10**7)

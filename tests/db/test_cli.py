@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from models import Observation
+from tests.factories import workbooks
 from tests.support.processes import run_sharing, sharing_env
 
 
@@ -83,8 +84,7 @@ def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
     done = run_sharing("setup", "export", "-o", str(exported), env=env)
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(exported)
-    header = [cell.value for cell in book["Targets"][1]]
-    column = header.index("target_value") + 1
+    column = workbooks.setup_column(book["Targets"], "target_value")
     book["Targets"].cell(2, column).value = "77"
     book.save(edited := tmp_path / "edited.xlsx")
 

@@ -207,8 +207,7 @@ def test_setup_texts_are_refused_over_their_limit(demo, table, column, label, li
 
 
 def _column(sheet, name: str) -> str:
-    header = [cell.value for cell in sheet[1]]
-    return openpyxl.utils.get_column_letter(header.index(name) + 1)
+    return openpyxl.utils.get_column_letter(workbooks.setup_column(sheet, name))
 
 
 def test_a_setup_workbook_with_infinite_values_or_implausible_dates_changes_nothing(demo):

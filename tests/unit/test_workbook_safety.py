@@ -252,7 +252,7 @@ def test_an_xlsx_too_large_to_annotate_is_refused_before_loading():
         sheet.append(["ESU-SERVICES", "P1", index, "checked"])
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(AnnotationTooLarge, match="52,000 cells"):
+    with pytest.raises(AnnotationTooLarge, match="52\u202f000 cells"):
         annotate_workbook(buffer.getvalue(), "big.xlsx", [])
 
 
