@@ -110,7 +110,8 @@ def test_anonymous_requests_get_the_sign_in_page_or_401(app, clients):
 
 # A value for every wildcard key of a pattern-matching id (dashboard/callback_guard.py ID_KEYS).
 IDS = {"table": "target", "upload": 1, "observation": 1, "change": "PC-01", "sha256": "0" * 64,
-       "chart": "x", "format": "csv", "submission": 1, "values": 1, "partner": "SMILTENE"}  # fmt: skip
+       "chart": "x", "format": "csv", "submission": 1, "values": 1, "partner": "SMILTENE",
+       "indicator": "ESU-USERS"}  # fmt: skip
 
 
 def _trigger(callback) -> str:
