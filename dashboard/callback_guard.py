@@ -280,6 +280,7 @@ SETUP_FORMS = {  # the Setup page's add forms (views/setup_forms.py): their fiel
 BY_COMPONENT: dict[tuple[str, str], Rule] = {
     **_indicator_page("esu"),
     **_indicator_page("dsk"),
+    **_indicator_page("policy"),
     # overview
     ("overview-partners", "value"): CODES,
     ("overview-indicator", "value"): optional(CODE),

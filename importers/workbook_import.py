@@ -510,6 +510,9 @@ def _compare(
             and existing.comment == record.comment_over(existing.comment)
             # A value the officer returned is sent again for review even when it did not change.
             and existing.review_status != "returned"
+            # A partner's figure that happens to equal an invented demo one replaces it all the same:
+            # the value is no longer demo data.
+            and existing.source_kind != "demo"
         ):
             changes.append(None)
             continue

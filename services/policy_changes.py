@@ -96,6 +96,8 @@ def record_stage_event(
     previous = change.stage
     stage_event = change.record_stage(stage, occurred_on, actor.name, note)
     stage_event.upload_id = upload_id
+    # A demo change that a partner now moves for real is no longer invented: its badge goes.
+    change.is_demo = False
     session.flush()
     record_event(
         session, actor, "stage.recorded", object_type="policy_change", object_id=change.id,

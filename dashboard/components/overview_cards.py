@@ -3,6 +3,7 @@ figures, the policy-change pipeline, progress to target, the status matrix and d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlencode
 
@@ -193,17 +194,25 @@ def progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
     )
 
 
-def _indicator_href(code: str, category: str) -> str:
-    """Where an indicator is charted over time: its page, or this page's progress chart."""
-    query = urlencode({"indicator": code})
+def indicator_href(code: str, category: str, partners: Sequence[str] | None = None) -> str:
+    """The indicator page that charts ``code`` over the periods, showing ``partners`` (None: all), so
+    drilling down from the overview keeps its partner filter."""
+    pairs = {"indicator": code}
+    if partners is not None:
+        pairs["partner"] = ",".join(partners)
+    query = urlencode(pairs, safe=",")
     if category == "e-service uptake" or code == "RCR11":
         return f"/e-services?{query}"
     if category == "digital skills":
         return f"/digital-skills?{query}"
-    return f"/?{query}"
+    return f"/policy-progress?{query}"
 
 
-def status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> dbc.Card:
+def status_matrix(
+    progress: pd.DataFrame, chosen: list[str], labels: dict, partners: Sequence[str] | None = None
+) -> dbc.Card:
+    """Each indicator's status per partner; an indicator links to its chart over the periods, for the
+    ``partners`` of the overview's filter (None: all)."""
     if progress.empty:
         content = _empty_chart(
             _("No targets set yet: the monitoring officers set them on the"),
@@ -229,7 +238,11 @@ def status_matrix(progress: pd.DataFrame, chosen: list[str], labels: dict) -> db
             row = [
                 html.Td(
                     [
-                        html.A(code, href=_indicator_href(code, category), className="fw-semibold"),
+                        html.A(
+                            code,
+                            href=indicator_href(code, category, partners),
+                            className="fw-semibold",
+                        ),
                         html.Br(),
                         html.Small(name, className="text-muted"),
                     ]

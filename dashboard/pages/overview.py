@@ -102,7 +102,7 @@ def layout(**query):
             ),
             dbc.Row(
                 [
-                    dbc.Col(status_matrix(progress, chosen, labels), xs=12, xl=7),
+                    dbc.Col(status_matrix(progress, chosen, labels, filters.partners), xs=12, xl=7),
                     dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
                 ]
             ),

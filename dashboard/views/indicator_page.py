@@ -1,6 +1,6 @@
-"""What the e-service uptake and digital-skills pages share: filters from the URL, the indicator
-panels and a reference chart of a Eurostat series. A view, not a page: the two pages register
-themselves and call ``build_layout`` and ``register_url_callback``."""
+"""What the indicator pages (e-service uptake, digital skills, policy progress) share: filters from the
+URL, the indicator panels and, where one compares, a reference chart of a Eurostat series. A view, not a
+page: the pages register themselves and call ``build_layout`` and ``register_url_callback``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from dashboard.components.filters import (
 )
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
 from dashboard.database import read_session
-from dashboard.queries.benchmarks import EU, benchmark_series
+from dashboard.queries.benchmarks import BENCHMARK_COLUMNS, EU, benchmark_series
 from dashboard.queries.catalogue import indicators, reporting_periods, visible_partners
 from dashboard.queries.indicators import (
     cumulative,
@@ -47,18 +47,20 @@ from i18n import _
 
 @dataclass(frozen=True)
 class IndicatorPage:
-    """One page's settings. ``policy_targets(geos)`` -> {geo: [(label, value %)]}."""
+    """One page's settings. ``policy_targets(geos)`` -> {geo: [(label, value %)]}. The page charts the
+    indicators of ``categories`` and ``extra_codes`` except ``excluded_codes`` (charted on another
+    page); without a ``series_code`` it has no reference chart."""
 
     name: str  # id prefix and download names
     title: str
     intro: str
     categories: tuple[str, ...]
-    extra_codes: tuple[str, ...]
-    series_code: str
-    reference_title: str
-    overlay_codes: tuple[
-        str, ...
-    ] = ()  # indicators measured like the series: draw it on the panels
+    extra_codes: tuple[str, ...] = ()
+    excluded_codes: tuple[str, ...] = ()
+    series_code: str | None = None
+    reference_title: str = ""
+    # Indicators measured like the series: draw it on their panels.
+    overlay_codes: tuple[str, ...] = ()
     policy_targets: Callable[[list[str]], dict[str, list[tuple[str, float]]]] = lambda geos: {}
 
 
@@ -70,6 +72,7 @@ def build_layout(page: IndicatorPage, query: dict):
         catalogue = indicators(
             session, categories=list(page.categories), codes=list(page.extra_codes)
         )
+        catalogue = catalogue[~catalogue["code"].isin(page.excluded_codes)]
         periods = reporting_periods(session)
         if partners.empty or catalogue.empty or periods.empty:
             return html.Div([html.H1(page.title), no_data_alert(f"{page.name}-empty")])
@@ -98,7 +101,11 @@ def build_layout(page: IndicatorPage, query: dict):
         milestones = indicator_milestones(session, indicator.name, chosen)
         chosen_partners = partners[partners["code"].isin(chosen)]
         geos = [EU, *dict.fromkeys(chosen_partners["country"])]
-        references = benchmark_series(session, page.series_code, geos)
+        references = (
+            benchmark_series(session, page.series_code, geos)
+            if page.series_code
+            else pd.DataFrame(columns=BENCHMARK_COLUMNS)
+        )
     shown_periods = periods[periods["number"].between(first, last)]
     view = IndicatorView(
         page=page.name,
@@ -152,7 +159,7 @@ def build_layout(page: IndicatorPage, query: dict):
             partner_filter_notice(filters, chosen, f"{page.name}-partner-notice"),
             # Without a partner the panels would be empty charts: the notice says what to do.
             indicator_panels(view) if chosen else None,
-            _reference_card(page, references, chosen_partners, geos),
+            _reference_card(page, references, chosen_partners, geos) if page.series_code else None,
         ]
     )
 

@@ -66,6 +66,7 @@ def test_recording_a_stage_event_end_to_end(page, live_server_factory, console, 
     _open(page, server, "/instruments?partner=PLH")
     page.get_by_text("Shared digital service point with neighbouring municipalities").click()
     item = page.locator(".accordion-item", has_text="PLH-1")
+    expect(item.locator(".change-heading")).to_contain_text("demo data")
     item.get_by_role("button", name="Record a stage event").click()
     modal = page.locator("#instruments-record-modal")
     expect(modal).to_contain_text("Record a stage event for PLH-1")
@@ -96,6 +97,7 @@ def test_recording_a_stage_event_end_to_end(page, live_server_factory, console, 
 
     item = page.locator(".accordion-item", has_text="PLH-1")  # still open after the save
     expect(item.locator(".change-heading .stage-badge")).to_have_text("adopted")
+    expect(item.locator(".change-heading")).not_to_contain_text("demo data")  # a real event now
     newest = item.locator(".timeline-item").first
     expect(newest).to_contain_text("2026-10-15")
     expect(newest.locator(".timeline-note")).to_have_text(

@@ -29,6 +29,7 @@ def test_desktop_shows_every_page_in_the_bar(page, demo_server):
         "Policy instruments",
         "E-service uptake",
         "Digital skills",
+        "Policy progress",
         "Upload",
         "Imports",
         "Setup",

@@ -35,6 +35,9 @@ def test_overview_shows_the_partnership_at_a_glance(page, demo_server, screensho
     expect(matrix.get_by_role("link", name="RCR11")).to_have_attribute(
         "href", "/e-services?indicator=RCR11"
     )
+    expect(matrix.get_by_role("link", name="STK-MEETINGS")).to_have_attribute(
+        "href", "/policy-progress?indicator=STK-MEETINGS"
+    )
     screenshot("overview")
 
 
@@ -90,6 +93,29 @@ def test_a_filter_that_matches_no_partner_says_so(page, demo_server):
     wait_for_dash(page)
     expect(page.locator("#overview-partner-notice")).to_contain_text("No partner selected")
     expect(page.get_by_text("No targets set yet")).to_have_count(0)
+
+
+def test_drilling_down_keeps_the_partner_filter_and_every_indicator_has_a_chart(page, demo_server):
+    _open(page, demo_server, "/?partner=SMILTENE,PLH")
+    matrix = page.locator("#overview-status-matrix")
+    for code in ("STK-MEETINGS", "RCO81", "RCR104", "ESU-USERS"):
+        expect(matrix.get_by_role("link", name=code)).to_have_attribute(
+            "href", re.compile(rf"\?indicator={code}&partner=SMILTENE,PLH$")
+        )
+    matrix.get_by_role("link", name="RCO81").click()
+    page.wait_for_url(re.compile(r"/policy-progress\?indicator=RCO81&partner=SMILTENE,PLH$"))
+    wait_for_dash(page)
+    expect(page.locator("h1")).to_have_text("Policy progress")
+    expect(page.locator("#policy-indicator")).to_contain_text("RCO81")
+    expect(page.locator("#policy-partners input:checked")).to_have_count(2)
+    expect(page.locator(".indicator-panel")).to_have_count(2)
+
+    options = page.locator("#policy-indicator")
+    options.click()
+    # Every indicator has a chart over the periods: those of no other page are here.
+    for code in ("STK-MEETINGS", "RCO116", "RCR104"):
+        expect(page.get_by_role("option", name=re.compile(rf"^{code} — "))).to_be_visible()
+    expect(page.get_by_role("option", name=re.compile(r"^RCR11 — "))).to_have_count(0)
 
 
 def test_pipeline_data_downloads_as_csv(page, demo_server):

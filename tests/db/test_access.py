@@ -27,17 +27,16 @@ ACCOUNTS = {
     "editor": ("smiltene@test.example.org", "editor", "SMILTENE"),
     "admin": ("officer@test.example.org", "admin", None),
 }
-PAGES = ["/", "/instruments", "/e-services", "/digital-skills", "/partners", "/partners/SMILTENE",
-         "/upload", "/imports", "/activity", "/setup", "/review", "/users"]  # fmt: skip
+READERS = {"/", "/instruments", "/e-services", "/digital-skills", "/policy-progress", "/partners",
+           "/partners/SMILTENE"}  # fmt: skip
+PAGES = [*sorted(READERS), "/upload", "/imports", "/activity", "/setup", "/review", "/users"]
 # Which pages each role opens; the others render the refusal (and are not in its navigation).
 OPENS = {
-    "viewer": {"/", "/instruments", "/e-services", "/digital-skills", "/partners", "/partners/SMILTENE"},
-    "editor": {"/", "/instruments", "/e-services", "/digital-skills", "/partners", "/partners/SMILTENE",
-               "/upload", "/imports"},
+    "viewer": READERS,
+    "editor": READERS | {"/upload", "/imports"},
     "admin": set(PAGES),
-    "share-link": {"/", "/instruments", "/e-services", "/digital-skills", "/partners",
-                   "/partners/SMILTENE"},
-}  # fmt: skip
+    "share-link": READERS,
+}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dashboard.queries.instruments import (
     instruments_with_changes,
     stage_events,
 )
+from dashboard.queries.overview import change_pipeline
 from models import PolicyChange, PolicyChangeError, StoredFile
 from services.policy_changes import NewEvidence, record_stage_event
 
@@ -69,6 +70,12 @@ def test_record_a_stage_event_with_a_document(demo):
     change = demo.scalar(select(PolicyChange).where(PolicyChange.code == "SMILTENE-2"))
     assert change.stage == "implemented"
     assert change.events[-1].recorded_by == "anna"
+    # A real stage event replaces the demo story: the change is no longer marked as demo data.
+    assert not change.is_demo
+    listed = instruments_with_changes(demo, ["SMILTENE"]).set_index("change_code")
+    assert listed.loc[["SMILTENE-1", "SMILTENE-2"], "is_demo"].tolist() == [True, False]
+    pipeline = change_pipeline(demo, ["SMILTENE"])
+    assert pipeline["demo_changes"].sum() == 1
     sha256 = change.evidence[-1].file_sha256
     assert demo.get(StoredFile, sha256).size_bytes == len(b"%PDF-1.4 decision")
     title, content = evidence_document(demo, sha256, ["SMILTENE"])

@@ -3,15 +3,19 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.access import Actor
+from dashboard.queries.overview import target_progress
 from dashboard.queries.uploads import (
     original_file,
     upload_history,
     upload_record,
     value_revisions,
 )
+from dashboard.queries.values import approved_only
 from importers.workbook_import import run_import
+from models import Indicator, Observation, Partner, ReportingPeriod
 from models.database import transaction
 from seed.demo import load_demo
 from tests.factories.workbooks import xlsx
@@ -68,3 +72,32 @@ def test_history_original_file_and_revisions(demo_factory, settings):
         assert value_revisions(session, ["SMILTENE"], indicator_codes=["DSK-BASIC"]).empty
         assert len(value_revisions(session, ["SMILTENE"], period_labels=["P7"])) == 1
         assert len(value_revisions(session, ["SMILTENE"], upload_id=done.upload_id)) == 1
+
+
+def test_a_real_value_equal_to_the_demo_one_replaces_it(demo_factory, settings):
+    with demo_factory() as session:
+        demo_value = session.scalar(
+            select(Observation.value)
+            .join(Indicator, Indicator.id == Observation.indicator_id)
+            .join(Partner, Partner.id == Observation.partner_id)
+            .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+            .where(
+                Partner.code == "SMILTENE", Indicator.code == "ESU-SERVICES",
+                ReportingPeriod.label == "P6", Observation.source_kind == "demo",
+            )
+        )  # fmt: skip
+    officer = Actor(name="officer", role="admin")
+    result = run_import(
+        demo_factory, xlsx([("ESU-SERVICES", "P6", demo_value, None)]), "p6.xlsx",
+        partner_code="SMILTENE", actor=officer, dry_run=False,
+        max_bytes=settings.max_upload_bytes, today=TODAY,
+    )  # fmt: skip
+    assert (result.status, result.rows.updated) == ("imported", 1)
+    with demo_factory() as session:
+        progress = target_progress(session, ["SMILTENE"], 7, view=approved_only(officer))
+        row = progress.set_index("indicator_code").loc["ESU-SERVICES"]
+        assert row["demo_values"] == 6  # P1..P7 were demo; P6 is the partner's now
+        history = value_revisions(session, ["SMILTENE"])
+        assert (history.iloc[0]["previous_source_kind"], history.iloc[0]["new_value"]) == (
+            "demo", demo_value,
+        )  # fmt: skip

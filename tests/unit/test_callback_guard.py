@@ -121,3 +121,38 @@ def test_match_ids_of_one_request_must_agree(app):
     guard.check_body(app.callback_map, body("target"))
     with pytest.raises(BadRequest, match="MATCH"):
         guard.check_body(app.callback_map, body("indicator"))
+
+
+def test_every_indicator_has_one_page_that_charts_it_over_the_periods(app):
+    """The overview's links (indicator_href) and the indicator pages agree: each indicator of the
+    catalogue, and each category an officer may give a new one, is charted on exactly one page."""
+    import sys
+
+    import dash
+
+    from dashboard.components.overview_cards import indicator_href
+    from models import CATEGORIES
+    from seed.reference_data import INDICATORS
+
+    pages = {
+        entry["path"]: sys.modules[entry["module"]].PAGE
+        for entry in dash.page_registry.values()
+        if hasattr(sys.modules[entry["module"]], "PAGE")
+    }
+    assert set(pages) == {"/e-services", "/digital-skills", "/policy-progress"}
+
+    def charted_on(code: str, category: str) -> list[str]:
+        return [
+            path
+            for path, page in pages.items()
+            if (category in page.categories or code in page.extra_codes)
+            and code not in page.excluded_codes
+        ]
+
+    for code, _name, _unit, category, *_rest in INDICATORS:
+        assert charted_on(code, category) == [indicator_href(code, category).split("?")[0]], code
+    for category in CATEGORIES:
+        assert len(charted_on("NEW-CODE", category)) == 1, category
+    assert indicator_href("RCO81", "programme output", ("SMILTENE", "PLH")) == (
+        "/policy-progress?indicator=RCO81&partner=SMILTENE,PLH"
+    )
