@@ -148,9 +148,17 @@ def tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
         id={"type": GRID, "table": table},
         rowData=records(frames[table]),
         columnDefs=_column_defs(table, editable),
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
-        getRowId="params.data.id",
-        columnSize="responsiveSizeToFit",
+        # Flex columns fill the grid's width whenever it is shown; sizing them to fit (columnSize)
+        # ran on the hidden tabs too, where AG Grid warned that the grid had no width yet.
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "minWidth": 110,
+            "flex": 1,
+        },
+        # Row ids must be strings for AG Grid; the database ids stay numbers in the row data.
+        getRowId="'' + params.data.id",
         dashGridOptions=grid_options,
         className="setup-grid",
     )

@@ -17,7 +17,8 @@ Fixtures (all tests in tests/browser/ are marked ``browser`` automatically):
   The first ``page.goto`` to a live server signs the context in as that server's admin, unless the test
   signed in itself (``sign_in(page, server, "viewer")`` from tests.support.browser) or opted out with
   ``page.signed_in_to = "anonymous"``.
-- ``console``: that recorder (``console.errors`` lists what was seen so far).
+- ``console``: that recorder (``console.errors`` lists what was seen so far, ``console.warnings`` the
+  console's warnings, which a test asserts on where it expects none).
 - ``screenshot``: ``screenshot("overview")`` saves test-artifacts/screenshots/overview.png (1920x1080,
   full page) and overview-phone.png (390 px wide) of the current page.
 
@@ -102,10 +103,12 @@ def browser():
 
 @dataclass
 class ConsoleRecorder:
-    """Console errors and uncaught exceptions seen by one page."""
+    """Console errors and uncaught exceptions seen by one page; ``warnings`` keeps the console's
+    warnings (not failures by themselves: a test that expects none asserts it)."""
 
     errors: list[str] = field(default_factory=list)
     allowed: list[re.Pattern] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def allow(self, pattern: str) -> None:
         self.allowed.append(re.compile(pattern))
@@ -132,6 +135,8 @@ def page(browser, console):
         if message.type == "error":
             location = message.location or {}
             console.record(f"console: {message.text} ({location.get('url', '')})")
+        elif message.type == "warning":
+            console.warnings.append(message.text)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: console.record(f"page error: {error}"))

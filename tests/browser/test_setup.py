@@ -18,12 +18,28 @@ def _edit(page, grid, column: str, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_setup_with_demo_data_and_export(page, demo_server, screenshot):
+def _ag_grid_warnings(console) -> list[str]:
+    return [text for text in console.warnings if "AG Grid" in text or "ag-grid" in text.lower()]
+
+
+def test_setup_with_demo_data_and_export(page, demo_server, console, screenshot):
     page.goto(demo_server.url + "/setup")
     wait_for_dash(page)
     expect(page.locator("h1")).to_have_text("Setup")
     expect(page.locator(".ag-row").first).to_contain_text("ESU-SERVICES")
     screenshot("setup")
+    # Every tab's grid renders and fills its width; AG Grid has nothing to warn about (string row
+    # ids, no sizing of a hidden grid).
+    for tab, first in (("Targets", "MDPWA"), ("Partners", "MDPWA"), ("Reporting periods", "P1")):
+        page.get_by_role("tab", name=tab).click()
+        grid = page.locator(".tab-pane.active .setup-grid")
+        expect(grid.locator(".ag-row").first).to_contain_text(first)
+        viewport = grid.locator(".ag-center-cols-viewport")
+        columns = grid.locator(".ag-center-cols-container")
+        assert columns.bounding_box()["width"] >= viewport.bounding_box()["width"] - 2, tab
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(500)
+    assert _ag_grid_warnings(console) == []
     with page.expect_download() as download:
         page.click("#setup-export")
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
