@@ -79,7 +79,10 @@ def test_digital_skills_with_eurostat_and_policy_targets(page, demo_server, scre
     screenshot("digital-skills")
 
 
-@pytest.mark.parametrize(("path", "name"), [("/e-services", "esu"), ("/digital-skills", "dsk")])
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/e-services", "esu"), ("/digital-skills", "dsk"), ("/policy-progress", "policy")],
+)
 def test_indicator_pages_on_an_empty_database(page, empty_server, screenshot, path, name):
     _open(page, empty_server, path)
     expect(page.locator(f"#{name}-empty")).to_contain_text(
@@ -135,3 +138,14 @@ def test_panel_data_downloads_as_csv(page, demo_server):
     )
     assert [line.split(",")[4] for line in lines[1:]] == ["P2", "P3", "P4"]
     assert all(line.startswith("SMILTENE,DSK-BASIC,%,") for line in lines[1:])
+
+
+def test_policy_progress_charts_the_programme_indicators(page, demo_server, screenshot):
+    _open(page, demo_server, "/policy-progress")
+    expect(page.locator("h1")).to_have_text("Policy progress")
+    expect(page.locator("#policy-indicator")).to_contain_text("STK-MEETINGS")
+    expect(page.locator(".indicator-panel")).to_have_count(5)  # every partner holds meetings
+    expect(page.locator("#policy-reference-card")).to_have_count(0)  # no Eurostat series compares
+    _open(page, demo_server, "/policy-progress?indicator=RCO116")
+    expect(page.locator("#policy-panel-REDEA")).to_be_visible()
+    screenshot("policy-progress")
