@@ -15,6 +15,7 @@ from dashboard.queries.setup import (
     periods_frame,
     targets_frame,
 )
+from i18n import use_language
 from models import Indicator, Milestone, Observation, Partner, Target
 from services.catalogue import (
     SetupError,
@@ -26,6 +27,7 @@ from services.catalogue import (
 )
 from services.setup_workbook import import_setup_workbook
 from tests.factories.workbooks import zip_bomb_xlsx
+from tests.support.catalogues import StandIn, install, shouting
 from workbooks.setup_workbook import setup_workbook
 
 OFFICER = Actor(name="officer", role="admin")
@@ -156,6 +158,22 @@ def test_the_exported_workbook_imports_back_unchanged(demo):
     )
     assert not result.issues
     assert sum(result.added.values()) == sum(result.updated.values()) == 0
+
+
+def test_the_setup_workbook_in_another_language_imports_back_unchanged(demo, monkeypatch):
+    """Sheet names and headers go through the catalogue (a shouting stand-in for French here) and the
+    import reads them back; the cells are the same in every language."""
+    install(monkeypatch, {"fr": StandIn(rest=shouting)})
+    with use_language("fr"):
+        content = setup_workbook(demo, ALL)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["INDICATORS", "TARGETS", "MILESTONES", "PARTNERS", "PERIODS"]
+    assert "NAME IN FRENCH" in [cell.value for cell in book["INDICATORS"][1]]
+    assert [cell.value for cell in book["TARGETS"][1]][:2] == ["PARTNER", "INDICATOR"]
+    english = openpyxl.load_workbook(io.BytesIO(setup_workbook(demo, ALL)))
+    assert [list(s.values)[1:] for s in book] == [list(s.values)[1:] for s in english]
+    result = import_setup_workbook(demo, OFFICER, content, dry_run=True, max_bytes=LIMIT)
+    assert not result.issues and not result.changes
 
 
 def test_a_setup_workbook_updates_and_adds_all_or_nothing(demo):

@@ -15,9 +15,11 @@ import openpyxl
 from sqlalchemy import select, update
 
 from dashboard.access import Actor
+from i18n import use_language
 from models import Indicator, Observation, Partner, PolicyChange, PolicyInstrument, Target
 from services.catalogue import update_setup_value
 from services.setup_workbook import import_setup_workbook
+from tests.support.catalogues import StandIn, install, shouting
 from tests.unit.test_workbook_safety import (
     FORMULA_LIKE,
     HOSTILE,
@@ -104,6 +106,24 @@ def test_the_xlsx_export_holds_no_formula_and_numbers_stay_numbers(demo):
     assert {visible(text) for text in comments} <= exported
     values = [row[EXPORT_COLUMNS.index("value")] for row in rows[1:]]
     assert all(value is None or isinstance(value, int | float) for value in values)
+
+
+def test_the_export_stays_machine_readable_in_every_language(demo, monkeypatch):
+    """The data sheet and the CSV are the same whoever downloads them; only the XLSX's notes sheet
+    (what each column holds) is in the reader's language (a shouting stand-in for Latvian here)."""
+    install(monkeypatch, {"lv": StandIn(rest=shouting)})
+    with use_language("lv"):
+        csv_lv, xlsx_lv = (export_observations(demo, None, fmt) for fmt in ("csv", "xlsx"))
+    assert csv_lv == export_observations(demo, None, "csv")
+    latvian = openpyxl.load_workbook(io.BytesIO(xlsx_lv))
+    english = openpyxl.load_workbook(io.BytesIO(export_observations(demo, None, "xlsx")))
+    assert latvian.sheetnames == ["Observations", "COLUMNS"]
+    assert english.sheetnames == ["Observations", "Columns"]
+    assert list(latvian["Observations"].values) == list(english["Observations"].values)
+    notes = list(latvian["COLUMNS"].values)
+    assert notes[0] == ("COLUMN", "WHAT IT HOLDS")
+    assert [row[0] for row in notes[1:]] == list(EXPORT_COLUMNS)
+    assert dict(notes[1:])["review_status"].startswith("approved, submitted (AWAITING APPROVAL)")
 
 
 def test_the_csv_export_quotes_formula_like_text(demo):
