@@ -12,7 +12,9 @@ from dashboard.access import command_line_actor
 from dashboard.queries.audit import audit_events
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.settings import Settings
+from i18n import _
 from models.database import make_session_factory
+from rules.formatting import format_datetime, format_field
 from services.audit import ACTIONS
 
 
@@ -22,7 +24,9 @@ def _day(_ctx, _param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _("{value} is not a date; write it as YYYY-MM-DD").format(value=repr(value))
+        ) from None
 
 
 @click.command("audit")
@@ -43,7 +47,11 @@ def _day(_ctx, _param, value: str | None) -> date | None:
 def audit_command(settings: Settings, partner_code, action, since, limit, as_json) -> None:
     """Print the audit trail, newest first."""
     if action and action not in ACTIONS and not action.endswith("."):
-        raise UserError(f"{action!r} is not an action; use one of {', '.join(sorted(ACTIONS))}")
+        raise UserError(
+            _("{action} is not an action; use one of {actions}").format(
+                action=repr(action), actions=", ".join(sorted(ACTIONS))
+            )
+        )
     engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
@@ -51,7 +59,9 @@ def audit_command(settings: Settings, partner_code, action, since, limit, as_jso
             visible = partner_codes_visible_to(session, command_line_actor("audit"))
             if partner_code and partner_code.upper() not in visible:
                 raise UserError(
-                    f"No partner has the code {partner_code!r}; use one of {', '.join(visible)}"
+                    _("No partner has the code {code}; use one of {codes}").format(
+                        code=repr(partner_code), codes=", ".join(visible)
+                    )
                 )
             events = audit_events(
                 session, visible, partner=partner_code and partner_code.upper(), action=action,
@@ -60,24 +70,39 @@ def audit_command(settings: Settings, partner_code, action, since, limit, as_jso
     finally:
         engine.dispose()
     for event in events.to_dict("records"):
-        event["occurred_at"] = event["occurred_at"].isoformat(timespec="seconds")
         if as_json:
+            event["occurred_at"] = event["occurred_at"].isoformat(timespec="seconds")
             click.echo(json.dumps(event, ensure_ascii=False, default=str))
-            continue
-        who = event["actor_name"] + (
-            f" ({event['actor_partner']})" if event["actor_partner"] else ""
-        )
-        changes = "; ".join(
-            f"{key}: {event['before'].get(key, '')} -> {event['after'].get(key, '')}".replace(
-                ": ->", ":"
-            )
-            for key in dict.fromkeys([*event["before"], *event["after"]])
-        )
-        line = f"{event['occurred_at']}  {event['action']:22} {event['object_label']}  by {who}"
-        click.echo(
-            line
-            + (f"  [{changes}]" if changes else "")
-            + (f"  \u201c{event['comment']}\u201d" if event["comment"] else "")
-        )
+        else:
+            click.echo(_event_line(event))
     if not as_json and events.empty:
-        click.echo("No audit events match.")
+        click.echo(_("No audit events match."))
+
+
+def _event_line(event: dict) -> str:
+    """One event for people: when, what, on which object, by whom, the fields before and after, and
+    the comment; values written by rules.formatting in the current language."""
+    who = event["actor_name"]
+    if event["actor_partner"]:
+        who = _("{name} ({partner})").format(name=who, partner=event["actor_partner"])
+    line = _("{when}  {action} {object}  by {who}").format(
+        when=format_datetime(event["occurred_at"]), action=f"{event['action']:22}",
+        object=event["object_label"], who=who,
+    )  # fmt: skip
+    changes = "; ".join(
+        _field_change(key, event["before"].get(key), event["after"].get(key))
+        for key in dict.fromkeys([*event["before"], *event["after"]])
+    )
+    if changes:
+        line += f"  [{changes}]"
+    if event["comment"]:
+        line += f"  \u201c{event['comment']}\u201d"
+    return line
+
+
+def _field_change(field: str, before: object, after: object) -> str:
+    if before is None or before == "":
+        return _("{field}: {after}").format(field=field, after=format_field(after))
+    return _("{field}: {before} -> {after}").format(
+        field=field, before=format_field(before), after=format_field(after)
+    )

@@ -1,6 +1,8 @@
 """The ``sharing`` command: set up the database, load demo data, serve, check, import, export and prune.
 
 Errors the user can act on are printed as one sentence on stderr with exit code 2, never as a traceback.
+Human output is written in the language ``--lang`` or the environment chooses (cli.common); ``--json``
+output stays English.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import click
 from sqlalchemy import text
 
 import migrations
-from cli.common import UserError, friendly_errors, open_database
+from cli.common import UserError, friendly_errors, language_option, open_database
 from dashboard.settings import Settings, SettingsError
+from i18n import _, ngettext
 from models.database import make_engine, make_session_factory, masked_url, transaction
+from rules.formatting import format_date
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@language_option
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """SHARING Monitor: policy-improvement monitoring for the SHARING Interreg Europe partnership."""
@@ -43,9 +48,18 @@ def init(settings: Settings) -> None:
                 raise UserError(str(error)) from None
     finally:
         engine.dispose()
+    sentence = ngettext(
+        "Database {url} is at revision {revision}; {count} reporting period from {start}.",
+        "Database {url} is at revision {revision}; {count} reporting periods from {start}.",
+        len(periods),
+    )
     click.echo(
-        f"Database {masked_url(settings.database_url)} is at revision {migrations.head_revision()}; "
-        f"{len(periods)} reporting periods from {settings.project_start}."
+        sentence.format(
+            url=masked_url(settings.database_url),
+            revision=migrations.head_revision(),
+            count=len(periods),
+            start=format_date(settings.project_start),
+        )  # fmt: skip
     )
 
 
@@ -66,14 +80,16 @@ def demo(settings: Settings) -> None:
     click.echo(summary)
     if accounts:
         click.echo(
-            "Demo accounts created; their passwords are shown this once (change them at "
-            "/account/password, or with `sharing users set-password EMAIL`):"
+            _(
+                "Demo accounts created; their passwords are shown this once (change them at "
+                "/account/password, or with `sharing users set-password EMAIL`):"
+            )
         )
         for email, role, partner, password in accounts:
-            who = f"{role} of {partner}" if partner else role
+            who = _("{role} of {partner}").format(role=role, partner=partner) if partner else role
             click.echo(f"  {email:<32} {password}   ({who})")
     else:
-        click.echo("Accounts exist already; none were added (`sharing users list` shows them).")
+        click.echo(_("Accounts exist already; none were added (`sharing users list` shows them)."))
 
 
 @main.command()
@@ -87,7 +103,7 @@ def serve(settings: Settings, host: str, port: int, debug: bool) -> None:
     from dashboard.app import create_app
 
     open_database(settings).dispose()
-    click.echo(f"SHARING Monitor on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(_("SHARING Monitor on {url} (Ctrl+C to stop)").format(url=f"http://{host}:{port}/"))
     create_app(settings).run(host=host, port=port, debug=debug)
 
 
@@ -104,12 +120,21 @@ def check(settings: Settings) -> None:
     finally:
         engine.dispose()
     url = masked_url(settings.database_url)
-    if current != head:
+    if current is None:
         click.echo(
-            f"{url} is reachable but at revision {current or 'none'}, not {head}: run `sharing init`."
+            _("{url} is reachable but has no schema yet: run `sharing init`.").format(url=url)
         )
         sys.exit(1)
-    click.echo(f"{url} is reachable and its schema is current ({head}).")
+    if current != head:
+        click.echo(
+            _(
+                "{url} is reachable but at revision {current}, not {head}: run `sharing init`."
+            ).format(url=url, current=current, head=head)
+        )
+        sys.exit(1)
+    click.echo(
+        _("{url} is reachable and its schema is current ({head}).").format(url=url, head=head)
+    )
 
 
 from cli.audit import audit_command  # noqa: E402

@@ -12,10 +12,12 @@ import click
 from cli.common import friendly_errors, open_database
 from dashboard.access import command_line_actor
 from dashboard.settings import Settings
+from i18n import _, ngettext
 from models.database import make_session_factory, transaction
+from rules.formatting import format_datetime, format_number
 from services.accounts import prune_sign_in_attempts
 from services.storage import compact_database, prune_stored_files
-from services.stored_files import megabytes, stored_bytes
+from services.stored_files import MEGABYTE, stored_bytes
 
 
 @click.command("prune")
@@ -49,21 +51,46 @@ def prune_command(settings: Settings, dry_run: bool, as_json: bool) -> None:
         }  # fmt: skip
         click.echo(json.dumps(report))
         return
-    day = f"{pruning.sent_before:%Y-%m-%d %H:%M} UTC"
-    freed = megabytes(pruning.bytes_freed)
+    values = {
+        "freed": _megabytes(pruning.bytes_freed), "files": pruning.files,
+        "uploads": pruning.uploads, "day": format_datetime(pruning.sent_before),
+    }  # fmt: skip
     if dry_run:
-        click.echo(
-            f"Would free {freed} MB by deleting {pruning.files} files: {pruning.uploads} uploads sent "
-            f"before {day} (dry runs never imported, refused and unreadable files) would no longer "
-            "keep their file. Nothing was changed."
+        freed = ngettext(
+            "Would free {freed} MB by deleting {files} file.",
+            "Would free {freed} MB by deleting {files} files.",
+            pruning.files,
+        )
+        kept = ngettext(
+            "{uploads} upload sent before {day} UTC (dry runs never imported, refused and "
+            "unreadable files) would no longer keep its file. Nothing was changed.",
+            "{uploads} uploads sent before {day} UTC (dry runs never imported, refused and "
+            "unreadable files) would no longer keep their file. Nothing was changed.",
+            pruning.uploads,
         )
     else:
-        click.echo(
-            f"Freed {freed} MB by deleting {pruning.files} files: {pruning.uploads} uploads sent "
-            f"before {day} (dry runs never imported, refused and unreadable files) no longer keep "
-            "their file."
+        freed = ngettext(
+            "Freed {freed} MB by deleting {files} file.",
+            "Freed {freed} MB by deleting {files} files.",
+            pruning.files,
         )
+        kept = ngettext(
+            "{uploads} upload sent before {day} UTC (dry runs never imported, refused and "
+            "unreadable files) no longer keeps its file.",
+            "{uploads} uploads sent before {day} UTC (dry runs never imported, refused and "
+            "unreadable files) no longer keep their file.",
+            pruning.uploads,
+        )
+    click.echo(freed.format(**values) + " " + kept.format(**values))
     click.echo(
-        f"The file store holds {megabytes(used)} of {megabytes(settings.storage_quota_bytes)} MB "
-        "(SHARING_STORAGE_QUOTA_MB)."
+        _("The file store holds {used} of {quota} MB (SHARING_STORAGE_QUOTA_MB).").format(
+            used=_megabytes(used), quota=_megabytes(settings.storage_quota_bytes)
+        )
     )
+
+
+def _megabytes(size: int) -> str:
+    """Megabytes as services.stored_files.megabytes rounds them (whole from 10 MB, one decimal below),
+    written in the current language."""
+    value = size / MEGABYTE
+    return format_number(value, decimals=0 if value >= 10 else 1)

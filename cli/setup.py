@@ -10,13 +10,26 @@ from pathlib import Path
 
 import click
 
-from cli.common import UserError, acting_as, open_database
+from cli.common import UserError, acting_as, language_option, open_database
+from cli.spreadsheets import issue_line
 from dashboard.access import AccessDenied, command_line_actor
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.settings import Settings
+from i18n import N_, _
 from models.database import make_session_factory, transaction
 from services.setup_workbook import import_setup_workbook
-from workbooks.setup_workbook import setup_workbook
+from workbooks.setup_workbook import SHEETS, setup_workbook
+
+# The first line of a report, per outcome; {counts} lists each sheet's new and changed rows.
+HEADLINES = {
+    "imported": N_("Setup updated ({counts})."),
+    "dry-run": N_("Dry run, nothing changed; importing would give ({counts})."),
+    "rejected": N_("Not imported: the workbook has errors, nothing was changed ({counts})."),
+    "unreadable": N_("Not imported: the file cannot be read ({counts})."),
+    "outdated": N_(
+        "Not imported: the setup changed since the preview; the workbook would now give ({counts})."
+    ),
+}
 
 
 @click.group("setup")
@@ -29,11 +42,13 @@ def setup_group() -> None:
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the .xlsx.",
 )  # fmt: skip
+@language_option
 @click.pass_obj
 def export_setup(settings: Settings, output: Path) -> None:
-    """Write the setup workbook the Setup page exports."""
+    """Write the setup workbook the Setup page exports (sheet names and headers in the chosen
+    language; it imports back in any)."""
     if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{output} must end in .xlsx")
+        raise UserError(_("{path} must end in .xlsx").format(path=output))
     engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
@@ -42,7 +57,7 @@ def export_setup(settings: Settings, output: Path) -> None:
     finally:
         engine.dispose()
     output.write_bytes(content)
-    click.echo(f"Setup written to {output}.")
+    click.echo(_("Setup written to {path}.").format(path=output))
 
 
 @setup_group.command("import")
@@ -60,6 +75,7 @@ def export_setup(settings: Settings, output: Path) -> None:
     metavar="EMAIL",
     help="Act as this account (it must be an admin); default: the local operator, as an admin.",
 )
+@language_option
 @click.pass_obj
 def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, user_email) -> None:
     """Update the setup from an edited setup workbook: all of it, or nothing when it has errors."""
@@ -89,19 +105,13 @@ def import_setup(settings: Settings, file: Path, dry_run: bool, as_json: bool, u
 
 
 def _print_report(report: dict, result) -> None:
-    headline = {
-        "imported": "Setup updated",
-        "dry-run": "Dry run, nothing changed; importing would give",
-        "rejected": "Not imported: the workbook has errors, nothing was changed",
-        "unreadable": "Not imported: the file cannot be read",
-    }[report["status"]]
-    counts = ", ".join(
-        f"{sheet}: {report['added'][sheet]} new, {report['updated'][sheet]} changed"
-        for sheet in report["added"]
-    )
-    click.echo(f"{headline} ({counts}).")
-    for issue in result.issues:
-        where = f"{issue.location}: " if issue.location else ""
-        click.echo(
-            f"  {issue.severity:7} {issue.code:24} {where}{issue.message}", err=issue.is_error
+    names = {canonical: _(title) for canonical, _table, title in SHEETS}
+    counts = "; ".join(
+        _("{sheet}: {added} new, {updated} changed").format(
+            sheet=names.get(sheet, sheet), added=added, updated=report["updated"][sheet]
         )
+        for sheet, added in report["added"].items()
+    )
+    click.echo(_(HEADLINES[report["status"]]).format(counts=counts))
+    for issue in result.issues:
+        click.echo(issue_line(issue, 24), err=issue.is_error)

@@ -4,6 +4,9 @@ Exit codes follow the CLI contract: 0 imported, unchanged or a clean dry run; 1 
 written); 2 the file cannot be read or the call is wrong; 3 nothing written although the file is clean: the
 stored values changed since the preview being confirmed (the new preview is printed), or another import of
 the same partner held the database for too long (try again).
+
+Human output (and the annotated workbook) is in the current language (``--lang``, cli.common); a
+template is in the partner's language unless ``--lang`` chooses; ``--json`` stays English.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from cli.common import UserError, acting_as, open_database
+from cli.common import UserError, acting_as, chosen_language, language_option, open_database
 from dashboard.access import AccessDenied
 from dashboard.settings import Settings
+from i18n import LANGUAGE_NAMES, N_, _, ngettext
 from importers.workbook_import import (
     ImportResult,
     UnknownPartnerError,
@@ -28,10 +32,32 @@ from importers.workbook_import import (
 )
 from models import ReportingPeriod
 from models.database import make_session_factory, transaction
+from rules.problems import Problem, severity_label
 from services.exports import record_export
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.export import ExportError, export_observations
-from workbooks.template import TemplateError, build_template, chosen_period
+from workbooks.template import TemplateError, build_template, chosen_period, template_language
+
+# The first line of a report, per outcome; {rows} counts the rows read by kind, {upload} is its number.
+HEADLINES = {
+    "imported": N_("Imported ({rows}; upload #{upload})."),
+    "unchanged": N_(
+        "Nothing changed: the database already holds these values ({rows}; upload #{upload})."
+    ),
+    "dry-run": N_("Dry run, nothing written; importing would give ({rows}; upload #{upload})."),
+    "rejected": N_(
+        "Not imported: the file has errors, nothing was written ({rows}; upload #{upload})."
+    ),
+    "unreadable": N_("Not imported: the file cannot be read ({rows}; upload #{upload})."),
+    "outdated": N_(
+        "Not imported: the values changed since the preview; the file would now give ({rows}; "
+        "upload #{upload})."
+    ),
+    "busy": N_(
+        "Not imported: the database stayed busy with another import, nothing was written ({rows}; "
+        "upload #{upload})."
+    ),
+}
 
 
 @click.command("import")
@@ -64,6 +90,7 @@ from workbooks.template import TemplateError, build_template, chosen_period
     metavar="EMAIL",
     help="Act as this account (an editor only for its partner); default: the local operator, as an admin.",
 )
+@language_option
 @click.pass_obj
 def import_command(
     settings: Settings, file: Path, partner_code, dry_run, as_json, annotate_path, user_email
@@ -108,6 +135,7 @@ def import_command(
     metavar="EMAIL",
     help="Act as this account; default: the local operator, as an admin.",
 )
+@language_option
 @click.pass_obj
 def confirm_command(settings: Settings, upload_id: int, as_json, user_email) -> None:
     """Import the file of an earlier dry run (``sharing import --dry-run`` printed its upload number).
@@ -136,30 +164,29 @@ def confirm_command(settings: Settings, upload_id: int, as_json, user_email) -> 
 
 def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
     rows = result.rows
-    headline = {
-        "imported": "Imported",
-        "unchanged": "Nothing changed: the database already holds these values",
-        "dry-run": "Dry run, nothing written; importing would give",
-        "rejected": "Not imported: the file has errors, nothing was written",
-        "unreadable": "Not imported: the file cannot be read",
-        "outdated": "Not imported: the values changed since the preview; the file would now give",
-        "busy": "Not imported: the database stayed busy with another import, nothing was written",
-    }[result.status]
-    click.echo(
-        f"{headline} ({rows.read} rows read: {rows.inserted} new, {rows.updated} updated, "
-        f"{rows.unchanged} unchanged, {rows.invalid} invalid; upload #{result.upload_id})."
-    )
+    counted = ngettext(
+        "{read} row read: {inserted} new, {updated} updated, {unchanged} unchanged, {invalid} invalid",
+        "{read} rows read: {inserted} new, {updated} updated, {unchanged} unchanged, {invalid} invalid",
+        rows.read,
+    ).format(**rows.to_dict())
+    click.echo(_(HEADLINES[result.status]).format(rows=counted, upload=result.upload_id))
     for issue in result.issues:
-        message = issue.message  # rendered now, from the code's template
-        # Messages start with their cell ("D14: ..."): prefix the sheet only, so the cell is not repeated.
-        starts_with_cell = bool(issue.cell) and message.startswith(issue.cell)
-        if starts_with_cell:
-            where = f"{issue.sheet}!" if issue.sheet else ""
-        else:
-            where = f"{issue.location}: " if issue.location else ""
-        click.echo(f"  {issue.severity:7} {issue.code:28} {where}{message}", err=issue.is_error)
+        click.echo(issue_line(issue, 28), err=issue.is_error)
     if annotate_path:
-        click.echo(f"Annotated workbook written to {annotate_path}.")
+        click.echo(_("Annotated workbook written to {path}.").format(path=annotate_path))
+
+
+def issue_line(issue: Problem, code_width: int) -> str:
+    """One problem as a report line: severity, code, where and the sentence, rendered now in the
+    current language. Sentences start with their cell ("D14: ..."): only the sheet is put before it,
+    so the cell is not repeated."""
+    message = issue.message
+    if issue.cell and message.startswith(issue.cell):
+        where = f"{issue.sheet}!" if issue.sheet else ""
+    else:
+        where = f"{issue.location}: " if issue.location else ""
+    width = max(len(severity_label(severity)) for severity in ("error", "warning"))
+    return f"  {severity_label(issue.severity):{width}} {issue.code:{code_width}} {where}{message}"
 
 
 @click.command("template")
@@ -182,13 +209,16 @@ def _print_report(result: ImportResult, annotate_path: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the .xlsx (default: sharing-CODE-PERIOD.xlsx).",
 )
+@language_option
 @click.pass_obj
 def template_command(settings: Settings, partner_code: str, period_label, output) -> None:
-    """Write the reporting workbook a partner fills in."""
+    """Write the reporting workbook a partner fills in, in the partner's language unless --lang
+    chooses another (PLH: French, SMILTENE: Latvian...)."""
     engine = open_database(settings)
     try:
         with make_session_factory(engine)() as session:
-            content = build_template(session, partner_code, period_label)
+            language = template_language(session, partner_code, chosen_language())
+            content = build_template(session, partner_code, period_label, language=language)
             periods = list(
                 session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number))
             )
@@ -199,7 +229,11 @@ def template_command(settings: Settings, partner_code: str, period_label, output
         engine.dispose()
     output = output or Path(f"sharing-{partner_code.upper()}-{label}.xlsx")
     output.write_bytes(content)
-    click.echo(f"Template for {partner_code.upper()} written to {output}.")
+    click.echo(
+        _("Template for {partner} ({language}) written to {path}.").format(
+            partner=partner_code.upper(), language=LANGUAGE_NAMES[language], path=output
+        )
+    )
 
 
 @click.command("export")
@@ -210,12 +244,16 @@ def template_command(settings: Settings, partner_code: str, period_label, output
     help="FILE.csv or FILE.xlsx (default: CSV on standard output).",
 )
 @click.option("--partner", "partner_code", metavar="CODE", help="Only this partner's observations.")
+@language_option
 @click.pass_obj
 def export_command(settings: Settings, output, partner_code) -> None:
-    """Write every current observation (partner, indicator, period, value, unit, source upload, when)."""
+    """Write every current observation (partner, indicator, period, value, unit, source upload, when).
+
+    The columns keep their English names in every language (machine-readable); an .xlsx adds a sheet
+    saying what each holds, in the chosen language."""
     fmt = "xlsx" if output and output.suffix.lower() == ".xlsx" else "csv"
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise UserError(f"{output} must end in .csv or .xlsx")
+        raise UserError(_("{path} must end in .csv or .xlsx").format(path=output))
     engine = open_database(settings)
     try:
         with transaction(make_session_factory(engine)) as session:
@@ -230,6 +268,6 @@ def export_command(settings: Settings, output, partner_code) -> None:
         engine.dispose()
     if output:
         output.write_bytes(content)
-        click.echo(f"Observations written to {output}.")
+        click.echo(_("Observations written to {path}.").format(path=output))
     else:
         click.echo(content.decode("utf-8-sig"), nl=False)

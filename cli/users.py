@@ -16,8 +16,10 @@ from cli.common import UserError, acting_as, friendly_errors, open_database
 from dashboard.access import AccessDenied
 from dashboard.queries.accounts import accounts
 from dashboard.settings import Settings
+from i18n import _
 from models import USER_ROLES, User
 from models.database import make_session_factory, transaction
+from rules.formatting import format_datetime
 from services.accounts import (
     AccountError,
     add_user,
@@ -38,12 +40,14 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise UserError("--password-stdin was given but standard input is empty.")
+            raise UserError(_("--password-stdin was given but standard input is empty."))
         return line.rstrip("\r\n")
     try:
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return click.prompt(
+            _("Password"), hide_input=True, confirmation_prompt=_("Repeat the password")
+        )
     except click.Abort:
-        raise UserError("No password was given; nothing was changed.") from None
+        raise UserError(_("No password was given; nothing was changed.")) from None
 
 
 def _run(settings: Settings, operation):
@@ -62,7 +66,9 @@ def _account(session, email: str) -> User:
     user = user_by_email(session, email)
     if user is None:
         raise UserError(
-            f"No account has the e-mail address {email!r}; `sharing users list` shows them."
+            _("No account has the e-mail address {email}; `sharing users list` shows them.").format(
+                email=repr(email)
+            )
         )
     return user
 
@@ -99,9 +105,13 @@ def add_command(settings: Settings, email, role, partner_code, name, language, p
         return user.email, user.role, link
 
     added, role_added, link = _run(settings, add)
-    click.echo(f"Account {added} added ({role_added}).")
+    click.echo(_("Account {email} added ({role}).").format(email=added, role=role_added))
     if link:
-        click.echo(f"Pass this one-time link on to set the password (valid 72 hours): {link}")
+        click.echo(
+            _("Pass this one-time link on to set the password (valid 72 hours): {link}").format(
+                link=link
+            )
+        )
 
 
 @users_group.command("list")
@@ -120,13 +130,16 @@ def list_command(settings: Settings, as_json: bool) -> None:
         click.echo(json.dumps([row.to_json() for row in rows], ensure_ascii=False))
         return
     if not rows:
-        click.echo("No accounts yet: add one with `sharing users add EMAIL --role admin`.")
+        click.echo(_("No accounts yet: add one with `sharing users add EMAIL --role admin`."))
         return
     for row in rows:
-        state = "active" if row.is_active else "disabled"
+        state = _("active") if row.is_active else _("disabled")
         partner = f" {row.partner_code}" if row.partner_code else ""
-        seen = row.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if row.last_sign_in_at else "never"
-        click.echo(f"{row.email}\t{row.role}{partner}\t{row.name}\t{state}\tlast sign-in: {seen}")
+        if row.last_sign_in_at:
+            seen = _("last sign-in: {moment}").format(moment=format_datetime(row.last_sign_in_at))
+        else:
+            seen = _("never signed in")
+        click.echo(f"{row.email}\t{row.role}{partner}\t{row.name}\t{state}\t{seen}")
 
 
 @users_group.command("set-password")
@@ -139,7 +152,7 @@ def set_password_command(settings: Settings, email: str, password_stdin: bool) -
     password = _read_password(password_stdin)
     done = _run(settings, lambda session, actor: set_password(
         session, actor, _account(session, email).id, password).email)  # fmt: skip
-    click.echo(f"Password of {done} set.")
+    click.echo(_("Password of {email} set.").format(email=done))
 
 
 @users_group.command("password-link")
@@ -164,7 +177,7 @@ def disable_command(settings: Settings, email: str) -> None:
     """Disable an account: signed out at once, cannot sign in (the audit trail keeps its name)."""
     done = _run(settings, lambda session, actor: set_active(
         session, actor, _account(session, email).id, False).email)  # fmt: skip
-    click.echo(f"Account {done} disabled.")
+    click.echo(_("Account {email} disabled.").format(email=done))
 
 
 @users_group.command("enable")
@@ -175,4 +188,4 @@ def enable_command(settings: Settings, email: str) -> None:
     """Enable a disabled account again."""
     done = _run(settings, lambda session, actor: set_active(
         session, actor, _account(session, email).id, True).email)  # fmt: skip
-    click.echo(f"Account {done} enabled.")
+    click.echo(_("Account {email} enabled.").format(email=done))

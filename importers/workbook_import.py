@@ -229,7 +229,11 @@ def run_import(
     partner = reference.partner(partner_code) if partner_code else None
     if partner_code and partner is None:
         codes = ", ".join(sorted({p.code for p in reference.partners.values()}))
-        raise UnknownPartnerError(f"No partner has the code {partner_code!r}; use one of {codes}")
+        raise UnknownPartnerError(
+            _("No partner has the code {code}; use one of {codes}").format(
+                code=repr(partner_code), codes=codes
+            )
+        )
     if partner is not None:
         require_edit(actor, partner.code)
     upload_id, kept_out = _record_attempt(

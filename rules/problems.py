@@ -11,11 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from i18n import DEFAULT_LANGUAGE, use_language
+from i18n import DEFAULT_LANGUAGE, N_, _, use_language
 
 from .messages import LEGACY_MESSAGE, render
 
 Severity = Literal["error", "warning"]
+# A severity as people read it (reports, the annotated workbook); the code itself stays in --json.
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning")}
+
+
+def severity_label(severity: str) -> str:
+    """The severity ("error" or "warning") in the current language."""
+    return _(SEVERITY_LABELS[severity])
 
 
 @dataclass(frozen=True, eq=False)

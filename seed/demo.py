@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from i18n import _
 from models import (
     ChangeType,
     EvidenceItem,
@@ -158,10 +159,14 @@ def load_demo(session: Session, project_start: date, today: date | None = None) 
     added_observations = _load_observations(session, partners, indicators, periods, today)
     session.flush()
     total = session.scalar(select(func.count()).select_from(Observation))
-    return (
-        f"Demo data ready: {len(partners)} partners, {len(periods)} periods; added {added_changes} "
-        f"policy changes, {added_targets} targets, {added_observations} observations ({total} in all)."
-    )
+    # Several counts in one sentence: no plural form fits them all, so translators word it as a list.
+    return _(
+        "Demo data ready: {partners} partners, {periods} periods; added {changes} policy changes, "
+        "{targets} targets, {observations} observations ({total} in all)."
+    ).format(
+        partners=len(partners), periods=len(periods), changes=added_changes,
+        targets=added_targets, observations=added_observations, total=total,
+    )  # fmt: skip
 
 
 def _load_changes(session: Session, partners: dict[str, Partner]) -> int:

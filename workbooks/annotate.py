@@ -32,7 +32,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from i18n import LANGUAGES, N_, _, use_language
 from importers.reading import UnreadableFile, read_workbook, refuse_unsafe_package
 from rules.formatting import format_number
-from rules.problems import Problem
+from rules.problems import Problem, severity_label
 from workbooks.cell_text import (
     clean_loaded_cell,
     clean_text,
@@ -52,7 +52,6 @@ _AUTHOR = "SHARING Monitor"
 _PROBLEM_COLUMNS = (
     N_("Severity"), N_("Code"), N_("Sheet"), N_("Cell"), N_("Value"), N_("Problem"),
 )  # fmt: skip
-_SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 # A cell's comment: one line per problem on it.
 _COMMENT_LINES = {
     "error": N_("ERROR ({code}): {message}"),
@@ -263,7 +262,7 @@ def _problem_rows(issues: Sequence[Problem]) -> list[tuple]:
         return [("", "", "", "", "", _("No problems found."))]
     return [
         (
-            _(_SEVERITIES[issue.severity]),
+            severity_label(issue.severity),
             issue.code,
             issue.sheet,
             issue.cell,

@@ -1,5 +1,7 @@
 """The ``sharing`` command, run as a user runs it, against SQLite and PostgreSQL."""
 
+import json
+
 import pytest
 from sqlalchemy import create_engine, func, select
 
@@ -125,3 +127,111 @@ def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
     assert run_sharing("audit", "--action", "nonsense", env=env).returncode == 2
     assert run_sharing("audit", "--partner", "NOPE", env=env).returncode == 2
     assert run_sharing("audit", "--since", "yesterday", env=env).returncode == 2
+
+
+# --- languages: run in-process (click's CliRunner) so a stand-in catalogue can stand for a translated one
+
+
+def _invoke(database_url, tmp_path, *args: str, **locale: str | None):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    env = {"DATABASE_URL": database_url, "SHARING_INSTANCE_PATH": str(tmp_path)}
+    env |= {"LC_ALL": None, "LC_MESSAGES": None, "LANG": None} | locale
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def _headers(path) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet, _columns = workbooks.template_table(book, "value")
+    return [cell.value for cell in sheet[1]]
+
+
+def test_a_template_is_in_the_partners_language_unless_lang_chooses(
+    import_db, tmp_path, monkeypatch
+):
+    from i18n import current_language
+    from tests.support.catalogues import template_words
+
+    template_words(monkeypatch)
+    url, out = import_db.settings.database_url, tmp_path / "plh.xlsx"
+
+    made = _invoke(url, tmp_path, "template", "--partner", "PLH", "--period", "P6", "-o", str(out))
+    assert made.exit_code == 0, made.output
+    assert made.output == f"Template for PLH (Français) written to {out}.\n"
+    assert _headers(out)[:6] == ["Partenaire", "Code", "Intitulé de l'indicateur", "Unité", "Période", "Valeur"]  # fmt: skip
+
+    english = _invoke(url, tmp_path, "template", "--partner", "plh", "--lang", "en", "-o", str(out))
+    assert english.exit_code == 0 and "(English)" in english.output
+    assert _headers(out)[5] == "Value"
+    latvian = _invoke(url, tmp_path, "--lang", "LV", "template", "--partner", "PLH", "-o", str(out))
+    assert latvian.exit_code == 0 and _headers(out)[5] == "Vērtība"
+    assert current_language() == "en"  # nothing leaks out of a command
+
+    wrong = _invoke(url, tmp_path, "template", "--partner", "PLH", "--lang", "de")
+    assert wrong.exit_code == 2 and "'de' is not one of" in wrong.output
+
+
+def test_human_output_follows_lang_or_the_locale_and_json_stays_english(
+    import_db, tmp_path, monkeypatch
+):
+    from tests.support.catalogues import StandIn, install, shouting
+
+    install(monkeypatch, {"lv": StandIn(rest=shouting)})
+    url, out = import_db.settings.database_url, tmp_path / "plh.xlsx"
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbooks.xlsx([("ESU-SERVICES", "P1", "12,5,0")]))
+    annotated = tmp_path / "fix.xlsx"
+
+    # The locale sets the operator's language only; --lang also sets the template's.
+    runs = (
+        ({"LANG": "lv_LV.UTF-8"}, (), "Français"),
+        ({"LANG": "C.UTF-8"}, ("--lang", "lv"), "Latviešu"),
+    )
+    for locale, lang, template_language in runs:
+        made = _invoke(
+            url, tmp_path, *lang, "template", "--partner", "PLH", "-o", str(out), **locale
+        )
+        assert made.output.startswith(f"TEMPLATE FOR PLH ({template_language}) WRITTEN TO ")
+        text = _invoke(url, tmp_path, *lang, "import", str(bad), "--partner", "SMILTENE",
+                       "--annotate", str(annotated), **locale)  # fmt: skip
+        assert text.exit_code == 1
+        assert text.output.startswith("NOT IMPORTED: THE FILE HAS ERRORS, NOTHING WAS WRITTEN (1 ")
+        assert "Indicators!C2: '12,5,0' IS NOT A NUMBER" in text.output
+        assert "IMPORT PROBLEMS" in _sheet_names(annotated)
+        as_json = _invoke(url, tmp_path, *lang, "import", str(bad), "--partner", "SMILTENE",
+                          "--json", **locale)  # fmt: skip
+        issue = json.loads(as_json.output)["issues"][0]
+        assert issue["message"].startswith("C2: '12,5,0' is not a number")
+
+    french_locale = _invoke(url, tmp_path, "import", str(bad), "--partner", "SMILTENE",
+                            LC_ALL="fr_FR.UTF-8", LANG="lv_LV.UTF-8")  # fmt: skip
+    assert french_locale.output.startswith("Not imported")  # LC_ALL wins; French is not shouted
+
+
+def _sheet_names(path) -> list[str]:
+    import openpyxl
+
+    return openpyxl.load_workbook(path).sheetnames
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "lv_LV.UTF-8", "LC_ALL": "hr_HR.UTF-8"}, "hr"),
+        ({"LC_MESSAGES": "ro_RO", "LANG": "fr_FR"}, "ro"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "sr_RS@latin"}, "en"),
+        ({"LC_ALL": "", "LANG": "lv"}, "lv"),
+    ],
+)
+def test_the_environments_language(environ, language):
+    from cli.common import environment_language
+
+    assert environment_language(environ) == language

@@ -29,7 +29,7 @@ def test_import_exit_codes_and_json(env, tmp_path):
     assert report["rows"] == {"read": 1, "inserted": 1, "updated": 0, "unchanged": 0, "invalid": 0}
 
     imported = run_sharing("import", str(good), "--partner", "SMILTENE", env=env)
-    assert imported.returncode == 0 and imported.stdout.startswith("Imported (1 rows read: 1 new")
+    assert imported.returncode == 0 and imported.stdout.startswith("Imported (1 row read: 1 new")
     again = run_sharing("import", str(good), "--partner", "SMILTENE", "--json", env=env)
     assert (again.returncode, _json(again)["status"]) == (0, "unchanged")
 

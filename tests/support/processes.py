@@ -19,10 +19,12 @@ BIN = Path(sys.executable).parent
 
 
 def sharing_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``sharing`` run: this one's, without its settings and without its locale
+    (LANG, LC_*, LANGUAGE), so the command speaks English unless ``extra`` says otherwise."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "SHARING_", "SECRET_KEY"))
+        if not k.startswith(("DATABASE_URL", "SHARING_", "SECRET_KEY", "LANG", "LC_"))
     }
     env.update(DATABASE_URL=database_url, SHARING_INSTANCE_PATH=str(instance), **extra)
     return env
