@@ -2,9 +2,10 @@
 the language its human output is written in.
 
 Language: ``sharing --lang xx COMMAND`` (or ``--lang`` after the commands that write a file people
-read: template, import, confirm, export, setup export) chooses one of the five; without it, the
-environment's (LC_ALL, LC_MESSAGES or LANG, as POSIX reads them) when it is one of the five, else
-English. ``--json`` output stays English and machine-readable whatever the language.
+read: template, import, confirm, export, setup export and import) chooses one of the five; without
+it, the environment's (LC_ALL, LC_MESSAGES or LANG, as POSIX reads them) when it is one of the five,
+else English. A template without --lang is in the partner's language. ``--json`` output stays English
+and machine-readable whatever the language.
 """
 
 from __future__ import annotations
