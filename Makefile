@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
-APT_PACKAGES := postgresql chromium fonts-dejavu-core
+APT_PACKAGES := postgresql chromium fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint system-deps bench constraints clean help
@@ -33,12 +33,14 @@ run: $(VENV)/.installed-app
 	$(BIN)/sharing demo
 	$(BIN)/sharing serve --host $(HOST) --port $(PORT)
 
-# Debian packages the tests need: a PostgreSQL server (tests start their own cluster) and Chromium.
+# Debian packages the tests need: a PostgreSQL server (tests start their own cluster), Chromium, the
+# report's font (DejaVu Sans, also needed in production for PDF reports) and poppler's pdftotext.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \

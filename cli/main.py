@@ -139,6 +139,7 @@ def check(settings: Settings) -> None:
 
 from cli.audit import audit_command  # noqa: E402
 from cli.prune import prune_command  # noqa: E402
+from cli.report import report_command  # noqa: E402
 from cli.setup import setup_group  # noqa: E402
 from cli.spreadsheets import (  # noqa: E402
     confirm_command,
@@ -155,4 +156,5 @@ main.add_command(export_command)
 main.add_command(audit_command)
 main.add_command(setup_group)
 main.add_command(prune_command)
+main.add_command(report_command)
 main.add_command(users_group)

@@ -19,6 +19,7 @@ from .policy_change import (
     PolicyChangeError,
     StageEvent,
 )
+from .report import REPORT_FORMATS, GeneratedReport
 from .review import PeriodLock, Submission
 from .upload import StoredFile, Upload
 
@@ -31,11 +32,13 @@ __all__ = [
     "INSTRUMENT_KINDS",
     "NOT_REPORTED",
     "PROGRESS_STAGES",
+    "REPORT_FORMATS",
     "VALUE_KINDS",
     "Base",
     "BenchmarkValue",
     "ChangeType",
     "EvidenceItem",
+    "GeneratedReport",
     "Indicator",
     "Milestone",
     "Observation",

@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "period.locked": N_("period locked"),
     "period.unlocked": N_("period unlocked"),
     "export.downloaded": N_("data exported"),
+    "report.generated": N_("period report generated"),
 }
 # Texts people type into comments and notes: kept whole up to this size (a 10 MB note is not a note).
 MAX_COMMENT_CHARS = 5000

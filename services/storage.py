@@ -4,8 +4,8 @@ older than SHARING_KEEP_DRY_RUNS_DAYS.
 What is pruned: the bytes of dry runs never imported, of previews found out of date, and of rejected and
 unreadable files. They serve the annotated workbook and the confirmation while the partner works on the file;
 weeks later the partner has sent a corrected file, and the Upload row (hash, size, outcome, every problem)
-still says what was received. The bytes of imported and unchanged uploads (the source of the stored values)
-and of evidence documents are never pruned.
+still says what was received. The bytes of imported and unchanged uploads (the source of the stored values),
+of evidence documents and of generated reports are never pruned.
 
 A file's bytes are deleted only when nothing else refers to them: no upload that keeps its bytes (the same
 file imported later, by its hash) and no evidence item. The pruned Upload rows say ``file_discarded`` =
@@ -24,7 +24,7 @@ from sqlalchemy import Engine, and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
-from models import EvidenceItem, StoredFile, Upload, utcnow
+from models import EvidenceItem, GeneratedReport, StoredFile, Upload, utcnow
 
 from .audit import record_event
 from .stored_files import lock_file_store
@@ -86,6 +86,7 @@ def prune_stored_files(
                 Upload.sha256 == StoredFile.sha256, Upload.file_discarded.is_(None), ~pruned
             ),
             ~exists().where(EvidenceItem.file_sha256 == StoredFile.sha256),
+            ~exists().where(GeneratedReport.sha256 == StoredFile.sha256),
         )
     ).all()
     result = Pruning(
