@@ -112,6 +112,16 @@ def N_(message: str) -> str:
     return message
 
 
+def page_title(text: str):
+    """A page's title for ``dash.register_page``, translated each time a page is shown (Dash calls it
+    with the page's path variables); the text is marked for the catalogues by the call."""
+
+    def title(**_path_variables) -> str:
+        return _(text)
+
+    return title
+
+
 def negotiate(accept_language: str | None) -> str | None:
     """The best of LANGUAGES for a browser's Accept-Language header, or None."""
     if not accept_language:

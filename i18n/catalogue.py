@@ -32,7 +32,7 @@ PACKAGES = (
     "services",
     "workbooks",
 )
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "page_title": None, "ngettext": (1, 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from i18n import _
+from i18n import N_, _
 
 from .cells import CellError, parse_date
 from .limits import length_problem, shorten
@@ -33,8 +33,8 @@ class Field:
 
 
 def _problem(field: Field, message: str, **values) -> FieldError:
-    """A FieldError that starts with the field's label ("Target: ...")."""
-    return FieldError(f"{_(field.label)}: " + _(message).format(**values))
+    """A FieldError from a whole sentence that starts with the field's label ("{field}: ...")."""
+    return FieldError(_(message).format(field=_(field.label), **values))
 
 
 def clean_value(field: Field, raw: object, value_kind: str | None = None, indicator_code: str = ""):
@@ -46,7 +46,7 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
     text = "" if raw is None else str(raw).strip()
     if not text:
         if field.required:
-            raise _problem(field, "cannot be empty")
+            raise _problem(field, N_("{field}: cannot be empty"))
         return "" if field.kind == "text" else None
     if field.kind in ("text", "code"):
         too_long = length_problem(field.max_length, text, _(field.label))
@@ -58,7 +58,7 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
         if text not in field.choices:
             raise _problem(
                 field,
-                "{text!r} is not one of {choices}",
+                N_("{field}: {text!r} is not one of {choices}"),
                 text=shorten(text),
                 choices=", ".join(field.choices),
             )
@@ -70,20 +70,20 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
             return True
         if text.lower() in ("false", "no", "0"):
             return False
-        raise _problem(field, "write yes or no")
+        raise _problem(field, N_("{field}: write yes or no"))
     if field.kind == "integer":
         if not re.fullmatch(r"-?\d{1,9}", text):
-            raise _problem(field, "{text!r} is not a whole number", text=shorten(text))
+            raise _problem(field, N_("{field}: {text!r} is not a whole number"), text=shorten(text))
         return int(text)
     if field.kind == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", text):
-            raise _problem(field, "write the two-letter code (RO, HR, LV, FR...)")
+            raise _problem(field, N_("{field}: write the two-letter code (RO, HR, LV, FR...)"))
         return text.upper()
     if field.kind == "code":
         if not re.fullmatch(r"[A-Za-z0-9-]+", text):
             raise _problem(
                 field,
-                "{text!r} must be letters, digits and dashes, at most {n} characters",
+                N_("{field}: {text!r} must be letters, digits and dashes, at most {n} characters"),
                 text=text,
                 n=field.max_length,
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, Permission, require
@@ -66,11 +66,11 @@ def _decide(
     lock_partners(session, [partner.id])
     session.refresh(submission)
     if submission.status != "submitted":
-        raise ReviewError(
-            _("Submission {id} was already {status} by {who}; nothing was changed.").format(
-                id=submission.id, status=_(submission.status), who=submission.decided_by or "-"
-            )
-        )
+        decided = {
+            "approved": _("Submission {id} was already approved by {who}; nothing was changed."),
+            "returned": _("Submission {id} was already returned by {who}; nothing was changed."),
+        }[submission.status]
+        raise ReviewError(decided.format(id=submission.id, who=submission.decided_by or "-"))
     if expected_values is not None and pending_count(session, submission) != expected_values:
         raise ReviewError(
             _(
@@ -82,8 +82,6 @@ def _decide(
 
 
 def pending_count(session: Session, submission: Submission) -> int:
-    from sqlalchemy import func
-
     return session.scalar(select(func.count(Observation.id)).where(_pending(submission)))
 
 

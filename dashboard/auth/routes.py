@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request
 from sqlalchemy import select
 
 from dashboard.database import app_settings, perform_unsigned, read_session
-from i18n import _, current_language
+from i18n import N_, _, current_language
 from models import User
 from services.accounts import (
     AccountError,
@@ -40,11 +40,11 @@ from .sessions import (
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 ENDED_NOTICES = {
-    "idle": "You were signed out after a while without activity; sign in again.",
-    "changed": "Your account changed (password, role or access); sign in again.",
-    "link": "The share link has expired or was revoked.",
-    "signed-out": "You are signed out.",
-    "password-set": "Your password is set: sign in with it.",
+    "idle": N_("You were signed out after a while without activity; sign in again."),
+    "changed": N_("Your account changed (password, role or access); sign in again."),
+    "link": N_("The share link has expired or was revoked."),
+    "signed-out": N_("You are signed out."),
+    "password-set": N_("Your password is set: sign in with it."),
 }
 
 

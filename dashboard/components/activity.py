@@ -5,12 +5,18 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from i18n import _
+from i18n import N_, _
 from rules.formatting import format_datetime, format_field
 from services.audit import ACTIONS
 from services.catalogue import EDITABLE
 
-ROLE_LABELS = {"admin": "monitoring officer", "partner": "partner editor", "viewer": "viewer"}
+ROLE_LABELS = {
+    "admin": N_("monitoring officer"),
+    "editor": N_("partner editor"),
+    "viewer": N_("steering committee"),
+    "share-link": N_("read-only link"),
+    "anonymous": N_("not signed in"),
+}
 
 
 def action_label(action: str) -> str:

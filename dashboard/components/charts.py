@@ -23,9 +23,9 @@ from dash import dcc, html
 
 from dashboard.components.colours import TARGET_COLOUR, partner_colour, reference_colour
 from dashboard.components.figure_text import figure_text
-from dashboard.components.stages import STAGE_LABELS
+from dashboard.components.stages import stage_label
 from i18n import _
-from rules.formatting import format_chart_label
+from rules.formatting import format_chart_label, plotly_separators
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 GRAPH_CONFIG = {
@@ -62,7 +62,8 @@ def base_layout(*, x_title: str, y_title: str, height: int = 360, **extra) -> di
         "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         "hoverlabel": {"font": {"family": FONT}},
-        "separators": ". ",
+        # Decimal mark and thousands separator as the reader's language writes them.
+        "separators": plotly_separators(),
         "xaxis": {**AXIS, "title": {"text": figure_text(x_title)}},
         "yaxis": {**AXIS, "title": {"text": figure_text(y_title)}},
     }
@@ -107,7 +108,7 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
     ``pipeline``: partner_code, partner_label, stage, changes.
     """
     stages = PIPELINE_STAGES + (["abandoned"] if (pipeline["stage"] == "abandoned").any() else [])
-    labels = [figure_text(STAGE_LABELS.get(stage, stage)) for stage in stages]
+    labels = [figure_text(stage_label(stage)) for stage in stages]
     traces = []
     for (code, partner), rows in pipeline.groupby(["partner_code", "partner_label"], sort=False):
         counts = rows.set_index("stage")["changes"].reindex(stages, fill_value=0)
@@ -159,9 +160,9 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
         orientation="h",
         marker_color=[partner_colour(code) for code in rows["partner_code"]],
         name=_("reached"),
+        # A whole sentence with plotly's own placeholders (%{y}: the partner, %{x}: the share).
         hovertemplate=f"{figure_text(indicator_label)} · "
-        + "%{y}: %{x:.0f} % "
-        + _("of target")
+        + _("%{y}: %{x:.0f} % of target")
         + "<extra></extra>",
     )
     expected = go.Scatter(
@@ -170,7 +171,7 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
         mode="markers",
         marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TARGET_COLOUR}},
         name=_("expected by now"),
-        hovertemplate="%{y}: " + _("expected") + " %{x:.0f} %<extra></extra>",
+        hovertemplate=_("%{y}: expected %{x:.0f} %") + "<extra></extra>",
     )
     highest = max(110.0, float(rows["progress_pct"].fillna(0).max()) + 10)
     layout = base_layout(
@@ -252,7 +253,11 @@ def indicator_panel_figure(
         shapes.append(hline(target, colour, "dash"))
         labels.append(
             line_label(
-                target, _("target") + f" {_format(target)}", side="right", colour=colour, size=12
+                target,
+                _("target {value}").format(value=_format(target)),
+                side="right",
+                colour=colour,
+                size=12,
             )
         )
     if baseline is not None and not percentage:
@@ -278,7 +283,8 @@ def indicator_panel_figure(
             # An open marker: a value awaiting an officer's approval (``pending``, when shown at all).
             marker={"size": 8, "symbol": _pending_symbols(series)},
             connectgaps=False,
-            hovertemplate=_("period ending") + " %{x|%d %b %Y}: %{y:,}<extra></extra>",
+            # Numeric dates: plotly's month names would be English whatever the reader's language.
+            hovertemplate=_("period ending %{x|%d.%m.%Y}: %{y:,}") + "<extra></extra>",
         )
     )
     xaxis = (
@@ -329,7 +335,8 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
                 marker_color=greys[index] if greys else None,
                 text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],
                 textposition="outside",
-                hovertemplate="%{x}, " + _("survey") + f" {year}: %{{y}} %<extra></extra>",
+                hovertemplate=_("%{{x}}, survey {year}: %{{y}} %").format(year=year)
+                + "<extra></extra>",
             )
         )
     layout = base_layout(

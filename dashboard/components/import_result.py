@@ -8,37 +8,37 @@ from dash import html
 
 from dashboard.components.report import problem_counts
 from dashboard.components.stages import stage_badge
-from i18n import _
+from i18n import N_, _
 from rules.formatting import format_date, format_number, format_value
 
 STATUS_TEXT = {
     "dry-run": (
         "success",
-        _("The workbook is fine. Check the changes below, then import them."),
+        N_("The workbook is fine. Check the changes below, then import them."),
     ),
     "imported": (
         "success",
-        _("Imported. The new values are on the partner's page and the charts."),
+        N_("Imported. The new values are on the partner's page and the charts."),
     ),
-    "unchanged": ("secondary", _("Nothing to import: every value is already in the database.")),
+    "unchanged": ("secondary", N_("Nothing to import: every value is already in the database.")),
     "rejected": (
         "danger",
-        _(
+        N_(
             "The workbook has problems, so nothing was imported. Fix the cells listed below (the "
             "annotated workbook marks them in red), then drop the corrected file again."
         ),
     ),
-    "unreadable": ("danger", _("The file could not be read as a workbook; see why below.")),
+    "unreadable": ("danger", N_("The file could not be read as a workbook; see why below.")),
     "outdated": (
         "warning",
-        _(
+        N_(
             "Nothing was imported: the stored values changed after your preview (someone imported or "
             "corrected them meanwhile). Below is what the file would do now; check it and import again."
         ),
     ),
     "busy": (
         "warning",
-        _(
+        N_(
             "Nothing was imported: another import for the same partner was being saved for too long. "
             "Try again in a minute."
         ),
@@ -50,6 +50,7 @@ ISSUES_SHOWN = 500
 
 def result_summary(result, filename: str, nothing_new: bool = False) -> dbc.Alert:
     colour, text = STATUS_TEXT.get(result.status, ("info", result.status))
+    text = _(text)
     if nothing_new:
         colour, text = (
             "secondary",

@@ -53,7 +53,7 @@ class IndicatorView:
         unit = self.indicator["unit"]
         if self.indicator["value_kind"] == "percentage":
             return "%"
-        return f"{unit}, " + _("cumulative") if self.cumulative else unit
+        return _("{unit}, cumulative").format(unit=unit) if self.cumulative else unit
 
 
 def _panel(view: IndicatorView, partner) -> dbc.Col:
@@ -84,10 +84,10 @@ def _panel(view: IndicatorView, partner) -> dbc.Col:
             html.Span(
                 " · "
                 + (
-                    _("baseline")
-                    + f" {_number(target.baseline_value)} · "
-                    + _("target")
-                    + f" {_number(target.target_value)}"
+                    _("baseline {baseline} · target {target}").format(
+                        baseline=_number(target.baseline_value),
+                        target=_number(target.target_value),
+                    )
                     if target is not None
                     else _("no target set")
                 ),
@@ -164,7 +164,7 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
     if not others.empty:
         children.append(
             html.P(
-                _("Not measured by") + " " + ", ".join(others["short_name"]) + ".",
+                _("Not measured by {partners}.").format(partners=", ".join(others["short_name"])),
                 className="text-muted small mb-1",
             )
         )

@@ -23,11 +23,13 @@ from dashboard.components.empty_states import (
     missing_period_note,
     partner_link,
 )
-from dashboard.components.stages import STAGE_LABELS
-from i18n import _
+from dashboard.components.links import linked
+from dashboard.components.stages import STAGE_LABELS, stage_label
+from i18n import N_, _, ngettext
+from rules.formatting import format_date
 
 STATUS_COLOURS = {"on track": "success", "behind": "danger", "no data": "secondary"}
-STATUS_LABELS = {"on track": _("on track"), "behind": _("behind"), "no data": _("no data")}
+STATUS_LABELS = {"on track": N_("on track"), "behind": N_("behind"), "no data": N_("no data")}
 
 
 def demo_banner(pipeline: pd.DataFrame, progress: pd.DataFrame):
@@ -56,14 +58,15 @@ def as_of(period) -> html.P:
     if period is None:
         return html.P(_("No reporting period has ended yet."), className="text-muted")
     return html.P(
-        [
-            _("Figures up to the last ended reporting period"),
-            f" {period.label} ({period.start_date:%d %b %Y} – {period.end_date:%d %b %Y}; ",
-            _("reports due"),
-            f" {period.due_date:%d %b %Y}).",
-        ],
+        _(
+            "Figures up to the last ended reporting period {period} ({start} – {end}; reports due "
+            "{due})."
+        ).format(
+            period=period.label, start=format_date(period.start_date),
+            end=format_date(period.end_date), due=format_date(period.due_date),
+        ),
         className="text-muted as-of",
-    )
+    )  # fmt: skip
 
 
 def _headline(title: str, figure: str, detail, card_id: str) -> dbc.Col:
@@ -89,7 +92,7 @@ def _headline(title: str, figure: str, detail, card_id: str) -> dbc.Col:
 def headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.Row:
     by_stage = pipeline.groupby("stage")["changes"].sum()
     stage_parts = [
-        f"{int(by_stage[stage])} {STAGE_LABELS[stage]}"
+        _("{stage}: {count}").format(stage=stage_label(stage), count=int(by_stage[stage]))
         for stage in STAGE_LABELS
         if stage in by_stage.index
     ]
@@ -98,7 +101,7 @@ def headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.Ro
     if freshness is not None and period is not None:
         up_to_date = int((freshness["values_in_period"] > 0).sum())
         fresh_figure = f"{up_to_date} / {len(freshness)}"
-        fresh_detail = _("partners have reported") + f" {period.label}"
+        fresh_detail = _("partners have reported {period}").format(period=period.label)
     else:
         fresh_figure, fresh_detail = "–", _("no reporting period has ended yet")
     return dbc.Row(
@@ -135,7 +138,10 @@ def headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.Ro
 def pipeline_card(pipeline: pd.DataFrame) -> dbc.Card:
     if pipeline.empty:
         body = _empty_chart(
-            _("No policy changes recorded yet: a partner records one, stage by stage, on the"),
+            _(
+                "No policy changes recorded yet: a partner records one, stage by stage, on the "
+                "{link}."
+            ),
             _("Policy instruments page"),
             "/instruments",
         )
@@ -154,9 +160,10 @@ def pipeline_card(pipeline: pd.DataFrame) -> dbc.Card:
     )
 
 
-def _empty_chart(text: str, link_text: str, href: str) -> dbc.Alert:
+def _empty_chart(sentence: str, link_text: str, href: str) -> dbc.Alert:
+    """An empty chart's explanation: a whole sentence whose ``{link}`` leads where to act."""
     return dbc.Alert(
-        [text, " ", html.A(link_text, href=href), "."], color="light", className="empty-chart"
+        linked(sentence, link=html.A(link_text, href=href)), color="light", className="empty-chart"
     )
 
 
@@ -165,13 +172,13 @@ def progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
     if rows.empty:
         title = _("Progress to target")
         body = _empty_chart(
-            _("No targets set yet: the monitoring officers set them on the"),
+            _("No targets set yet: the monitoring officers set them on the {link}."),
             _("Setup page"),
             SETUP_PATH,
         )
     else:
         first = rows.iloc[0]
-        title = _("Progress to target") + f": {first.indicator_name}"
+        title = _("Progress to target: {indicator}").format(indicator=first.indicator_name)
         body = graph("overview-progress", progress_figure(rows, first.indicator_code, first.unit))
     export = rows[
         ["partner_code", "indicator_code", "unit", "baseline", "target", "current",
@@ -215,7 +222,7 @@ def status_matrix(
     ``partners`` of the overview's filter (None: all)."""
     if progress.empty:
         content = _empty_chart(
-            _("No targets set yet: the monitoring officers set them on the"),
+            _("No targets set yet: the monitoring officers set them on the {link}."),
             _("Setup page"),
             SETUP_PATH,
         )
@@ -253,7 +260,7 @@ def status_matrix(
                 if status is not None:
                     row.append(
                         html.Td(
-                            dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status]),
+                            dbc.Badge(_(STATUS_LABELS[status]), color=STATUS_COLOURS[status]),
                             className="text-center align-middle",
                         )
                     )
@@ -323,9 +330,9 @@ def freshness_card(freshness: pd.DataFrame | None, period) -> dbc.Card:
         )
     days_left = (period.due_date - date.today()).days
     due = (
-        _("due in") + f" {days_left} " + _("days")
+        ngettext("due in {n} day", "due in {n} days", days_left).format(n=days_left)
         if days_left >= 0
-        else _("overdue by") + f" {-days_left} " + _("days")
+        else ngettext("overdue by {n} day", "overdue by {n} days", -days_left).format(n=-days_left)
     )
     table = dbc.Table(
         [
@@ -348,10 +355,11 @@ def freshness_card(freshness: pd.DataFrame | None, period) -> dbc.Card:
     return chart_card(
         _("Data freshness"),
         table,
-        subtitle=f"{period.label} "
-        + _("ended")
-        + f" {period.end_date:%d %b %Y}; "
-        + _("reports are due")
-        + f" {period.due_date:%d %b %Y} ({due}).",
+        subtitle=_("{period} ended {end}; reports are due {due_date} ({due}).").format(
+            period=period.label,
+            end=format_date(period.end_date),
+            due_date=format_date(period.due_date),
+            due=due,
+        ),  # fmt: skip
         source=_("Source: values stored per partner and period (uploads, corrections, demo data)."),
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.components.review import status_badge
-from i18n import _, ngettext
+from i18n import N_, _, ngettext
 from rules.formatting import format_value
 from rules.problems import Problem
 
@@ -24,9 +24,9 @@ OUTCOME_COLOURS = {
     "unreadable": "danger",
 }
 SOURCE_LABELS = {
-    "upload": _("upload"),
-    "manual": _("entered or corrected on the page"),
-    "demo": _("demo data"),
+    "upload": N_("upload"),
+    "manual": N_("entered or corrected on the page"),
+    "demo": N_("demo data"),
 }
 
 
@@ -90,7 +90,7 @@ def indicator_table(
             )
         source = ""
         if row.reported:
-            source = SOURCE_LABELS.get(row.source_kind, row.source_kind)
+            source = _(SOURCE_LABELS.get(row.source_kind, row.source_kind))
             if (
                 row.source_kind == "upload"
                 and row.upload_id is not None
@@ -163,18 +163,18 @@ def indicator_table(
 
 
 OUTCOME_LABELS = {
-    "imported": _("imported"),
-    "unchanged": _("unchanged"),
-    "dry-run": _("dry run"),
-    "outdated": _("preview out of date"),
-    "rejected": _("rejected"),
-    "unreadable": _("unreadable"),
+    "imported": N_("imported"),
+    "unchanged": N_("unchanged"),
+    "dry-run": N_("dry run"),
+    "outdated": N_("preview out of date"),
+    "rejected": N_("rejected"),
+    "unreadable": N_("unreadable"),
 }
 
 
 def outcome_badge(outcome: str) -> dbc.Badge:
     return dbc.Badge(
-        OUTCOME_LABELS.get(outcome, outcome),
+        _(OUTCOME_LABELS.get(outcome, outcome)),
         color=OUTCOME_COLOURS.get(outcome, "secondary"),
         className=f"outcome outcome-{outcome}",
     )

@@ -7,13 +7,13 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from i18n import _, ngettext
+from i18n import N_, _, ngettext
 from rules.formatting import format_datetime, format_value
 
 STATUS_LABELS = {
-    "submitted": "awaiting approval",
-    "approved": "approved",
-    "returned": "returned",
+    "submitted": N_("awaiting approval"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
 }
 STATUS_COLOURS = {"submitted": "warning", "approved": "success", "returned": "danger"}
 

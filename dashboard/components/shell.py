@@ -5,13 +5,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.access import Actor, page_permission
-from i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 
 ROLE_LABELS = {
-    "admin": "monitoring officer",
-    "editor": "partner editor",
-    "viewer": "steering committee",
-    "share-link": "read-only link",
+    "admin": N_("monitoring officer"),
+    "editor": N_("partner editor"),
+    "viewer": N_("steering committee"),
+    "share-link": N_("read-only link"),
 }
 
 
@@ -19,7 +19,7 @@ def navigation_bar(actor: Actor, csrf: str = "") -> dbc.Navbar:
     # Pages marked nav=False (e.g. one page per partner) are reached by links, not from the bar; pages
     # the actor may not open are left out (and refuse anyway: dashboard.auth guards every layout).
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact"))
         for page in dash.page_registry.values()
         if page.get("nav", True) and actor.can_any(page_permission(page["path"]))
     ]

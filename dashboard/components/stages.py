@@ -2,7 +2,7 @@
 
 import dash_bootstrap_components as dbc
 
-from i18n import _
+from i18n import N_, _
 
 STAGE_COLOURS = {
     "identified": "secondary",
@@ -15,20 +15,25 @@ STAGE_COLOURS = {
 }
 
 STAGE_LABELS = {
-    "identified": _("identified"),
-    "proposed": _("proposed"),
-    "submitted": _("submitted"),
-    "adopted": _("adopted"),
-    "implemented": _("implemented"),
-    "validated": _("validated"),
-    "abandoned": _("abandoned"),
+    "identified": N_("identified"),
+    "proposed": N_("proposed"),
+    "submitted": N_("submitted"),
+    "adopted": N_("adopted"),
+    "implemented": N_("implemented"),
+    "validated": N_("validated"),
+    "abandoned": N_("abandoned"),
 }
 
 
 def stage_badge(stage: str) -> dbc.Badge:
     return dbc.Badge(
-        STAGE_LABELS.get(stage, stage),
+        stage_label(stage),
         color=STAGE_COLOURS.get(stage, "light"),
         className=f"stage-badge stage-{stage}",
         pill=stage == "validated",
     )
+
+
+def stage_label(stage: str) -> str:
+    """A stage's name in the reader's language."""
+    return _(STAGE_LABELS.get(stage, stage))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard.components.stages import STAGE_LABELS, stage_badge
+from dashboard.components.stages import stage_badge, stage_label
 from i18n import _
 from models import PROGRESS_STAGES, Stage
 
@@ -18,14 +18,14 @@ def stage_pipeline(current_stage: str) -> html.Ol:
     """The stages on the way to validation, those reached filled in; an abandoned change says so."""
     if current_stage == Stage.ABANDONED:
         return html.Ol(
-            html.Li(STAGE_LABELS["abandoned"], className="pipeline-step reached abandoned"),
+            html.Li(stage_label("abandoned"), className="pipeline-step reached abandoned"),
             className="stage-pipeline",
             **{"aria-label": _("Stage: abandoned")},
         )
     reached = Stage(current_stage).rank
     steps = [
         html.Li(
-            STAGE_LABELS[stage.value],
+            stage_label(stage.value),
             className="pipeline-step"
             + (" reached" if stage.rank <= reached else "")
             + (" current" if stage.rank == reached else ""),
@@ -35,7 +35,7 @@ def stage_pipeline(current_stage: str) -> html.Ol:
     return html.Ol(
         steps,
         className="stage-pipeline",
-        **{"aria-label": _("Stage: ") + STAGE_LABELS.get(current_stage, current_stage)},
+        **{"aria-label": _("Stage: {stage}").format(stage=stage_label(current_stage))},
     )
 
 

@@ -20,25 +20,27 @@ from dashboard.components.filters import filter_bar, labelled_dropdown
 from dashboard.database import read_session
 from dashboard.queries.audit import DEFAULT_LIMIT, audit_events
 from dashboard.queries.partner import partner_codes_visible_to
-from i18n import _
+from i18n import N_, _, page_title
 from services.audit import ACTIONS
 
-dash.register_page(__name__, path="/activity", name=_("Activity"), title=_("Activity"), order=85)
+dash.register_page(
+    __name__, path="/activity", name=N_("Activity"), title=page_title("Activity"), order=85
+)
 
 OBJECT_TYPES = {
-    "observation": "reported value",
-    "upload": "upload",
-    "policy_change": "policy change",
-    "target": "target",
-    "milestone": "milestone",
-    "indicator": "indicator",
-    "partner": "partner",
-    "period": "reporting period",
-    "setup": "setup workbook",
-    "submission": "submission (review)",
-    "user": "account",
-    "share_link": "share link",
-    "export": "export",
+    "observation": N_("reported value"),
+    "upload": N_("upload"),
+    "policy_change": N_("policy change"),
+    "target": N_("target"),
+    "milestone": N_("milestone"),
+    "indicator": N_("indicator"),
+    "partner": N_("partner"),
+    "period": N_("reporting period"),
+    "setup": N_("setup workbook"),
+    "submission": N_("submission (review)"),
+    "user": N_("account"),
+    "share_link": N_("share link"),
+    "export": N_("export"),
 }
 
 

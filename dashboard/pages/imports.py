@@ -31,12 +31,14 @@ from dashboard.queries.uploads import (
     upload_record,
     value_revisions,
 )
-from i18n import _
+from i18n import N_, _, page_title
 from models.upload import OUTCOMES
 from rules.problems import Problem
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 
-dash.register_page(__name__, path="/imports", name=_("Imports"), title=_("Imports"), order=80)
+dash.register_page(
+    __name__, path="/imports", name=N_("Imports"), title=page_title("Imports"), order=80
+)
 
 DOWNLOAD_TYPE = "imports-original"
 ANNOTATED_TYPE = "imports-annotated"
@@ -86,7 +88,7 @@ def layout(**query):
                 labelled_dropdown(
                     "imports-filter-outcome",
                     _("Outcome"),
-                    [(outcome, OUTCOME_LABELS[outcome]) for outcome in OUTCOMES],
+                    [(outcome, _(OUTCOME_LABELS[outcome])) for outcome in OUTCOMES],
                     outcomes,
                     multi=True,
                 ),

@@ -18,7 +18,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 from dashboard.access import current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, parse_filters, partner_filter_notice
-from dashboard.components.stages import STAGE_LABELS
+from dashboard.components.stages import STAGE_LABELS, stage_label
 from dashboard.database import read_session
 from dashboard.queries.instruments import (
     change_types,
@@ -27,13 +27,13 @@ from dashboard.queries.instruments import (
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.views.instrument_list import DOWNLOAD_TYPE, FILTER_KEYS, instrument_list, url_filters
 from dashboard.views.stage_event_form import record_modal
-from i18n import _
+from i18n import N_, _, page_title
 
 dash.register_page(
     __name__,
     path="/instruments",
-    name=_("Policy instruments"),
-    title=_("Policy instruments"),
+    name=N_("Policy instruments"),
+    title=page_title("Policy instruments"),
     order=10,
 )
 
@@ -81,7 +81,7 @@ def _filter_bar(visible: list[str], types: pd.DataFrame, filters: dict) -> dbc.C
     return filter_bar(
         dropdown("partner", _("Partner"), [{"label": c, "value": c} for c in visible]),
         dropdown(
-            "stage", _("Stage"), [{"label": STAGE_LABELS[s], "value": s} for s in STAGE_LABELS]
+            "stage", _("Stage"), [{"label": stage_label(s), "value": s} for s in STAGE_LABELS]
         ),
         dropdown(
             "type",

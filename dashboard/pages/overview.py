@@ -50,9 +50,9 @@ from dashboard.queries.overview import (
     target_progress,
 )
 from dashboard.queries.values import ValueView
-from i18n import _
+from i18n import N_, _, page_title
 
-dash.register_page(__name__, path="/", name=_("Overview"), title=_("Overview"), order=0)
+dash.register_page(__name__, path="/", name=N_("Overview"), title=page_title("Overview"), order=0)
 
 
 def layout(**query):

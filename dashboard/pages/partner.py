@@ -34,15 +34,15 @@ from dashboard.queries.partner import (
 from dashboard.queries.review import latest_returned, waiting_count
 from dashboard.queries.uploads import upload_history
 from dashboard.queries.values import latest_values
-from i18n import _
+from i18n import N_, _, page_title
 from rules.formatting import format_value
 from services.observations import CorrectionError, correct_observation, enter_value
 
 dash.register_page(
     __name__,
     path_template="/partners/<code>",
-    name=_("Partner"),
-    title=_("Partner"),
+    name=N_("Partner"),
+    title=page_title("Partner"),
     nav=False,
     order=90,
 )
@@ -153,8 +153,11 @@ def _no_such_partner(code: str, visible: list[str]) -> html.Div:
     )
 
 
+LEVEL_LABELS = {"national": N_("national"), "regional": N_("regional"), "local": N_("local")}
+
+
 def _heading(profile) -> html.Div:
-    facts = [profile.country, profile.nuts_code, _(profile.level)]
+    facts = [profile.country, profile.nuts_code, _(LEVEL_LABELS.get(profile.level, profile.level))]
     if profile.role == "lead":
         facts.append(_("lead partner"))
     return html.Div(

@@ -7,9 +7,11 @@ from dash import dcc, html
 from dashboard.access import current_actor
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, partners_overview
-from i18n import _
+from i18n import N_, _, page_title
 
-dash.register_page(__name__, path="/partners", name=_("Partners"), title=_("Partners"), order=60)
+dash.register_page(
+    __name__, path="/partners", name=N_("Partners"), title=page_title("Partners"), order=60
+)
 
 
 def layout(**_query):

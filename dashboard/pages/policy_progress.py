@@ -5,12 +5,12 @@ reporting periods against targets, so every indicator has a chart over time."""
 import dash
 
 from dashboard.views.indicator_page import IndicatorPage, build_layout, register_url_callback
-from i18n import _
+from i18n import N_, page_title
 
 PAGE = IndicatorPage(
     name="policy",
-    title=_("Policy progress"),
-    intro=_(
+    title=N_("Policy progress"),
+    intro=N_(
         "Stakeholder group meetings and the programme's output and result indicators (joint actions, "
         "strategies, solutions taken up), period by period, against each partner's target."
     ),
@@ -19,7 +19,7 @@ PAGE = IndicatorPage(
 )
 
 dash.register_page(
-    __name__, path="/policy-progress", name=_("Policy progress"), title=_("Policy progress"),
+    __name__, path="/policy-progress", name=N_("Policy progress"), title=page_title("Policy progress"),
     order=40,
 )  # fmt: skip
 

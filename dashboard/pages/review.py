@@ -17,7 +17,7 @@ from dashboard.queries.review import (
     submission_values,
     waiting_submissions,
 )
-from i18n import _, ngettext
+from i18n import N_, _, ngettext, page_title
 from services.review import (
     ReviewError,
     approve_submission,
@@ -26,7 +26,9 @@ from services.review import (
     unlock_period,
 )
 
-dash.register_page(__name__, path="/review", name=_("Review"), title=_("Review"), order=85)
+dash.register_page(
+    __name__, path="/review", name=N_("Review"), title=page_title("Review"), order=85
+)
 
 ALL_PARTNERS = "*"
 

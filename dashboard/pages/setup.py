@@ -23,9 +23,9 @@ from dashboard.views.setup_forms import (
 )
 from dashboard.views.setup_grids import setup_frames, tab
 from dashboard.views.setup_workbook import import_card
-from i18n import _
+from i18n import N_, _, page_title
 
-dash.register_page(__name__, path="/setup", name=_("Setup"), title=_("Setup"), order=90)
+dash.register_page(__name__, path="/setup", name=N_("Setup"), title=page_title("Setup"), order=90)
 
 
 def layout(**_query):

@@ -38,7 +38,7 @@ from dashboard.queries.partner import (
 )
 from dashboard.queries.review import latest_returned
 from dashboard.queries.uploads import file_not_kept, original_file, upload_record
-from i18n import _
+from i18n import N_, _, page_title
 from importers.workbook_import import (
     UnknownPartnerError,
     UploadNotFoundError,
@@ -49,7 +49,9 @@ from rules.problems import Problem
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.template import TemplateError, build_template
 
-dash.register_page(__name__, path="/upload", name=_("Upload"), title=_("Send a workbook"), order=70)
+dash.register_page(
+    __name__, path="/upload", name=N_("Upload"), title=page_title("Send a workbook"), order=70
+)
 
 ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv"
 

@@ -16,7 +16,7 @@ from dashboard.access import AccessDenied, current_actor
 from dashboard.database import perform, read_session
 from dashboard.queries.accounts import accounts, share_links
 from dashboard.queries.catalogue import reporting_periods, visible_partners
-from i18n import _
+from i18n import N_, _, page_title
 from models import USER_ROLES
 from rules.formatting import format_datetime
 from services.accounts import (
@@ -32,12 +32,12 @@ from services.accounts import (
     update_user,
 )
 
-dash.register_page(__name__, path="/users", name=_("Users"), title=_("Users"), order=95)
+dash.register_page(__name__, path="/users", name=N_("Users"), title=page_title("Users"), order=95)
 
 ROLE_NAMES = {
-    "admin": "monitoring officer (admin)",
-    "editor": "partner editor",
-    "viewer": "steering committee (viewer)",
+    "admin": N_("monitoring officer (admin)"),
+    "editor": N_("partner editor"),
+    "viewer": N_("steering committee (viewer)"),
 }
 
 

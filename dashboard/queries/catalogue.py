@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, Permission, partner_scope
+from dashboard.queries.names import indicator_name
 from models import Indicator, Partner, ReportingPeriod
 
 PARTNER_COLUMNS = ["code", "name", "short_name", "country"]
@@ -45,7 +46,7 @@ def indicators(
     are None): code, name, unit, category, value_kind, aggregation."""
     query = select(
         Indicator.code,
-        Indicator.name,
+        indicator_name(),
         Indicator.unit,
         Indicator.category,
         Indicator.value_kind,

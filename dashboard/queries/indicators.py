@@ -111,7 +111,9 @@ def describe_sources(values: pd.DataFrame) -> str:
     parts = []
     uploads = sorted({int(u) for u in values["upload_id"].dropna()})
     if uploads:
-        parts.append(_("partners' uploads") + " " + ", ".join(f"#{u}" for u in uploads))
+        parts.append(
+            _("partners' uploads {numbers}").format(numbers=", ".join(f"#{u}" for u in uploads))
+        )
     if (values["source_kind"] == "manual").any():
         parts.append(_("values corrected on the dashboard"))
     if (values["source_kind"] == "demo").any():

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.queries.names import indicator_name
 from models import (
     Indicator,
     Milestone,
@@ -128,7 +129,7 @@ def target_progress(
             Partner.code,
             Partner.short_name,
             Indicator.code,
-            Indicator.name,
+            indicator_name(),
             Indicator.category,
             Indicator.unit,
             Indicator.value_kind,

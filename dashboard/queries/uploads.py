@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import exists, false, select
 from sqlalchemy.orm import Session, aliased
 
+from dashboard.queries.names import indicator_name
 from i18n import _
 from models import (
     NOT_REPORTED,
@@ -175,7 +176,7 @@ def value_revisions(
             ObservationRevision.changed_by,
             Partner.code,
             Indicator.code,
-            Indicator.name,
+            indicator_name(),
             Indicator.unit,
             Indicator.value_kind,
             ReportingPeriod.label,

@@ -31,6 +31,7 @@ from dashboard.components.filters import (
     values_shown_note,
 )
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
+from dashboard.components.links import linked
 from dashboard.database import read_session
 from dashboard.queries.benchmarks import BENCHMARK_COLUMNS, EU, benchmark_series
 from dashboard.queries.catalogue import indicators, reporting_periods, visible_partners
@@ -75,7 +76,7 @@ def build_layout(page: IndicatorPage, query: dict):
         catalogue = catalogue[~catalogue["code"].isin(page.excluded_codes)]
         periods = reporting_periods(session)
         if partners.empty or catalogue.empty or periods.empty:
-            return html.Div([html.H1(page.title), no_data_alert(f"{page.name}-empty")])
+            return html.Div([html.H1(_(page.title)), no_data_alert(f"{page.name}-empty")])
         codes = partners["code"].tolist()
         filters = parse_filters(
             query,
@@ -119,22 +120,23 @@ def build_layout(page: IndicatorPage, query: dict):
         cumulative=is_sum,
         references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
         policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
-        source=_("Source:")
-        + " "
-        + describe_sources(values)
-        + ". "
-        + values_shown_note(value_view.include_submitted)
-        + (
-            " " + _("Reference lines:") + f" Eurostat {page.series_code}."
-            if indicator.name in page.overlay_codes and not references.empty
-            else ""
+        source=" ".join(
+            part
+            for part in (
+                _("Source: {sources}.").format(sources=describe_sources(values)),
+                values_shown_note(value_view.include_submitted),
+                _("Reference lines: Eurostat {series}.").format(series=page.series_code)
+                if indicator.name in page.overlay_codes and not references.empty
+                else "",
+            )
+            if part
         ),
     )
     return html.Div(
         [
             url_location(f"{page.name}-url"),
-            html.H1(page.title),
-            html.P(page.intro, className="text-muted"),
+            html.H1(_(page.title)),
+            html.P(_(page.intro), className="text-muted"),
             filter_bar(
                 partner_checklist(
                     f"{page.name}-partners",
@@ -180,7 +182,9 @@ def _reference_card(page: IndicatorPage, references: pd.DataFrame, partners, geo
     if missing:
         notes.append(
             html.P(
-                _("No verified figure stored for") + " " + ", ".join(missing) + ".",
+                _("No verified figure stored for {countries}.").format(
+                    countries=", ".join(missing)
+                ),
                 className="text-muted small mb-1",
             )
         )
@@ -194,17 +198,16 @@ def _reference_card(page: IndicatorPage, references: pd.DataFrame, partners, geo
     ]
     name = references["series_name"].iloc[0] if not references.empty else page.series_code
     return chart_card(
-        page.reference_title,
+        _(page.reference_title),
         html.Div([body, *notes]),
         subtitle=name,
         source=html.Span(
-            [
-                _("Source: Eurostat")
-                + f" {page.series_code}; "
-                + _("figures as published in:")
-                + " ",
-                *links,
-            ]
+            linked(
+                _("Source: Eurostat {series}; figures as published in: {links}").format(
+                    series=page.series_code, links="{links}"
+                ),
+                links=html.Span(links),
+            )
         ),
         downloads=download_buttons(
             f"{page.name}-reference",

@@ -157,7 +157,7 @@ def _change_item(row, events, evidence, can_edit: bool) -> dbc.AccordionItem:
         [
             html.P(row.change_description, className="mb-2") if row.change_description else None,
             html.P(
-                [html.Span(_("Type of change: "), className="text-muted"), row.change_type_label],
+                _("Type of change: {type}").format(type=row.change_type_label),
                 className="small mb-2",
             ),
             stage_pipeline(row.stage),

@@ -25,7 +25,7 @@ from dashboard.queries.setup import (
     periods_frame,
     targets_frame,
 )
-from i18n import _
+from i18n import N_, _
 from models import AGGREGATIONS, CATEGORIES, VALUE_KINDS
 from models.partner import PARTNER_LEVELS, PARTNER_ROLES
 from services.catalogue import (
@@ -55,28 +55,30 @@ CHOICES = {
 }
 COLUMNS = {
     "indicator": [
-        ("code", _("Code")), ("name", _("Name")), ("unit", _("Unit")), ("category", _("Category")),
-        ("value_kind", _("Kind of value")), ("aggregation", _("Aggregation")),
-        ("higher_is_better", _("Higher is better")), ("eu_code", _("EU code")),
-        ("display_order", _("Order")), ("description", _("Description")),
+        ("code", N_("Code")), ("name", N_("Name")), ("name_fr", N_("Name in French")),
+        ("name_ro", N_("Name in Romanian")), ("name_hr", N_("Name in Croatian")),
+        ("name_lv", N_("Name in Latvian")), ("unit", N_("Unit")), ("category", N_("Category")),
+        ("value_kind", N_("Kind of value")), ("aggregation", N_("Aggregation")),
+        ("higher_is_better", N_("Higher is better")), ("eu_code", N_("EU code")),
+        ("display_order", N_("Order")), ("description", N_("Description")),
     ],
     "target": [
-        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("unit", _("Unit")),
-        ("baseline_value", _("Baseline")), ("baseline_date", _("Baseline date")),
-        ("target_value", _("Target")), ("is_demo", _("Demo data")),
+        ("partner_code", N_("Partner")), ("indicator_code", N_("Indicator")), ("unit", N_("Unit")),
+        ("baseline_value", N_("Baseline")), ("baseline_date", N_("Baseline date")),
+        ("target_value", N_("Target")), ("is_demo", N_("Demo data")),
     ],
     "milestone": [
-        ("partner_code", _("Partner")), ("indicator_code", _("Indicator")), ("period", _("Period")),
-        ("value", _("Milestone value")), ("unit", _("Unit")),
+        ("partner_code", N_("Partner")), ("indicator_code", N_("Indicator")), ("period", N_("Period")),
+        ("value", N_("Milestone value")), ("unit", N_("Unit")),
     ],
     "partner": [
-        ("code", _("Code")), ("name", _("Name")), ("short_name", _("Short name")),
-        ("country", _("Country")), ("nuts_code", _("NUTS code")), ("level", _("Level")),
-        ("role", _("Role")), ("display_order", _("Order")),
+        ("code", N_("Code")), ("name", N_("Name")), ("short_name", N_("Short name")),
+        ("country", N_("Country")), ("nuts_code", N_("NUTS code")), ("level", N_("Level")),
+        ("role", N_("Role")), ("display_order", N_("Order")),
     ],
     "period": [
-        ("label", _("Period")), ("start_date", _("Start")), ("end_date", _("End")),
-        ("due_date", _("Report due")), ("phase", _("Phase")),
+        ("label", N_("Period")), ("start_date", N_("Start")), ("end_date", N_("End")),
+        ("due_date", N_("Report due")), ("phase", N_("Phase")),
     ],
 }  # fmt: skip
 
@@ -107,7 +109,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def _column_defs(table: str, editable: bool) -> list[dict]:
     fields = EDITABLE.get(table, {})
     defs = []
-    for column, header in COLUMNS[table]:
+    for column, label in COLUMNS[table]:
+        header = _(label)
         definition = {"field": column, "headerName": header, "headerTooltip": header}
         if column in CHOICES or column in ("unit", "higher_is_better", "short_name"):
             definition["minWidth"] = 150
@@ -126,6 +129,10 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
         if column in ("code", "partner_code", "indicator_code", "label"):
             definition["pinned"] = "left"
             definition["minWidth"] = 175
+        if column.startswith("name_"):
+            # A missing translation: the English name is shown in that language until it is filled.
+            definition["cellClassRules"] = {"setup-missing-translation": "!params.value"}
+            definition["minWidth"] = 220
         if column in ("name", "description"):
             definition["minWidth"] = 260
         if column in ("baseline_value", "target_value", "value", "display_order"):
@@ -183,9 +190,9 @@ def tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
 
 
 DELETE_TITLES = {
-    "indicator": _("Delete this indicator?"),
-    "target": _("Delete this target?"),
-    "milestone": _("Delete this milestone?"),
+    "indicator": N_("Delete this indicator?"),
+    "target": N_("Delete this target?"),
+    "milestone": N_("Delete this milestone?"),
 }
 
 
@@ -210,7 +217,7 @@ def _delete_controls(table: str) -> html.Div:
             dcc.Store(id={"type": DELETE_PENDING, "table": table}),
             dbc.Modal(
                 [
-                    dbc.ModalHeader(dbc.ModalTitle(DELETE_TITLES[table])),
+                    dbc.ModalHeader(dbc.ModalTitle(_(DELETE_TITLES[table]))),
                     dbc.ModalBody(id={"type": DELETE_TEXT, "table": table}),
                     dbc.ModalFooter(
                         [

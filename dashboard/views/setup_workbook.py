@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.components.import_result import issues_table
+from dashboard.components.links import linked
 from dashboard.database import DatabaseBusy, app_settings, perform, read_session
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.queries.setup import (
@@ -42,7 +43,10 @@ def import_card() -> dbc.Card:
                     dcc.Upload(
                         id="setup-import-file",
                         children=html.Div(
-                            [_("Drop the setup workbook (.xlsx) here, or "), html.A(_("choose it"))]
+                            linked(
+                                _("Drop the setup workbook (.xlsx) here, or {choose}"),
+                                choose=html.A(_("choose it")),
+                            )
                         ),
                         accept=".xlsx",
                         className="upload-zone",
@@ -98,14 +102,18 @@ def _setup_import_summary(result, applied: bool) -> list:
         )
     elif result.outdated:
         head = dbc.Alert(
-            _("Nothing was changed: someone edited the setup after your preview. Now: ") + counts,
+            _(
+                "Nothing was changed: someone edited the setup after your preview. Now: {counts}"
+            ).format(counts=counts),
             color="warning",
             id="setup-import-outdated",
         )
     elif applied:
-        head = dbc.Alert(_("The setup was updated. ") + counts, color="success")
+        head = dbc.Alert(
+            _("The setup was updated. {counts}").format(counts=counts), color="success"
+        )
     else:
-        head = dbc.Alert(_("The workbook is fine. ") + counts, color="info")
+        head = dbc.Alert(_("The workbook is fine. {counts}").format(counts=counts), color="info")
     return [head, issues_table(result.issues) if result.issues else None]
 
 

@@ -14,7 +14,8 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
-from dashboard.components.stages import STAGE_LABELS, stage_badge
+from dashboard.components.links import linked
+from dashboard.components.stages import STAGE_LABELS, stage_badge, stage_label
 from dashboard.database import DatabaseBusy, app_settings, perform, read_session
 from dashboard.queries.instruments import (
     instruments_with_changes,
@@ -43,7 +44,7 @@ def record_modal() -> dbc.Modal:
                                     dbc.Select(
                                         id="instruments-record-stage",
                                         options=[
-                                            {"label": STAGE_LABELS[s], "value": s}
+                                            {"label": stage_label(s), "value": s}
                                             for s in STAGE_LABELS
                                         ],
                                     ),
@@ -96,7 +97,10 @@ def record_modal() -> dbc.Modal:
                             dcc.Upload(
                                 id="instruments-record-evidence-file",
                                 children=html.Div(
-                                    [_("or drop a document here, or "), html.A(_("choose a file"))]
+                                    linked(
+                                        _("or drop a document here, or {choose}"),
+                                        choose=html.A(_("choose a file")),
+                                    )
                                 ),
                                 className="upload-zone small",
                             ),
@@ -164,7 +168,10 @@ def open_record_form(_opens, _cancel):
     if row.empty:
         raise NotFound(_("There is no such policy change."))
     row = row.iloc[0]
-    current = [_("Current stage: "), stage_badge(row.stage), " ", row.change_title]
+    current = linked(
+        _("Current stage: {stage} {title}").format(stage="{stage}", title=row.change_title),
+        stage=stage_badge(row.stage),
+    )
     next_stage = _next_stage(row.stage)
     title = _("Record a stage event for {code}").format(code=code)
     today = date.today().isoformat()
@@ -187,7 +194,7 @@ def _next_stage(stage: str) -> str:
 def show_chosen_file(filename, contents):
     if not contents:
         return ""
-    return [_("Document: "), html.Strong(filename)]
+    return linked(_("Document: {file}"), file=html.Strong(filename))
 
 
 @callback(

@@ -41,7 +41,7 @@ HOSTILE = [
 ]
 # The markup and template fields the builders write themselves.
 OUR_TAGS = re.compile(r"<br>|<extra>|</extra>")
-OUR_FIELDS = {"%{x}", "%{y}", "%{x:.0f}", "%{x|%d %b %Y}", "%{y:,}"}
+OUR_FIELDS = {"%{x}", "%{y}", "%{x:.0f}", "%{x|%d.%m.%Y}", "%{y:,}"}
 TEMPLATE_FIELD = re.compile(r"%{[^}]*}")
 # What plotly's svg_text_utils.convertEntities decodes (plotly.js 4.1, bundled with plotly 7.1).
 PLOTLY_ENTITIES = {"mu": "μ", "amp": "&", "lt": "<", "gt": ">", "nbsp": "\xa0", "times": "×",
