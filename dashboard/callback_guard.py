@@ -287,6 +287,10 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("overview-partners", "options"): optional(OPTIONS),
     ("overview-indicator", "options"): optional(OPTIONS),
     ("overview-submitted", "value"): optional(boolean),
+    # meeting mode and the overview: the period report's filters (views/meeting_report.py)
+    ("meeting-report-filters", "data"): optional(
+        record({"period": CODE}, {"partners": CODES, "submitted": optional(boolean)})
+    ),
     # activity
     **_each(optional(CODE), "activity-filter-partner", "activity-filter-action"),
     ("activity-filter-object", "value"): optional(CODE),

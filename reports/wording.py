@@ -73,8 +73,8 @@ def title(topic: str, meeting: Meeting) -> str:
         "pipeline": _("Policy changes by stage at the end of {period}").format(period=period),
         "moves": _("What moved in {period}").format(period=period),
         "progress": _("Each partner's targets at the end of {period}").format(period=period),
-        "e-services": _("E-service uptake: how far each partner is towards its targets"),
-        "skills": _("Digital skills against Eurostat and the EU and Latvian targets"),
+        "e-services": _("E-service uptake towards the partners' targets"),
+        "skills": _("Digital skills, Eurostat and the EU and Latvian targets"),
         "issues": _("Open issues"),
     }
     return titles[topic]

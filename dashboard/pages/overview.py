@@ -50,6 +50,7 @@ from dashboard.queries.overview import (
     target_progress,
 )
 from dashboard.queries.values import ValueView
+from dashboard.views.meeting_report import meeting_entry
 from i18n import N_, _, page_title
 
 dash.register_page(__name__, path="/", name=N_("Overview"), title=page_title("Overview"), order=0)
@@ -114,6 +115,9 @@ def layout(**query):
             url_location("overview-url"),
             html.H1(_("Overview")),
             as_of(period),
+            meeting_entry(
+                period.label if period else None, filters.partners, view.include_submitted
+            ),
             html.P(values_shown_note(view.include_submitted), className="text-muted small"),
             demo_banner(pipeline, progress),
             filter_bar(

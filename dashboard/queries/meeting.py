@@ -45,7 +45,6 @@ FINAL_STAGES = ("validated", "abandoned")
 STUCK_AFTER_PERIODS = 2
 SKILLS_INDICATOR = "DSK-BASIC"
 E_SERVICE_CATEGORY = "e-service uptake"
-E_SERVICE_EXTRA = ("RCR11",)  # the programme's result indicator for users of digital services
 STATUSES = ("on track", "behind", "no data")
 
 
@@ -595,11 +594,8 @@ def _target_rows(
 
 
 def _e_service_codes(progress: pd.DataFrame) -> set[str]:
-    chosen = progress[
-        (progress["category"] == E_SERVICE_CATEGORY)
-        | progress["indicator_code"].isin(E_SERVICE_EXTRA)
-    ]
-    return set(chosen["indicator_code"])
+    """The e-service uptake indicators (ESU-*); the programme's RCR11 stays in the indicator table."""
+    return set(progress.loc[progress["category"] == E_SERVICE_CATEGORY, "indicator_code"])
 
 
 def _values_in_period(session: Session, codes: list[str], period_id: int) -> dict[str, int]:
