@@ -27,6 +27,7 @@ PACKAGES = (
     "i18n",
     "importers",
     "models",
+    "reports",
     "rules",
     "seed",
     "services",
@@ -36,6 +37,9 @@ KEYWORDS = {"_": None, "N_": None, "page_title": None, "ngettext": (1, 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
+# gettext's customary plural rules where they differ from Babel's CLDR data: CLDR gives French a third
+# form for millions ("1 million de"), which no sentence of ours needs and translators do not expect.
+GETTEXT_PLURALS = {"fr": (2, "(n > 1)")}
 
 
 def source_messages() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
@@ -87,6 +91,8 @@ def update() -> None:
             copyright_holder="SHARING Monitor contributors", charset="utf-8", fuzzy=False,
             last_translator="SHARING Monitor translators", language_team=language,
         )  # fmt: skip
+        if language in GETTEXT_PLURALS:
+            new._num_plurals, new._plural_expr = GETTEXT_PLURALS[language]
         for message, locations in messages.items():
             msgid = message
             previous = old.get(msgid[0] if isinstance(msgid, tuple) else msgid)
