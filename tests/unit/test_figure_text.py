@@ -26,6 +26,8 @@ from dashboard.components.charts import (
     reference_figure,
 )
 from dashboard.components.figure_text import figure_text
+from dashboard.components.slides import chart_figure
+from reports.charts import BarChart, Marks, ReferenceLine, Series
 from rules.formatting import format_chart_label
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
@@ -127,6 +129,23 @@ def _reference(texts: dict[str, str]) -> go.Figure:
     )
 
 
+def _slide_chart(texts: dict[str, str]) -> go.Figure:
+    return chart_figure(
+        BarChart(
+            key="progress",
+            categories=(texts["partner_label"], "Plœuc"),
+            series=(
+                Series(texts["series"], "#0072B2", (61.7, None), texts=(texts["bar_text"], "")),
+            ),
+            axis_title=texts["axis_title"],
+            axis_max=150.0,
+            percent_axis=True,
+            marks=(Marks(texts["marks"], "#111111", (87.5, 87.5)),),
+            lines=(ReferenceLine(70.0, texts["line_label"], "#B0B0B0", "dot"),),
+        )
+    )
+
+
 # builder name -> (build from typed texts, the typed inputs)
 CASES: dict[str, tuple[Callable[[dict[str, str]], go.Figure], list[str]]] = {
     "pipeline_figure": (_pipeline, ["partner_label"]),
@@ -136,6 +155,10 @@ CASES: dict[str, tuple[Callable[[dict[str, str]], go.Figure], list[str]]] = {
         ["period_label", "unit_title", "geo", "policy_target_label"],
     ),
     "reference_figure": (_reference, ["geo", "unit_title", "policy_target_label"]),
+    "chart_figure": (
+        _slide_chart,
+        ["partner_label", "series", "bar_text", "axis_title", "marks", "line_label"],
+    ),
 }
 
 
