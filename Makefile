@@ -19,8 +19,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The stamps reinstall when pyproject.toml or the constraints change; constraints.txt pins what was tested.
+# The .mo catalogues are compiled here (git ignores them); a .po newer than its .mo is compiled in
+# memory by the app, so a translator's edit shows without reinstalling.
 $(VENV)/.installed-app: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e .
+	$(BIN)/python -m i18n.catalogue compile
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-app
@@ -64,3 +67,4 @@ constraints: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
+	find i18n/locales -name '*.mo' -delete
