@@ -258,7 +258,7 @@ def _each(rule: Rule, *component_ids: str, prop: str = "value") -> dict[tuple[st
 
 def _indicator_page(name: str) -> dict[tuple[str, str], Rule]:
     """The filters of an indicator page (views/indicator_page.py): partner checklist, period slider,
-    indicator drop-down, and their options."""
+    indicator drop-down, their options, and the switches (values awaiting approval, own scale)."""
     return {
         (f"{name}-partners", "value"): CODES,
         (f"{name}-periods", "value"): optional(list_of(integer(0, 1_000), 2)),
@@ -267,6 +267,7 @@ def _indicator_page(name: str) -> dict[tuple[str, str], Rule]:
         (f"{name}-indicator", "options"): optional(OPTIONS),
         (f"{name}-periods", "marks"): optional(slider_marks),
         (f"{name}-submitted", "value"): optional(boolean),
+        (f"{name}-scale", "value"): optional(boolean),
     }
 
 

@@ -52,6 +52,11 @@ def plotly_separators(locale: str | None = None) -> str:
     return get_decimal_symbol(locale) + group
 
 
+def percent_suffix(locale: str | None = None) -> str:
+    """What follows a percentage in the locale (" %", "\u202f%" or "%"), e.g. for a chart axis's ticks."""
+    return PERCENT_SUFFIX.get(_language(locale or current_locale()), "%")
+
+
 def format_percent(value: float, *, decimals: int = 1, locale: str | None = None) -> str:
     """A percentage (already in %) as the language writes it: 12.5 % / 12,5 % / 12,5%."""
     locale = locale or current_locale()

@@ -9,11 +9,17 @@ Text that people typed (partner names, units, period labels, geo codes) goes int
 
 Each figure is built from one layout dict: a named template (``template="plotly_white"``) costs about
 35 ms per figure to resolve and ``add_hline`` about 10 ms per line, which made a page of panels slow.
+
+Made to be read on a projector too (issue 12): no chart text under ``CHART_TEXT_PX``, numbers on axes
+written like the tables (the reader's separators, never "40k"), labels of lines that meet merged or
+moved apart (``place_line_labels``), and an explicit y range so partner panels can share one scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -25,7 +31,13 @@ from dashboard.components.colours import TARGET_COLOUR, partner_colour, referenc
 from dashboard.components.figure_text import figure_text
 from dashboard.components.stages import stage_label
 from i18n import _
-from rules.formatting import format_chart_label, plotly_separators
+from rules.formatting import (
+    format_chart_label,
+    format_number,
+    format_percent,
+    percent_suffix,
+    plotly_separators,
+)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 GRAPH_CONFIG = {
@@ -43,6 +55,13 @@ GRAPH_CONFIG = {
 }
 PIPELINE_STAGES = ["identified", "proposed", "submitted", "adopted", "implemented", "validated"]
 REFERENCE_DASHES = ["dash", "dot", "dashdot", "longdash"]
+# The smallest text on a dashboard chart (ticks, legends, line labels): readable on a 1920x1080
+# projector from the back of the room. Meeting slides use 20 px (components/slides.py).
+CHART_TEXT_PX = 14
+# A line label's height with its padding, and the plot height of an indicator panel (340 px figure less
+# margins, axis title and a two-row legend), both rounded so that labels are kept apart rather than not.
+LABEL_PX = 20
+PANEL_PLOT_PX = 190
 
 
 GRID = "#e3e7ec"
@@ -55,7 +74,7 @@ def base_layout(*, x_title: str, y_title: str, height: int = 360, **extra) -> di
     dicts update the axis defaults)."""
     layout = {
         "template": "none",
-        "font": {"family": FONT, "size": 13, "color": "#212529"},
+        "font": {"family": FONT, "size": CHART_TEXT_PX, "color": "#212529"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "height": height,
@@ -91,15 +110,94 @@ def vline(x: float, colour: str, dash: str, width: float = 1.5) -> dict:
 
 
 def line_label(
-    y: float, text: str, *, side: str, colour: str = TARGET_COLOUR, size: int = 11
+    y: float,
+    text: str,
+    *,
+    side: str,
+    colour: str = TARGET_COLOUR,
+    size: int = CHART_TEXT_PX,
+    below: bool = False,
+    shift: int = 0,
 ) -> dict:
-    """A label (plain text, escaped here) sitting just above the horizontal line at ``y``, at the
-    ``side`` ("left"/"right")."""
+    """A label (plain text, escaped here) sitting just above the horizontal line at ``y`` (just below it
+    when ``below``), at the ``side`` ("left"/"right"), moved up by ``shift`` pixels."""
     return {
         "xref": "paper", "x": 0 if side == "left" else 1, "xanchor": side, "yref": "y", "y": y,
-        "yanchor": "bottom", "text": figure_text(text), "showarrow": False,
-        "font": {"size": size, "color": colour},
+        "yanchor": "top" if below else "bottom", "yshift": shift, "text": figure_text(text),
+        "showarrow": False, "font": {"size": size, "color": colour},
     }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    """A reference line's label before placement: its value, text, side and colour."""
+
+    y: float
+    text: str
+    side: str = "left"
+    colour: str = TARGET_COLOUR
+
+
+def place_line_labels(
+    labels: Sequence[LineLabel], y_range: Sequence[float], plot_px: float = PANEL_PLOT_PX
+) -> list[dict]:
+    """Annotations for the labels of horizontal lines, none over another: labels of lines at the same
+    value become one ("target 70 · Latvia's national target: 70 % by 2027", the first label's side and
+    colour); a label that would cover the one under it goes below its own line when there is room there,
+    else moves up. ``y_range`` is the axis range and ``plot_px`` the plot's height, to measure in pixels.
+    """
+    merged: list[LineLabel] = []
+    for label in sorted(labels, key=lambda item: item.y):
+        if merged and math.isclose(merged[-1].y, label.y, rel_tol=1e-9, abs_tol=1e-9):
+            first = merged[-1]
+            merged[-1] = LineLabel(
+                first.y, f"{first.text} · {label.text}", first.side, first.colour
+            )
+        else:
+            merged.append(label)
+    low, high = float(y_range[0]), float(y_range[1])
+    scale = plot_px / (high - low) if high > low else 0.0
+    annotations: list[dict] = []
+    boxes: list[tuple[float, float]] = []  # each placed label's bottom and top, in pixels
+    for label in merged:
+        position = (label.y - low) * scale
+        if boxes and position < boxes[-1][1]:
+            # Room under the previous label's own line? Then it goes there and this one stays put.
+            before = annotations[-1]
+            before_position = (before["y"] - low) * scale
+            floor = boxes[-2][1] if len(boxes) > 1 else 0.0
+            if before["yshift"] == 0 and before_position - LABEL_PX >= floor:
+                before["yanchor"] = "top"
+                boxes[-1] = (before_position - LABEL_PX, before_position)
+        shift = max(0, math.ceil(boxes[-1][1] - position)) if boxes else 0
+        annotations.append(
+            line_label(label.y, label.text, side=label.side, colour=label.colour, shift=shift)
+        )
+        boxes.append((position + shift, position + shift + LABEL_PX))
+    return annotations
+
+
+def value_range(numbers, *, percentage: bool = False) -> list[float]:
+    """The y range [low, high] that shows every number (values, targets, baselines, reference levels)
+    with room above the highest for its line's label; 0-100 for percentages that stay within it."""
+    finite = [float(n) for n in numbers if n is not None and not pd.isna(n)]
+    highest = max(finite, default=0.0)
+    lowest = min(0.0, *finite) if finite else 0.0
+    if percentage and highest <= 100 and lowest >= 0:
+        return [0.0, 100.0]
+    top = highest * HEADROOM if highest > 0 else 1.0
+    return [lowest * HEADROOM, top]
+
+
+HEADROOM = 1.12
+
+
+def number_axis(y_range: Sequence[float]) -> dict:
+    """Axis ticks written like the tables: grouped thousands with the reader's separators (base_layout's
+    ``separators``), never plotly's SI suffixes ("40k" next to "6 000"); one decimal only on short
+    ranges, whose ticks fall on halves."""
+    span = abs(float(y_range[1]) - float(y_range[0]))
+    return {"tickformat": ",.0f" if span > 5 else ",.1f"}
 
 
 def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
@@ -135,30 +233,53 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
     return go.Figure(data=traces, layout=layout)
 
 
-def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> go.Figure:
+def progress_figure(
+    progress: pd.DataFrame,
+    indicator_label: str,
+    unit: str,
+    *,
+    as_of: int | None = None,
+    period_labels: Mapping[int, str] | None = None,
+) -> go.Figure:
     """Progress to target, one bar per partner: % of the way from baseline to target, with a tick for
-    where the partner should be by now.
+    where the partner should be by now. A partner whose latest value is older than period ``as_of``
+    (its number) is marked: its label names the period of its value, its bar is hatched.
 
-    ``progress``: partner_code, partner_label, current, target, progress_pct, expected_pct.
+    ``progress``: partner_code, partner_label, current, target, progress_pct, expected_pct and, for the
+    marking, latest_period (the number of the period of the latest value).
     """
     rows = progress.iloc[::-1]  # first partner on top
-    # The figures go into the axis label, so they stay readable at any width (bar text gets clipped).
-    labels = [
-        f"{figure_text(label)}<br>"
-        + (
-            _("no data yet")
-            if pd.isna(current)
-            else f"{_format(current)} / {_format(target)} {figure_text(unit)}"
-        )
-        for label, current, target in zip(
-            rows["partner_label"], rows["current"], rows["target"], strict=True
-        )
+    labels_by_number = period_labels or {}
+    stale = [
+        as_of is not None and not pd.isna(latest) and int(latest) < as_of
+        for latest in (rows["latest_period"] if "latest_period" in rows else [None] * len(rows))
     ]
+    # The figures go into the axis label, so they stay readable at any width (bar text gets clipped).
+    labels = []
+    for label, current, target, latest, old in zip(
+        rows["partner_label"], rows["current"], rows["target"],
+        rows["latest_period"] if "latest_period" in rows else [None] * len(rows), stale, strict=True,
+    ):  # fmt: skip
+        if pd.isna(current):
+            figures = _("no data yet")
+        elif old:
+            period = labels_by_number.get(int(latest), f"P{int(latest)}")
+            figures = _("{current} / {target} {unit} (value of {period})").format(
+                current=_format(current), target=_format(target), unit=figure_text(unit),
+                period=figure_text(period),
+            )  # fmt: skip
+        else:
+            figures = f"{_format(current)} / {_format(target)} {figure_text(unit)}"
+        labels.append(f"{figure_text(label)}<br>{figures}")
     bars = go.Bar(
         y=labels,
         x=rows["progress_pct"].fillna(0).clip(lower=0).tolist(),
         orientation="h",
-        marker_color=[partner_colour(code) for code in rows["partner_code"]],
+        marker={
+            "color": [partner_colour(code) for code in rows["partner_code"]],
+            # Hatched: an older value than the others', not to be read as this period's.
+            "pattern": {"shape": ["/" if old else "" for old in stale], "fgcolor": "#ffffff"},
+        },
         name=_("reached"),
         # A whole sentence with plotly's own placeholders (%{y}: the partner, %{x}: the share).
         hovertemplate=f"{figure_text(indicator_label)} · "
@@ -177,10 +298,10 @@ def progress_figure(progress: pd.DataFrame, indicator_label: str, unit: str) -> 
     layout = base_layout(
         x_title=_("% of the way to target"),
         y_title="",
-        height=90 + 52 * len(rows),
+        height=90 + 56 * len(rows),
         showlegend=False,
         bargap=0.35,
-        xaxis={"range": [0, highest], "ticksuffix": " %"},
+        xaxis={"range": [0, highest], "ticksuffix": percent_suffix(), "tickformat": ",.0f"},
         shapes=[vline(100, TARGET_COLOUR, "dot")],
     )
     return go.Figure(data=[bars, expected], layout=layout)
@@ -211,13 +332,15 @@ def indicator_panel_figure(
     references: pd.DataFrame | None = None,
     policy_targets: Sequence[tuple[str, float]] = (),
     percentage: bool = False,
+    y_range: Sequence[float] | None = None,
 ) -> go.Figure:
     """One partner's values over the reporting periods against its target.
 
     ``series``: end_date, value (NaN where the partner reported "no value"); ``periods``: label, end_date
     of the periods shown; ``milestones``: end_date, value; ``references``: geo, year, value of a
     comparable public series (its latest value per geo is drawn as a level, named in the legend);
-    ``policy_targets``: (label, value) drawn as dotted lines.
+    ``policy_targets``: (label, value) drawn as dotted lines. ``y_range``: the scale the panels being
+    compared share; None: the panel's own (``value_range`` of what it draws).
     """
     colour = partner_colour(partner_code)
     tick_values, tick_labels = period_ticks(periods)
@@ -237,7 +360,8 @@ def indicator_panel_figure(
                     x=x_range,
                     y=[row.value, row.value],
                     mode="lines",
-                    name=f"Eurostat {figure_text(row.geo)} {row.year}: {row.value:g} %",
+                    name=f"Eurostat {figure_text(row.geo)} {row.year}: "
+                    + format_percent(row.value, decimals=None),
                     line={
                         "color": reference_colour(row.geo),
                         "dash": REFERENCE_DASHES[index % 4],
@@ -248,21 +372,16 @@ def indicator_panel_figure(
             )
     for label, value in policy_targets:
         shapes.append(hline(value, TARGET_COLOUR, "dot"))
-        labels.append(line_label(value, label, side="left"))
+        labels.append(LineLabel(value, label))
     if target is not None:
         shapes.append(hline(target, colour, "dash"))
-        labels.append(
-            line_label(
-                target,
-                _("target {value}").format(value=_format(target)),
-                side="right",
-                colour=colour,
-                size=12,
-            )
+        # First, so that where it meets a policy target the merged label starts with the partner's own.
+        labels.insert(
+            0, LineLabel(target, _("target {value}").format(value=_format(target)), "right", colour)
         )
     if baseline is not None and not percentage:
         shapes.append(hline(baseline, "#8c8c8c", "dot", width=1))
-        labels.append(line_label(baseline, _("baseline"), side="left", colour="#6c757d"))
+        labels.append(LineLabel(baseline, _("baseline"), "left", "#6c757d"))
     if milestones is not None and not milestones.empty:
         traces.append(
             go.Scatter(
@@ -292,11 +411,17 @@ def indicator_panel_figure(
         if x_range
         else {}
     )
-    yaxis = {"rangemode": "tozero", "separatethousands": True}
+    if y_range is None:
+        levels = [] if references is None or references.empty else references["value"].tolist()
+        y_range = value_range(
+            [*series["value"], *(m for m in ([] if milestones is None else milestones["value"]))]
+            + [label.y for label in labels]
+            + levels,
+            percentage=percentage,
+        )
+    yaxis = {"range": list(y_range), **number_axis(y_range)}
     if percentage:
-        highest = series["value"].max()
-        top = 100 if pd.isna(highest) or highest <= 100 else float(highest) * 1.05
-        yaxis.update(range=[0, top], ticksuffix=" %")
+        yaxis["ticksuffix"] = percent_suffix()
     layout = base_layout(
         x_title=_("reporting period"),
         y_title=unit_title,
@@ -304,12 +429,12 @@ def indicator_panel_figure(
         # A legend only when there is more than the partner's own line; at the bottom of the
         # figure (container), where plotly makes room for it whatever the width.
         showlegend=len(traces) > 1,
-        legend={"yref": "container", "y": 0, "yanchor": "bottom", "font": {"size": 11}},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom"},
         margin={"t": 20},
         xaxis=xaxis,
         yaxis=yaxis,
         shapes=shapes,
-        annotations=labels,
+        annotations=place_line_labels(labels, y_range),
     )
     return go.Figure(data=traces, layout=layout)
 
@@ -333,7 +458,7 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
                 y=[None if pd.isna(v) else v for v in by_geo],
                 name=str(year),
                 marker_color=greys[index] if greys else None,
-                text=[None if pd.isna(v) else f"{v:g}" for v in by_geo],
+                text=[None if pd.isna(v) else format_number(v) for v in by_geo],
                 textposition="outside",
                 hovertemplate=_("%{{x}}, survey {year}: %{{y}} %").format(year=year)
                 + "<extra></extra>",
@@ -345,9 +470,11 @@ def reference_figure(references: pd.DataFrame, *, unit_title: str, policy_target
         height=340,
         barmode="group",
         # Years only (a legend title would push "2025" off a phone screen); hover says "survey".
-        yaxis={"range": [0, 100], "ticksuffix": " %"},
+        yaxis={"range": [0, 100], "ticksuffix": percent_suffix(), "tickformat": ",.0f"},
         shapes=[hline(value, TARGET_COLOUR, "dot") for _label, value in policy_targets],
-        annotations=[line_label(value, label, side="left") for label, value in policy_targets],
+        annotations=place_line_labels(
+            [LineLabel(value, label) for label, value in policy_targets], [0, 100], plot_px=220
+        ),
     )
     return go.Figure(data=traces, layout=layout)
 

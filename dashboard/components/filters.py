@@ -15,7 +15,8 @@ URL, and Back simply renders the previous URL::
 
 Query keys: ``partner`` (comma-separated codes; absent = all the user may see, empty = none),
 ``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code), ``data=submitted``
-(values awaiting approval shown too).
+(values awaiting approval shown too), ``scale=own`` (each partner's panel on its own y scale instead of
+the one they share).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class ViewFilters:
     indicator: str | None = None
     # Values awaiting approval shown too (``data=submitted``); by default only approved values.
     include_submitted: bool = False
+    # Each partner's panel on its own y scale (``scale=own``); by default the panels share one.
+    own_scale: bool = False
     # Partner codes the link named that are none of the partners the user may see, as typed.
     unknown_partners: tuple[str, ...] = ()
 
@@ -109,6 +112,7 @@ def parse_filters(
         period_to=last,
         indicator=indicator if indicator in indicator_codes else None,
         include_submitted=includes_submitted(query),
+        own_scale=(_first(query.get("scale")) or "").strip() == "own",
         unknown_partners=unknown,
     )
 
@@ -127,6 +131,7 @@ def filters_from_controls(
     all_periods: Sequence[int],
     default_indicator: str | None = None,
     include_submitted: bool = False,
+    own_scale: bool = False,
 ) -> ViewFilters:
     """The filters that controls show, with defaults (all partners, all periods, the default
     indicator) left out of the URL, so the plain page URL stays the default view."""
@@ -140,7 +145,7 @@ def filters_from_controls(
         indicator = None
     return ViewFilters(
         partners=chosen, period_from=first, period_to=last, indicator=indicator,
-        include_submitted=bool(include_submitted),
+        include_submitted=bool(include_submitted), own_scale=bool(own_scale),
     )  # fmt: skip
 
 
@@ -157,6 +162,8 @@ def to_search(filters: ViewFilters) -> str:
         pairs.append(("indicator", filters.indicator))
     if filters.include_submitted:
         pairs.append(("data", "submitted"))
+    if filters.own_scale:
+        pairs.append(("scale", "own"))
     return "?" + urlencode(pairs, safe=",") if pairs else ""
 
 
@@ -275,6 +282,17 @@ def submitted_switch(component_id: str, include_submitted: bool, allowed: bool) 
                 value=include_submitted and allowed,
             ),
         ],
+    )
+
+
+def scale_switch(component_id: str, own_scale: bool) -> html.Div:
+    """The switch between one y scale for every partner's panel (the default: partners compare at a
+    glance) and a scale per panel (each partner's own trend in detail)."""
+    return html.Div(
+        [
+            dbc.Label(_("Scale"), html_for=component_id, className="filter-label"),
+            dbc.Switch(id=component_id, label=_("Own scale per partner"), value=own_scale),
+        ]
     )
 
 

@@ -1,5 +1,8 @@
 """Small multiples for one indicator: a panel per partner (its values over the reporting periods
 against its target), used by the e-service uptake and digital-skills pages. Pure: data in, layout out.
+
+The panels share one y scale, so that partners compare at a glance (a taller line is a larger value);
+``own_scale`` (the page's "own scale" switch, ``scale=own`` in the URL) gives each panel its own.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.components.charts import chart_card, graph, indicator_panel_figure
+from dashboard.components.charts import chart_card, graph, indicator_panel_figure, value_range
 from dashboard.components.colours import partner_colour
 from dashboard.components.downloads import download_buttons
 from dashboard.components.empty_states import (
@@ -47,6 +50,29 @@ class IndicatorView:
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
     policy_targets: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     source: str = ""
+    own_scale: bool = False
+
+    @property
+    def percentage(self) -> bool:
+        return self.indicator["value_kind"] == "percentage"
+
+    def shared_range(self, partners: pd.DataFrame) -> list[float] | None:
+        """The y range every panel of ``partners`` draws with: what any of them shows (values,
+        milestones, targets, baselines, reference levels and policy targets) fits; None with
+        ``own_scale``."""
+        if self.own_scale:
+            return None
+        codes = set(partners["code"])
+        targets = self.targets[self.targets["partner_code"].isin(codes)]
+        numbers = [
+            *self.values.loc[self.values["partner_code"].isin(codes), "value"],
+            *self.milestones.loc[self.milestones["partner_code"].isin(codes), "value"],
+            *targets["target_value"],
+            *([] if self.percentage else targets["baseline_value"]),
+            *([] if self.references.empty else self.references["value"]),
+            *(value for lines in self.policy_targets.values() for _label, value in lines),
+        ]
+        return value_range(numbers, percentage=self.percentage)
 
     @property
     def unit_title(self) -> str:
@@ -56,7 +82,7 @@ class IndicatorView:
         return _("{unit}, cumulative").format(unit=unit) if self.cumulative else unit
 
 
-def _panel(view: IndicatorView, partner) -> dbc.Col:
+def _panel(view: IndicatorView, partner, y_range: list[float] | None) -> dbc.Col:
     code = partner.code
     values = view.values[view.values["partner_code"] == code]
     target_rows = view.targets[view.targets["partner_code"] == code]
@@ -108,7 +134,8 @@ def _panel(view: IndicatorView, partner) -> dbc.Col:
                 milestones=view.milestones[view.milestones["partner_code"] == code],
                 references=references,
                 policy_targets=policy_targets,
-                percentage=view.indicator["value_kind"] == "percentage",
+                percentage=view.percentage,
+                y_range=y_range,
             ),
         )
     else:
@@ -141,7 +168,8 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
     with_data = set(view.values["partner_code"]) | set(view.targets["partner_code"])
     shown = view.partners[view.partners["code"].isin(with_data)]
     others = view.partners[~view.partners["code"].isin(with_data)]
-    children = [dbc.Row([_panel(view, partner) for partner in shown.itertuples()])]
+    y_range = view.shared_range(shown)
+    children = [dbc.Row([_panel(view, partner, y_range) for partner in shown.itertuples()])]
     if shown.empty:
         children = [
             dbc.Alert(
@@ -181,10 +209,15 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
     return chart_card(
         f"{view.indicator['code']} — {view.indicator['name']}",
         html.Div(children),
-        subtitle=(
-            _("Running total since the project start, against the final target.")
-            if view.cumulative
-            else _("Value reported for each period, against the final target.")
+        subtitle=" ".join(
+            (
+                _("Running total since the project start, against the final target.")
+                if view.cumulative
+                else _("Value reported for each period, against the final target."),
+                _("Each panel has its own scale.")
+                if view.own_scale
+                else _("All panels share one scale."),
+            )
         ),
         source=view.source,
         downloads=download_buttons(

@@ -118,16 +118,13 @@ def headline_cards(pipeline, instruments, progress, freshness, period) -> dbc.Ro
                 _("with a validated improvement"),
                 "overview-card-instruments",
             ),
+            # Counts partner x indicator targets, not indicators: the title says so (issue 12).
             _headline(
-                _("Indicators on track"),
+                _("Targets on track"),
                 f"{int(status.get('on track', 0))} / {len(progress)}",
-                [
-                    f"{int(status.get('behind', 0))} ",
-                    _("behind"),
-                    " · ",
-                    f"{int(status.get('no data', 0))} ",
-                    _("no data"),
-                ],
+                _("{behind} behind · {no_data} without data (partner × indicator targets)").format(
+                    behind=int(status.get("behind", 0)), no_data=int(status.get("no data", 0))
+                ),
                 "overview-card-indicators",
             ),
             _headline(_("Up to date"), fresh_figure, fresh_detail, "overview-card-freshness"),
@@ -167,7 +164,11 @@ def _empty_chart(sentence: str, link_text: str, href: str) -> dbc.Alert:
     )
 
 
-def progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
+def progress_card(
+    progress: pd.DataFrame, indicator: str | None, period=None, period_labels=None
+) -> dbc.Card:
+    """Progress to target of ``indicator`` per partner, as of ``period`` (the last ended one): a value
+    older than that period is marked with its own (``period_labels``: number -> label)."""
     rows = progress[progress["indicator_code"] == indicator]
     if rows.empty:
         title = _("Progress to target")
@@ -179,7 +180,16 @@ def progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
     else:
         first = rows.iloc[0]
         title = _("Progress to target: {indicator}").format(indicator=first.indicator_name)
-        body = graph("overview-progress", progress_figure(rows, first.indicator_code, first.unit))
+        body = graph(
+            "overview-progress",
+            progress_figure(
+                rows,
+                first.indicator_code,
+                first.unit,
+                as_of=period.number if period is not None else None,
+                period_labels=period_labels,
+            ),
+        )
     export = rows[
         ["partner_code", "indicator_code", "unit", "baseline", "target", "current",
          "progress_pct", "expected_pct", "status"]
@@ -189,7 +199,8 @@ def progress_card(progress: pd.DataFrame, indicator: str | None) -> dbc.Card:
         body,
         subtitle=_(
             "How far each partner has come from its baseline to its final target; the black tick is "
-            "where a straight line (or the milestone) says it should be by now."
+            "where a straight line (or the milestone) says it should be by now. A hatched bar is an "
+            "older value: its period is named."
         ),
         source=_(
             "Source: values and targets reported by the partners, up to the last ended period."

@@ -98,7 +98,16 @@ def layout(**query):
             dbc.Row(
                 [
                     dbc.Col(pipeline_card(pipeline), xs=12, xl=6),
-                    dbc.Col(progress_card(progress, indicator), xs=12, xl=6),
+                    dbc.Col(
+                        progress_card(
+                            progress,
+                            indicator,
+                            period,
+                            dict(zip(periods["number"], periods["label"], strict=True)),
+                        ),
+                        xs=12,
+                        xl=6,
+                    ),
                 ]
             ),
             dbc.Row(

@@ -25,6 +25,7 @@ from dashboard.components.filters import (
     partner_checklist,
     partner_filter_notice,
     period_slider,
+    scale_switch,
     submitted_switch,
     to_search,
     url_location,
@@ -120,6 +121,7 @@ def build_layout(page: IndicatorPage, query: dict):
         cumulative=is_sum,
         references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
         policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
+        own_scale=filters.own_scale,
         source=" ".join(
             part
             for part in (
@@ -157,6 +159,7 @@ def build_layout(page: IndicatorPage, query: dict):
                     (first, last),
                 ),
                 submitted_switch(f"{page.name}-submitted", value_view.include_submitted, allowed),
+                scale_switch(f"{page.name}-scale", filters.own_scale),
             ),
             partner_filter_notice(filters, chosen, f"{page.name}-partner-notice"),
             # Without a partner the panels would be empty charts: the notice says what to do.
@@ -227,13 +230,21 @@ def register_url_callback(page: IndicatorPage) -> None:
         Input(f"{page.name}-periods", "value"),
         Input(f"{page.name}-indicator", "value"),
         Input(f"{page.name}-submitted", "value"),
+        Input(f"{page.name}-scale", "value"),
         State(f"{page.name}-partners", "options"),
         State(f"{page.name}-periods", "marks"),
         State(f"{page.name}-indicator", "options"),
         prevent_initial_call=True,
     )
     def _filters_to_url(
-        partners, periods, indicator, submitted, partner_options, period_marks, indicators
+        partners,
+        periods,
+        indicator,
+        submitted,
+        own_scale,
+        partner_options,
+        period_marks,
+        indicators,
     ):
         filters = filters_from_controls(
             partners,
@@ -243,5 +254,6 @@ def register_url_callback(page: IndicatorPage) -> None:
             all_periods=[int(number) for number in period_marks or {}],
             default_indicator=(option_values(indicators) or [None])[0],
             include_submitted=submitted is True,
+            own_scale=own_scale is True,
         )
         return to_search(filters)
