@@ -1,14 +1,21 @@
-"""Pure figure builders: partner colours, units on every axis, targets and references drawn."""
+"""Pure figure builders: partner colours, units on every axis, targets and references drawn, and what
+makes them readable on a projector: text sizes, number formats, line labels kept apart, shared scales."""
 
 from datetime import date
 
 import pandas as pd
 
 from dashboard.components.charts import (
+    CHART_TEXT_PX,
+    LABEL_PX,
+    LineLabel,
     indicator_panel_figure,
+    number_axis,
     pipeline_figure,
+    place_line_labels,
     progress_figure,
     reference_figure,
+    value_range,
 )
 from dashboard.components.colours import PALETTE, PARTNER_COLOURS, partner_colour
 
@@ -98,3 +105,79 @@ def test_reference_figure_groups_years_by_geo():
     assert [t.name for t in figure.data] == ["2023", "2024"]
     assert list(figure.data[1].y)[1] is None  # RO has no 2024 value: nothing is invented
     assert figure.layout.yaxis.title.text == "% of individuals"
+
+
+def test_an_older_value_is_hatched_and_named_with_its_period():
+    progress = pd.DataFrame(
+        {
+            "partner_code": ["MDPWA", "PLH"],
+            "partner_label": ["MDPWA", "Plœuc"],
+            "current": [20.0, 10.0],
+            "target": [25.0, 15.0],
+            "progress_pct": [65.5, 50.0],
+            "expected_pct": [87.5, 87.5],
+            "latest_period": [7, 6],
+        }
+    )
+    figure = progress_figure(
+        progress, "ESU-SERVICES", "services", as_of=7, period_labels={6: "P6", 7: "P7"}
+    )
+    bars = figure.data[0]
+    assert list(bars.y) == ["Plœuc<br>10 / 15 services (value of P6)", "MDPWA<br>20 / 25 services"]
+    assert list(bars.marker.pattern.shape) == ["/", ""]
+
+
+def test_chart_text_is_at_least_the_projector_size_everywhere():
+    series = pd.DataFrame({"end_date": PERIODS["end_date"], "value": [4000.0, 40000.0, None]})
+    figure = indicator_panel_figure(
+        series, PERIODS, partner_code="MDPWA", unit_title="users", target=60000.0, baseline=2000.0
+    )
+    assert figure.layout.font.size == CHART_TEXT_PX
+    assert all(a.font.size >= CHART_TEXT_PX for a in figure.layout.annotations)
+    assert figure.layout.legend.font.size is None  # the layout's font, not a smaller one
+    # Grouped thousands as the tables write them, never "40k" next to "6 000".
+    assert figure.layout.yaxis.tickformat == ",.0f"
+    assert number_axis([0, 4]) == {"tickformat": ",.1f"}
+
+
+def test_labels_of_lines_at_the_same_value_are_merged_into_one():
+    labels = place_line_labels(
+        [
+            LineLabel(70.0, "target 70", "right", "#d55e00"),
+            LineLabel(70.0, "Latvia's national target: 70 % by 2027"),
+            LineLabel(80.0, "EU target: 80 % by 2030"),
+        ],
+        [0, 100],
+    )
+    assert [label["text"] for label in labels] == [
+        "target 70 · Latvia's national target: 70 % by 2027",
+        "EU target: 80 % by 2030",
+    ]
+    assert labels[0]["xanchor"] == "right" and labels[0]["font"]["color"] == "#d55e00"
+
+
+def test_labels_of_close_lines_never_cover_each_other():
+    values = [10.0, 12.0, 13.0, 60.0]
+    labels = place_line_labels([LineLabel(v, f"line {v}") for v in values], [0, 100], plot_px=200)
+    boxes = []
+    for label in labels:
+        position = label["y"] * 2 + label["yshift"]
+        boxes.append(
+            (position - LABEL_PX, position)
+            if label["yanchor"] == "top"
+            else (position, position + LABEL_PX)
+        )
+    boxes.sort()
+    assert all(
+        low >= previous_high
+        for (_l, previous_high), (low, _h) in zip(boxes, boxes[1:], strict=False)
+    )
+    assert labels[0]["yanchor"] == "top"  # the lowest went under its line rather than up
+    assert labels[-1]["yshift"] == 0  # a line far from the others keeps its label on it
+
+
+def test_value_range_holds_every_number_with_room_for_the_top_label():
+    assert value_range([40.0, None, 70.0], percentage=True) == [0.0, 100.0]
+    low, high = value_range([1500.0, float("nan"), 6000.0, 2050.0])
+    assert low == 0.0 and 6000.0 * 1.1 < high < 6000.0 * 1.2
+    assert value_range([]) == [0.0, 1.0]

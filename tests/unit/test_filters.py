@@ -100,13 +100,22 @@ def test_controls_left_at_their_defaults_stay_out_of_the_url():
     assert to_search(from_p3) == "?from=P3"
 
 
+def test_own_scale_goes_into_the_url_only_when_chosen():
+    own = filters_from_controls(
+        None, [1, 8], None, all_partners=PARTNERS, all_periods=PERIODS, own_scale=True
+    )
+    assert to_search(own) == "?scale=own"
+    assert _parse("?scale=own").own_scale and not _parse("?scale=shared").own_scale
+
+
 @given(
     partners=st.none() | st.lists(st.sampled_from(PARTNERS), unique=True),
     bounds=st.none() | st.tuples(st.sampled_from(PERIODS), st.sampled_from(PERIODS)),
     indicator=st.none() | st.sampled_from(INDICATORS),
+    own_scale=st.booleans(),
 )
-def test_to_search_and_parse_filters_round_trip(partners, bounds, indicator):
+def test_to_search_and_parse_filters_round_trip(partners, bounds, indicator, own_scale):
     ordered = None if partners is None else tuple(c for c in PARTNERS if c in partners)
     first, last = sorted(bounds) if bounds else (None, None)
-    filters = ViewFilters(ordered, first, last, indicator)
+    filters = ViewFilters(ordered, first, last, indicator, own_scale=own_scale)
     assert _parse(to_search(filters)) == filters
