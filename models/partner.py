@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from i18n import N_
+
 from .base import Base
 
 if TYPE_CHECKING:
@@ -14,12 +16,13 @@ if TYPE_CHECKING:
 
 PARTNER_LEVELS = ("national", "regional", "local")
 PARTNER_ROLES = ("lead", "partner")
+# Stored in English (the check constraint); shown with _() in the reader's language.
 INSTRUMENT_KINDS = (
-    "legal framework",
-    "ERDF programme",
-    "development plan",
-    "local programme",
-    "territorial operation",
+    N_("legal framework"),
+    N_("ERDF programme"),
+    N_("development plan"),
+    N_("local programme"),
+    N_("territorial operation"),
 )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from i18n import N_
 from models import (
     BenchmarkValue,
     ChangeType,
@@ -190,12 +191,14 @@ INDICATOR_NAMES: dict[str, dict[str, str]] = {
 
 EUROSTAT_EGOV = (
     "isoc_ciegi_ac:I_IUGOV1",
-    "Individuals 16-74 who used a public authority website or app in the last 12 months "
-    "(Eurostat isoc_ciegi_ac, I_IUGOV1; series from 2022)",
+    N_(
+        "Individuals 16-74 who used a public authority website or app in the last 12 months "
+        "(Eurostat isoc_ciegi_ac, I_IUGOV1; series from 2022)"
+    ),
 )
 EUROSTAT_SKILLS = (
     "isoc_sk_dskl_i21:I_DSK2_BAB",
-    "Individuals 16-74 with at least basic digital skills (Eurostat isoc_sk_dskl_i21, I_DSK2_BAB)",
+    N_("Individuals 16-74 with at least basic digital skills (Eurostat isoc_sk_dskl_i21, I_DSK2_BAB)"),
 )
 _SRC_EGOV_2023 = "https://ec.europa.eu/eurostat/en/web/products-eurostat-news/w/ddn-20240924-2"
 _SRC_EGOV_2024 = "https://ec.europa.eu/eurostat/en/web/products-eurostat-news/w/ddn-20250226-1"
@@ -223,7 +226,8 @@ BENCHMARKS = [
 ]  # fmt: skip
 
 # Policy targets drawn as reference lines on the digital-skills page.
-SKILLS_POLICY_TARGETS = [("EU27", 80.0, 2030, "EU Digital Decade target"), ("LV", 70.0, 2027, "Latvia's national target")]  # fmt: skip
+# Their labels and the series' names are stored and kept in English, shown with _() when drawn.
+SKILLS_POLICY_TARGETS = [("EU27", 80.0, 2030, N_("EU Digital Decade target")), ("LV", 70.0, 2027, N_("Latvia's national target"))]  # fmt: skip
 
 
 def sync_reporting_periods(session: Session, project_start: date) -> list[ReportingPeriod]:

@@ -75,7 +75,7 @@ def evidence_list(evidence: pd.DataFrame, download_id_type: str) -> html.Ul | ht
     for row in evidence.itertuples():
         has_link = isinstance(row.url, str) and bool(row.url)
         has_file = isinstance(row.file_sha256, str) and bool(row.file_sha256)
-        parts = [html.Span(row.kind, className="evidence-kind"), " "]
+        parts = [html.Span(_(row.kind), className="evidence-kind"), " "]
         if has_link:
             parts.append(
                 html.A(row.title, href=row.url, target="_blank", rel="noopener noreferrer")

@@ -14,7 +14,7 @@ def _policy_targets(geos: list[str]) -> dict[str, list[tuple[str, float]]]:
     targets: dict[str, list[tuple[str, float]]] = {}
     for geo, label, value, year in skills_policy_targets(geos):
         text = _("{label}: {value} by {year}").format(
-            label=label, value=format_percent(value, decimals=0), year=year
+            label=_(label), value=format_percent(value, decimals=0), year=year
         )
         targets.setdefault(geo, []).append((text, value))
     return targets

@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
-from dashboard.components.links import page_path
+from dashboard.components.links import linked, page_path
 from dashboard.components.periods import period_label
 from dashboard.components.report import indicator_table, uploads_table
 from dashboard.components.review import returned_banner, waiting_note
@@ -206,7 +206,7 @@ def _instrument_card(profile, changes) -> dbc.Card:
                         " — ".join(
                             x
                             for x in (
-                                profile.instrument_kind,
+                                profile.instrument_kind and _(profile.instrument_kind),
                                 profile.managing_body,
                                 profile.legal_reference,
                             )
@@ -373,7 +373,11 @@ def open_correction(_opens, _cancel):
     what = [
         html.Strong(f"{detail.indicator_code} · {detail.period_label}"),
         html.Div(detail.indicator_name, className="small text-muted"),
-        html.Div([_("Current value: "), html.Strong(current), f" ({detail.unit})"]),
+        html.Div(
+            linked(
+                _("Current value: {value} ({unit})"), value=html.Strong(current), unit=detail.unit
+            )
+        ),
     ]
     value = "" if detail.value is None else f"{detail.value:g}"
     return True, detail.observation_id, what, value, "", False

@@ -26,7 +26,7 @@ from dashboard.components.import_result import (
     policy_changes_table,
     result_summary,
 )
-from dashboard.components.links import page_path
+from dashboard.components.links import linked, page_path
 from dashboard.components.periods import period_label
 from dashboard.components.review import returned_banner
 from dashboard.database import DatabaseBusy, app_settings, perform_import, read_session
@@ -161,15 +161,16 @@ def layout(partner: str = "", **_other):
                                             id="upload-file",
                                             children=html.Div(
                                                 [
-                                                    html.Div(_("Drag and drop the workbook here")),
                                                     html.Div(
-                                                        [
-                                                            _("or "),
-                                                            html.A(
+                                                        linked(
+                                                            _(
+                                                                "Drag and drop the workbook here or {choose_a_file}"
+                                                            ),
+                                                            choose_a_file=html.A(
                                                                 _("choose a file"),
                                                                 className="link-primary",
                                                             ),
-                                                        ],
+                                                        )
                                                     ),
                                                     html.Small(
                                                         _(

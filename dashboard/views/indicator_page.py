@@ -199,7 +199,7 @@ def _reference_card(page: IndicatorPage, references: pd.DataFrame, partners, geo
             index=False, name=None
         )
     ]
-    name = references["series_name"].iloc[0] if not references.empty else page.series_code
+    name = _(references["series_name"].iloc[0]) if not references.empty else page.series_code
     return chart_card(
         _(page.reference_title),
         html.Div([body, *notes]),

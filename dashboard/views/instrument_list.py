@@ -16,6 +16,7 @@ from dashboard.queries.instruments import (
     stage_events,
 )
 from i18n import _
+from rules.formatting import format_date
 
 FILTER_KEYS = ("partner", "stage", "type")
 DOWNLOAD_TYPE = "instruments-evidence"
@@ -100,8 +101,9 @@ def _instrument_card(
             ),
             flush=True,
         )
+    kind = _(first.instrument_kind) if isinstance(first.instrument_kind, str) else None
     reference = " — ".join(
-        str(x) for x in (first.instrument_kind, first.legal_reference) if isinstance(x, str) and x
+        str(x) for x in (kind, first.legal_reference) if isinstance(x, str) and x
     )
     return dbc.Card(
         [
@@ -127,7 +129,7 @@ def _instrument_card(
 
 
 def _change_item(row, events, evidence, can_edit: bool) -> dbc.AccordionItem:
-    since = _("since {date}").format(date=row.stage_since) if row.stage_since else ""
+    since = _("since {date}").format(date=format_date(row.stage_since)) if row.stage_since else ""
     title = html.Div(
         [
             html.Span(row.change_code, className="change-code"),

@@ -49,12 +49,11 @@ def _labelled(component_id: str, label: str, control) -> html.Div:
     return html.Div([dbc.Label(label, html_for=component_id, className="small mb-1"), control])
 
 
-def _select(component_id: str, label: str, values) -> html.Div:
-    return _labelled(
-        component_id,
-        label,
-        dbc.Select(id=component_id, options=[{"label": v, "value": v} for v in values]),
-    )
+def _select(component_id: str, label: str, values, *, translated: bool = False) -> html.Div:
+    """A choice among ``values``; ``translated`` shows a vocabulary stored in English (and marked with
+    N_ where it is defined) in the reader's language, the value sent stays English."""
+    options = [{"label": _(v) if translated else v, "value": v} for v in values]
+    return _labelled(component_id, label, dbc.Select(id=component_id, options=options))
 
 
 def _text(component_id: str, label: str, placeholder: str = "") -> html.Div:
@@ -99,9 +98,9 @@ def add_partner_form() -> dbc.Card:
             _text("setup-partner-short", _("Short name")),
             _text("setup-partner-country", _("Country"), "EE"),
             _text("setup-partner-nuts", _("NUTS code"), "EE001"),
-            _select("setup-partner-level", _("Level"), PARTNER_LEVELS),
+            _select("setup-partner-level", _("Level"), PARTNER_LEVELS, translated=True),
             _text("setup-partner-instrument", _("Policy instrument")),
-            _select("setup-partner-kind", _("Kind of instrument"), INSTRUMENT_KINDS),
+            _select("setup-partner-kind", _("Kind of instrument"), INSTRUMENT_KINDS, translated=True),
             _text("setup-partner-body", _("Managing body")),
         ],
         _("Add partner"),
