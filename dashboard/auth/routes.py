@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request
 from sqlalchemy import select
 
 from dashboard.database import app_settings, perform_unsigned, read_session
-from i18n import N_, _, current_language
+from i18n import LANGUAGES, N_, _, current_language
 from models import User
 from services.accounts import (
     AccountError,
@@ -204,6 +204,9 @@ def open_share(signed: str):
         ), 404  # fmt: skip
     link_id, language, period = opened
     begin_share_session(link_id)
+    # A ?lang added to the shared address wins over the language the link was made with.
+    asked = request.args.get("lang", "")
+    language = asked if asked in LANGUAGES else language
     query = "&".join(part for part in (f"lang={language}" if language else "",
                                        f"period={period}" if period else "") if part)  # fmt: skip
     return redirect("/" + (f"?{query}" if query else ""))

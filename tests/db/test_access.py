@@ -373,6 +373,18 @@ def test_share_links_read_only_expire_and_can_be_revoked(app, clients, demo, set
     )
 
 
+def test_a_share_link_opens_in_its_language_unless_the_address_asks_for_another(
+    app, demo, settings
+):
+    link, token = create_share_link(
+        demo, command_line_actor("test"), "committee", days=1, language="fr", period_label="P7"
+    )
+    demo.commit()
+    address = "/share/" + sign_token(settings.secret_key, "share-link", token)
+    assert signed_in_client(app, None).get(address).location == "/?lang=fr&period=P7"
+    assert signed_in_client(app, None).get(address + "?lang=lv").location == "/?lang=lv&period=P7"
+
+
 def test_a_set_password_link_works_once(app, demo, settings):
 
     from services.accounts import add_user, create_password_link
