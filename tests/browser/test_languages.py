@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from i18n import LANGUAGES, _, use_language
 from i18n.catalogue import read_catalogue
 from rules.messages import render
-from tests.support.browser import TEST_PASSWORD, ServerFailed, wait_for_dash
+from tests.support.browser import SCREENSHOT_DIR, TEST_PASSWORD, ServerFailed, wait_for_dash
 from workbooks.cell_text import sheet_title
 
 # The page names of the navigation bar, in English; none may be left on a page in another language.
@@ -95,7 +95,7 @@ def _expect_language(page, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_of_the_navigation_in_each_language(page, server, screenshot, language):
+def test_every_page_of_the_navigation_in_each_language(page, server, language):
     page.goto(f"{server.url}/?lang={language}")
     wait_for_dash(page)
     _expect_language(page, language)
@@ -111,8 +111,12 @@ def test_every_page_of_the_navigation_in_each_language(page, server, screenshot,
         page.wait_for_url(f"**{href}")
         wait_for_dash(page)
         _expect_language(page, language)
-        if href in ("/", "/upload"):
-            screenshot(f"languages-{language}-{'overview' if href == '/' else 'upload'}")
+        if href in ("/", "/upload"):  # at desktop size only: the tour is long enough
+            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            name = "overview" if href == "/" else "upload"
+            page.screenshot(
+                path=SCREENSHOT_DIR / f"languages-{language}-{name}.png", full_page=True
+            )
         shown = " ".join(
             [page.title(), page.locator("nav").inner_text(), *page.locator("h1").all_inner_texts()]
         )
