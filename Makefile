@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
+# Test processes (pytest-xdist): each has its own PostgreSQL cluster and live servers; a file stays in one.
+TEST_WORKERS ?= 2
 APT_PACKAGES := postgresql chromium fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -55,7 +57,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 test: system-deps lint
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_import.py
