@@ -83,8 +83,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     # Policy changes sheet
     "change": (
         "change id", "change", "change code", "policy change",
-        "changement", "code du changement", "id changement",
-        "schimbare", "cod schimbare", "id schimbare",
+        "changement", "code du changement", "id changement", "modification", "code de la modification",
+        "schimbare", "cod schimbare", "id schimbare", "modificare", "cod modificare", "id modificare",
         "promjena", "šifra promjene", "id promjene",
         "izmaiņa", "izmaiņas kods", "izmaiņas id",
     ),
@@ -92,7 +92,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "date": ("date", "data", "datum", "datums", "stage date", "date de l'étape"),
     "evidence_url": (
         "evidence url", "evidence", "evidence link", "url", "link",
-        "preuve", "lien", "url de la preuve",
+        "preuve", "lien", "url de la preuve", "justificatif", "lien vers le justificatif", "url du justificatif",
         "dovadă", "dovada", "link dovadă",
         "dokaz", "poveznica", "poveznica na dokaz",
         "pierādījums", "saite", "pierādījuma saite",
@@ -258,7 +258,7 @@ def find_incomplete_header(
 SETUP_SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "Indicators": ("indicators", "indicateurs", "indicatori", "pokazatelji", "rādītāji"),
     "Targets": ("targets", "cibles", "valeurs cibles", "ținte", "valori țintă", "ciljevi", "ciljne vrijednosti", "mērķi", "mērķa vērtības"),
-    "Milestones": ("milestones", "jalons", "etape intermediare", "repere", "međuciljevi", "ključne točke", "starpposma mērķi"),
+    "Milestones": ("milestones", "jalons", "etape intermediare", "repere", "međuciljevi", "ključne točke", "starpposma mērķi", "valeurs intermédiaires", "ținte intermediare", "ključne etape", "starpposma vērtības"),
     "Partners": ("partners", "partenaires", "parteneri", "partneri", "partneri"),
     "Periods": ("periods", "reporting periods", "périodes", "perioade", "perioade de raportare", "razdoblja", "izvještajna razdoblja", "periodi", "pārskata periodi"),
 }  # fmt: skip
@@ -273,24 +273,24 @@ SETUP_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "category": ("category", "catégorie", "categorie", "kategorija"),
     "value_kind": ("value_kind", "kind of value", "type de valeur", "tip de valoare", "vrsta vrijednosti", "vērtības veids"),
     "aggregation": ("aggregation", "agrégation", "agregare", "agregacija", "apkopošana"),
-    "higher_is_better": ("higher_is_better", "higher is better", "plus c'est élevé, mieux c'est", "mai mare este mai bine", "veće je bolje", "lielāks ir labāks"),
+    "higher_is_better": ("higher_is_better", "higher is better", "plus c'est élevé, mieux c'est", "mai mare este mai bine", "veće je bolje", "lielāks ir labāks", "cu cât mai mare, cu atât mai bine", "jo lielāks, jo labāks"),
     "eu_code": ("eu_code", "eu code", "code ue", "cod ue", "eu šifra", "es kods"),
     "display_order": ("display_order", "order", "ordre", "ordine", "redoslijed", "secība"),
     "description": ("description", "descriere", "opis", "apraksts"),
     "partner_code": ("partner_code", "partner", "partner code", "partenaire", "code partenaire", "partener", "cod partener", "šifra partnera", "partneris", "partnera kods"),
     "indicator_code": ("indicator_code", "indicator", "indicator code", "indicateur", "code indicateur", "cod indicator", "pokazatelj", "šifra pokazatelja", "rādītājs", "rādītāja kods"),
     "baseline_value": ("baseline_value", "baseline", "valeur de référence", "valoare de referință", "valoare de bază", "polazna vrijednost", "bāzes vērtība"),
-    "baseline_date": ("baseline_date", "baseline date", "date de référence", "data de referință", "datum polazne vrijednosti", "bāzes datums"),
+    "baseline_date": ("baseline_date", "baseline date", "date de référence", "data de referință", "datum polazne vrijednosti", "bāzes datums", "bāzes vērtības datums"),
     "target_value": ("target_value", "target", "valeur cible", "cible", "valoare țintă", "țintă", "ciljna vrijednost", "cilj", "mērķa vērtība", "mērķis"),
-    "period": ("period", "période", "perioadă", "perioada", "razdoblje", "periods"),
-    "value": ("value", "milestone value", "valeur", "valoare", "vrijednost", "vērtība"),
+    "period": ("period", "période", "perioadă", "perioada", "razdoblje", "periods", "pārskata periods"),
+    "value": ("value", "milestone value", "valeur", "valeur intermédiaire", "valoare", "valoarea țintei intermediare", "vrijednost", "vrijednost ključne etape", "vērtība", "starpposma vērtība"),
     "short_name": ("short_name", "short name", "nom court", "denumire scurtă", "kratki naziv", "īsais nosaukums"),
     "country": ("country", "pays", "țară", "țara", "država", "valsts"),
     "nuts_code": ("nuts_code", "nuts code", "nuts", "code nuts", "cod nuts", "nuts šifra", "nuts kods"),
     "level": ("level", "niveau", "nivel", "razina", "līmenis"),
     "role": ("role", "rôle", "rol", "uloga", "loma"),
-    "label": ("label", "period", "période", "perioadă", "perioada", "razdoblje", "periods"),
-    "due_date": ("due_date", "report due", "due date", "échéance", "date limite", "termen", "termen de raportare", "rok", "rok za izvješće", "termiņš", "iesniegšanas termiņš"),
+    "label": ("label", "period", "période", "perioadă", "perioada", "razdoblje", "periods", "pārskata periods"),
+    "due_date": ("due_date", "report due", "due date", "échéance", "échéance du rapport", "date limite", "termen", "termen de raportare", "rok", "rok za izvješće", "termiņš", "iesniegšanas termiņš"),
 }  # fmt: skip
 
 

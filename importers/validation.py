@@ -495,7 +495,6 @@ def plausibility_warnings(
             continue
         previous_number = max(earlier)
         previous = history[previous_number]
-        label = f"{record.indicator.code} for {record.partner.code}"
         previous_label = f"P{previous_number}"
         if (
             previous > 0
@@ -508,7 +507,8 @@ def plausibility_warnings(
             issues.append(
                 warning(
                     "far-from-previous", record.sheet, record.cell, record.value,
-                    number=record.value, series=label, period=previous_label, previous=previous,
+                    number=record.value, indicator=record.indicator.code,
+                    partner=record.partner.code, period=previous_label, previous=previous,
                 )
             )  # fmt: skip
         if (
@@ -519,8 +519,8 @@ def plausibility_warnings(
             issues.append(
                 warning(
                     "cumulative-decrease", record.sheet, record.cell, record.value,
-                    number=record.value, series=label, period=previous_label, previous=previous,
-                    indicator=record.indicator.code,
+                    number=record.value, indicator=record.indicator.code,
+                    partner=record.partner.code, period=previous_label, previous=previous,
                 )
             )  # fmt: skip
     issues.extend(_unfinished_period_warnings(records, today))

@@ -18,6 +18,12 @@ from .cells import CellError, parse_date
 from .limits import length_problem, shorten
 from .values import ValueRuleError, read_typed_value
 
+# Yes and no as a clerk writes them in the partnership's five languages (and as spreadsheets store them).
+YES_WORDS = frozenset(
+    {"true", "yes", "1", "y", "oui", "vrai", "da", "adevărat", "jā", "ja", "istina"}
+)
+NO_WORDS = frozenset({"false", "no", "0", "n", "non", "faux", "nu", "fals", "ne", "nē", "laž"})
+
 
 class FieldError(ValueError):
     """A typed value the rules refuse; the message names the field and says what to write."""
@@ -66,11 +72,11 @@ def clean_value(field: Field, raw: object, value_kind: str | None = None, indica
     if field.kind == "boolean":
         if isinstance(raw, bool):
             return raw
-        if text.lower() in ("true", "yes", "1"):
+        if text.lower() in YES_WORDS:
             return True
-        if text.lower() in ("false", "no", "0"):
+        if text.lower() in NO_WORDS:
             return False
-        raise _problem(field, N_("{field}: write yes or no"))
+        raise _problem(field, N_("{field}: write yes or no (or 1 or 0)"))
     if field.kind == "integer":
         if not re.fullmatch(r"-?\d{1,9}", text):
             raise _problem(field, N_("{field}: {text!r} is not a whole number"), text=shorten(text))

@@ -96,8 +96,8 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         ),
     },
     "unexpected-percent": (
-        "{where}: '{value}' is a percentage, but {indicator} is counted in {kind}s; write a plain "
-        "number"
+        "{where}: '{value}' is a percentage, but {indicator} is not reported in percent; write a "
+        "plain number"
     ),
     "percentage-out-of-range": (
         "{where}: '{value}' is {number:g} %, outside 0-100 % (a percentage is never above 100 % or "
@@ -338,15 +338,16 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "save it, and upload it again"
     ),
     "far-from-previous": (
-        "{where}: {number:g} is far from {series} in {period} ({previous:g}); check it is not a typo "
-        "or a different unit"
+        "{where}: {number:g} is far from what {partner} reported for {indicator} in {period} "
+        "({previous:g}); check it is not a typo or a different unit"
     ),
     "cumulative-decrease": (
-        "{where}: {number:g} is lower than {series} in {period} ({previous:g}), but {indicator} is a "
-        "running total; check it"
+        "{where}: {number:g} is lower than what {partner} reported for {indicator} in {period} "
+        "({previous:g}), but {indicator} is a running total; check it"
     ),
     "period-not-ended": (
-        "{where}: {period} has not ended (it ends on {end}); {count} value(s) for it may still change"
+        "{where}: {period} has not ended (it ends on {end}); the values reported for it may still "
+        "change (values in this file: {count})"
     ),
     # --- the Policy changes sheet (importers.policy_sheet) -----------------------------------------
     "not-a-url": "{where}: '{value}' is not a web address; write one starting with https://",
@@ -406,7 +407,14 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     ),
     "unknown-code": "{detail}",
     "invalid-value": "{detail}",
-    "missing-value": "New {table} {key}: fill in {columns}",
+    "missing-value": {
+        "": "New row {key}: fill in {columns}",
+        "indicator": "New indicator {key}: fill in {columns}",
+        "target": "New target {key}: fill in {columns}",
+        "milestone": "New milestone {key}: fill in {columns}",
+        "partner": "New partner {key}: fill in {columns}",
+        "period": "New reporting period {key}: fill in {columns}",
+    },
 }
 
 
@@ -420,7 +428,39 @@ def render(code: str, params: Mapping[str, object], *, where: str = "", value: s
         return str(params[LEGACY_MESSAGE])
     template = MESSAGES[code]
     if isinstance(template, dict):
-        template = template[str(params.get("variant", ""))]
-    text = _(template).format(where=where, value=value, **params)
+        variant = str(params.get("variant", ""))
+        template = template[variant] if variant in template or "" not in template else template[""]
+    shown = _Parameters(_in_current_language(params), where=where, value=value)
+    text = _(template).format_map(shown)
     # A problem without a place (a whole-file problem) starts with its sentence, not with ": ".
     return text[2:] if text.startswith(": ") else text
+
+
+def _in_current_language(params: Mapping[str, object]) -> dict[str, object]:
+    """The parameters that name words of our vocabulary (a stage), in the reader's language: a problem
+    keeps codes ('adopted') so that it reads right whoever looks at it later."""
+    from .stages import Stage, stage_label  # rules.stages makes problems: imported when rendering
+
+    stages = {stage.value for stage in Stage}
+    shown = dict(params)
+    for name in ("stage", "current"):
+        if shown.get(name) in stages:
+            shown[name] = stage_label(str(shown[name]))
+    if "names" in shown and set(str(shown["names"]).split(", ")) == stages:
+        shown["names"] = ", ".join(stage_label(stage) for stage in Stage)
+    if "partner" not in shown and " for " in str(shown.get("series", "")):
+        # stored before far-from-previous named the partner apart: "ESU-USERS for SMILTENE"
+        shown["indicator"], shown["partner"] = str(shown["series"]).split(" for ", 1)
+    return shown
+
+
+class _Missing:
+    """A parameter a stored problem lacks (its template changed since): shown as "?", whatever format."""
+
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
+class _Parameters(dict):
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing()

@@ -40,13 +40,13 @@ STAGE_VALUES = tuple(s.value for s in Stage)
 
 # Stage names in English, French, Romanian, Croatian and Latvian (folded when compared).
 STAGE_NAMES: dict[Stage, tuple[str, ...]] = {
-    Stage.IDENTIFIED: ("identified", "identifié", "identificat", "identificiran", "identificēts", "identificēta"),
-    Stage.PROPOSED: ("proposed", "proposé", "propus", "propusă", "predložen", "predloženo", "ierosināts", "ierosināta", "piedāvāts"),
-    Stage.SUBMITTED: ("submitted", "soumis", "déposé", "depus", "depusă", "transmis", "podnesen", "podneseno", "upućen", "iesniegts", "iesniegta"),
-    Stage.ADOPTED: ("adopted", "adopté", "adoptat", "adoptată", "aprobat", "usvojen", "usvojeno", "donesen", "pieņemts", "pieņemta"),
-    Stage.IMPLEMENTED: ("implemented", "mis en œuvre", "mise en œuvre", "implementat", "implementată", "aplicat", "proveden", "provedeno", "implementiran", "īstenots", "īstenota", "ieviests"),
-    Stage.VALIDATED: ("validated", "validé", "validat", "validată", "potvrđen", "potvrđeno", "validiran", "apstiprināts", "apstiprināta", "validēts"),
-    Stage.ABANDONED: ("abandoned", "abandonné", "abandonat", "abandonată", "odustalo", "napušten", "napušteno", "atcelts", "atcelta", "pārtraukts"),
+    Stage.IDENTIFIED: ("identified", "identifié", "identificat", "identificiran", "identificēts", "identificēta", "identifiée", "identificată", "utvrđen", "utvrđena", "utvrđeno", "identificirana"),
+    Stage.PROPOSED: ("proposed", "proposé", "propus", "propusă", "predložen", "predloženo", "ierosināts", "ierosināta", "piedāvāts", "proposée", "predložena"),
+    Stage.SUBMITTED: ("submitted", "soumis", "déposé", "depus", "depusă", "transmis", "podnesen", "podneseno", "upućen", "iesniegts", "iesniegta", "soumise", "déposée", "podnesena"),
+    Stage.ADOPTED: ("adopted", "adopté", "adoptat", "adoptată", "aprobat", "usvojen", "usvojeno", "donesen", "pieņemts", "pieņemta", "adoptée", "usvojena"),
+    Stage.IMPLEMENTED: ("implemented", "mis en œuvre", "mise en œuvre", "implementat", "implementată", "aplicat", "proveden", "provedeno", "implementiran", "īstenots", "īstenota", "ieviests", "provedena", "implementirana"),
+    Stage.VALIDATED: ("validated", "validé", "validat", "validată", "potvrđen", "potvrđeno", "validiran", "apstiprināts", "apstiprināta", "validēts", "validée", "potvrđena"),
+    Stage.ABANDONED: ("abandoned", "abandonné", "abandonat", "abandonată", "odustalo", "napušten", "napušteno", "atcelts", "atcelta", "pārtraukts", "abandonnée", "napuštena"),
 }  # fmt: skip
 _STAGE_OF_NAME = {fold(name): stage for stage, names in STAGE_NAMES.items() for name in names}
 # A stage as people read it (the template's dropdown, pages). Each translation must be one of the names

@@ -92,6 +92,14 @@ MODELS = {
 # Milestones, targets (with their milestones) and unused indicators can be deleted; partners and periods
 # cannot, because observations, uploads and workbooks refer to them.
 DELETABLE = ("indicator", "target", "milestone")
+ONLY_SETUP_ROWS = N_("Only setup rows can be deleted here")
+# Whole sentences per table: "The {table} was deleted" would need the table's name, gender and case.
+DELETED_MEANWHILE = {
+    "": N_("This row was deleted meanwhile; reload the page"),
+    "indicator": N_("This indicator was deleted meanwhile; reload the page"),
+    "target": N_("This target was deleted meanwhile; reload the page"),
+    "milestone": N_("This milestone was deleted meanwhile; reload the page"),
+}
 NOT_DELETABLE = {
     "partner": N_("Partners cannot be deleted: reported values and workbooks refer to them"),
     "period": N_("Periods cannot be deleted: reported values and workbooks refer to them"),
@@ -184,9 +192,7 @@ def update_setup_value(
     # same row waits, so the audit event's "before" is the value this edit replaces.
     record = session.get(MODELS[table], row_id, with_for_update=True)
     if record is None:
-        raise SetupError(
-            _("The {table} was deleted meanwhile; reload the page").format(table=table)
-        )
+        raise SetupError(_(DELETED_MEANWHILE.get(table, DELETED_MEANWHILE[""])))
     require_edit(actor, owner_code(session, table, record))
     before = snapshot(table, record)
     indicator = indicator_of(session, table, record)
@@ -439,7 +445,7 @@ def _record_deleted(session: Session, actor: Actor, table: str, record, comment:
 def deletable_record(session: Session, table: str, row_id: int):
     """The record a deletion would remove; SetupError for tables that cannot lose rows or a gone row."""
     if table not in DELETABLE:
-        raise SetupError(_(NOT_DELETABLE.get(table, N_("Only setup rows can be deleted here"))))
+        raise SetupError(_(NOT_DELETABLE.get(table, ONLY_SETUP_ROWS)))
     # FOR UPDATE (PostgreSQL; SQLite's writing transactions are alone anyway): a concurrent edit of the
     # same row waits, so the audit event's "before" is the value this edit replaces.
     record = session.get(MODELS[table], row_id, with_for_update=True)

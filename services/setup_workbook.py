@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
+from i18n import _
 from importers.headers import HEADER_SEARCH_ROWS, find_named_header, setup_sheet
 from importers.layout import cell_name
 from importers.reading import UnreadableFile, read_workbook
@@ -321,11 +322,19 @@ def _add_new(session, table, record, result, sheet_name, row_number, key) -> boo
     if required:
         result.issues.append(
             error(
-                "missing-value", sheet_name, f"A{row_number}", table=table, key=" · ".join(key),
-                columns=", ".join(required),
+                "missing-value", sheet_name, f"A{row_number}", variant=table, key=" · ".join(key),
+                # the headers as the sheet shows them in the reader's language (a setup check is
+                # read where it is made, not stored)
+                columns=", ".join(_column_label(table, column) for column in required),
             )
         )  # fmt: skip
         return False
     session.add(record)
     session.flush()
     return True
+
+
+def _column_label(table: str, column: str) -> str:
+    """A column's label in the current language, as the Setup page and the workbook's header say it."""
+    field = EDITABLE.get(table, {}).get(column)
+    return _(field.label) if field is not None else column

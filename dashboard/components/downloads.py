@@ -89,7 +89,7 @@ def download_buttons(chart_id: str, frame: pd.DataFrame, basename: str) -> html.
     """Buttons that download ``frame`` (the chart's data) as CSV / XLSX; ``chart_id`` unique per page."""
     buttons = [
         dbc.Button(
-            [_("Data as"), " ", label],
+            _("Data as {file_format}").format(file_format=label),
             id={"type": "chart-download-button", "chart": chart_id, "format": file_format},
             size="sm",
             color="secondary",

@@ -23,6 +23,7 @@ from dashboard.components.empty_states import (
     missing_period_note,
     partner_link,
 )
+from dashboard.components.links import linked
 from i18n import _
 from rules.formatting import format_chart_label
 
@@ -173,18 +174,14 @@ def indicator_panels(view: IndicatorView) -> dbc.Card:
     if shown.empty:
         children = [
             dbc.Alert(
-                [
+                linked(
                     _(
-                        "No partner has a target or values for this indicator yet: targets are set on the"
+                        "No partner has a target or values for this indicator yet: targets are set "
+                        "on the {setup}; values arrive with each partner's {upload}."
                     ),
-                    " ",
-                    html.A(_("Setup page"), href=SETUP_PATH),
-                    "; ",
-                    _("values arrive with each partner's"),
-                    " ",
-                    html.A(_("workbook upload"), href=UPLOAD_PATH),
-                    ".",
-                ],
+                    setup=html.A(_("Setup page"), href=SETUP_PATH),
+                    upload=html.A(_("workbook upload"), href=UPLOAD_PATH),
+                ),
                 color="light",
                 id=f"{view.page}-no-values",
             )

@@ -39,14 +39,14 @@ def demo_banner(pipeline: pd.DataFrame, progress: pd.DataFrame):
     return dbc.Alert(
         [
             dbc.Badge(_("demo data"), color="warning", text_color="dark", className="me-2"),
-            _(
-                "Policy-change histories, targets and indicator values on this page are invented "
-                "for illustration (loaded by"
+            *linked(
+                _(
+                    "Policy-change histories, targets and indicator values on this page are "
+                    "invented for illustration (loaded by {command}); partners, instruments and "
+                    "Eurostat figures are real."
+                ),
+                command=html.Code("sharing demo"),
             ),
-            " ",
-            html.Code("sharing demo"),
-            "); ",
-            _("partners, instruments and Eurostat figures are real."),
         ],
         color="light",
         className="py-2 small",

@@ -132,7 +132,9 @@ def layout(**_query):
                                     dbc.Input(id="users-add-email", type="email", maxLength=254),
                                     3,
                                 ),
-                                _field(_("Name"), dbc.Input(id="users-add-name", maxLength=120), 3),
+                                _field(
+                                    _("Full name"), dbc.Input(id="users-add-name", maxLength=120), 3
+                                ),
                                 _field(
                                     _("Role"),
                                     dcc.Dropdown(id="users-add-role", options=role_options),
@@ -256,7 +258,7 @@ def accounts_table() -> dbc.Table:
     head = html.Thead(
         html.Tr(
             [
-                html.Th(_("E-mail address")), html.Th(_("Name")), html.Th(_("Role")),
+                html.Th(_("E-mail address")), html.Th(_("Full name")), html.Th(_("Role")),
                 html.Th(_("Partner")), html.Th(_("Language")), html.Th(_("Status")),
                 html.Th(_("Last sign-in")),
             ]

@@ -45,9 +45,9 @@ def test_numbers_percentages_and_dates_as_each_language_writes_them(
     assert current_language() == "en"
 
 
-def _forms(language: str) -> list[str]:
+def _forms(language: str, noun: str = "value") -> list[str]:
     with use_language(language):
-        return [ngettext("{n} value", "{n} values", n).format(n=n) for n in (1, 2, 5, 21)]
+        return [ngettext(f"{{n}} {noun}", f"{{n}} {noun}s", n).format(n=n) for n in (1, 2, 5, 21)]
 
 
 def test_plural_forms_follow_each_languages_rules():
@@ -56,7 +56,8 @@ def test_plural_forms_follow_each_languages_rules():
     for language in ("fr", "ro", "hr", "lv"):
         forms = _forms(language)
         assert "value" not in " ".join(forms) or language == "en", (language, forms)
-    hr, lv = _forms("hr"), _forms("lv")
+    # Croatian "vrijednost" has one form for 2 and 5 (vrijednosti); "pogreška" shows all three
+    hr, lv = _forms("hr", "error"), _forms("lv")
     assert hr[0].split()[1] == hr[3].split()[1] != hr[1].split()[1]  # 1 and 21 alike, 2 not
     assert hr[1].split()[1] != hr[2].split()[1]  # 2 and 5 differ: three forms
     assert lv[0].split()[1] == lv[3].split()[1] != lv[2].split()[1]  # 1 and 21 alike, 5 not

@@ -175,22 +175,50 @@ def test_every_kind_of_not_a_spreadsheet_has_its_sentence():
 
 def test_a_problem_round_trips_through_its_stored_form_and_says_the_same():
     problem = warning(
-        "far-from-previous", "Raport", "D6", 1200.0, number=1200.0, series="P1", period="P2",
-        previous=12.0,
+        "far-from-previous", "Raport", "D6", 1200.0, number=1200.0, indicator="ESU-USERS",
+        partner="SMILTENE", period="P2", previous=12.0,
     )  # fmt: skip
     stored = json.loads(json.dumps(problem.to_dict()))
     assert stored["message"] == problem.message
-    assert stored["params"] == {"number": 1200.0, "series": "P1", "period": "P2", "previous": 12.0}
+    assert stored["params"] == {
+        "number": 1200.0, "indicator": "ESU-USERS", "partner": "SMILTENE", "period": "P2",
+        "previous": 12.0,
+    }  # fmt: skip
     again = Problem.from_dict(stored)
     assert again == problem
     assert (
         again.message
         == problem.message
-        == ("D6: 1200 is far from P1 in P2 (12); check it is not a typo or a different unit")
+        == (
+            "D6: 1200 is far from what SMILTENE reported for ESU-USERS in P2 (12); check it is not "
+            "a typo or a different unit"
+        )
     )
     assert (again.severity, again.code, again.location, again.value) == (
         "warning", "far-from-previous", "Raport!D6", "1200",
     )  # fmt: skip
+
+
+def test_a_problem_stored_with_an_older_template_still_reads():
+    # stored before the partner was a parameter of its own, and one with a parameter lost
+    older = Problem.from_dict(
+        {"code": "far-from-previous", "severity": "warning", "sheet": "Raport", "cell": "D6",
+         "params": {"number": 12.0, "series": "ESU-USERS for SMILTENE", "period": "P2",
+                    "previous": 1.0}}
+    )  # fmt: skip
+    assert older.message.startswith("D6: 12 is far from what SMILTENE reported for ESU-USERS in P2")
+    assert render("far-from-previous", {"period": "P2"}, where="D6").startswith("D6: ? is far")
+
+
+def test_stage_names_in_a_problem_are_the_readers_words():
+    problem = error("missing-date", "Policy changes", "C4", stage="adopted")
+    assert "'adopted'" in problem.message
+    with use_language("fr"):
+        assert "'adopted'" not in problem.message
+    hint = render("unknown-stage", {"names": "identified, proposed, submitted, adopted, implemented, validated, abandoned"}, where="C4", value="x")  # fmt: skip
+    assert hint.endswith(
+        "identified, proposed, submitted, adopted, implemented, validated, abandoned"
+    )
 
 
 def test_a_cell_problem_keeps_its_variant_through_storage():

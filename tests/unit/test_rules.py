@@ -70,7 +70,8 @@ def test_a_percent_sign_on_a_count_or_an_amount_is_refused(kind):
     _, problems = _check("45 %", kind)
     assert _codes(problems) == [("error", "unexpected-percent")]
     assert problems[0].message == (
-        f"D4: '45 %' is a percentage, but ESU-SERVICES is counted in {kind}s; write a plain number"
+        "D4: '45 %' is a percentage, but ESU-SERVICES is not reported in percent; write a plain "
+        "number"
     )
 
 
