@@ -43,6 +43,7 @@ from models import (
 )
 from rules.formatting import DATE_PATTERNS, format_date, format_number, format_percent
 from rules.stages import stage_label
+from rules.units import unit_label
 from workbooks.cell_text import put, sheet_title
 
 # (the column's role in importers.headers, its header): the header is translated when written.
@@ -267,7 +268,7 @@ def _indicators_sheet(
             partner.code,
             indicator.code,
             _indicator_name(indicator),
-            indicator.unit,
+            unit_label(indicator.unit),
             period.label,
             None,
             None,

@@ -10,6 +10,7 @@ from dashboard.components.report import problem_counts
 from dashboard.components.stages import stage_badge
 from i18n import N_, _
 from rules.formatting import format_date, format_number, format_value
+from rules.units import unit_label
 
 STATUS_TEXT = {
     "dry-run": (
@@ -182,7 +183,7 @@ def changes_table(changes, title: str) -> html.Div:
                 html.Td("→", className="text-center"),
                 html.Td(html.Strong(_shown_value(change, change.new_value)), className="text-end"),
                 html.Td(
-                    "" if change.value_kind == "percentage" else change.unit,
+                    "" if change.value_kind == "percentage" else unit_label(change.unit),
                     className="small text-muted",
                 ),
             ],

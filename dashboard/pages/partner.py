@@ -36,6 +36,7 @@ from dashboard.queries.uploads import upload_history
 from dashboard.queries.values import latest_values
 from i18n import N_, _, page_title
 from rules.formatting import format_value
+from rules.units import unit_label
 from services.observations import CorrectionError, correct_observation, enter_value
 
 dash.register_page(
@@ -441,7 +442,7 @@ def open_entry(_opens, _cancel, code, period):
         html.Div(indicator["name"], className="small text-muted"),
         html.Div(
             _("Not reported yet by {partner}. Unit: {unit}.").format(
-                partner=code, unit=indicator.unit
+                partner=code, unit=unit_label(indicator.unit)
             )
         ),
     ]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, Permission, partner_scope
-from dashboard.queries.names import indicator_name
+from dashboard.queries.names import indicator_name, indicator_unit
 from models import Indicator, Partner, ReportingPeriod
 
 PARTNER_COLUMNS = ["code", "name", "short_name", "country"]
@@ -47,7 +47,7 @@ def indicators(
     query = select(
         Indicator.code,
         indicator_name(),
-        Indicator.unit,
+        indicator_unit(),
         Indicator.category,
         Indicator.value_kind,
         Indicator.aggregation,

@@ -3,10 +3,11 @@ English name (``name_is_translated`` tells the Setup and officers' views which a
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, literal
+from sqlalchemy import ColumnElement, case, func, literal
 
 from i18n import DEFAULT_LANGUAGE, current_language
 from models import Indicator
+from rules.units import STANDARD_UNITS, unit_label
 
 
 def _translated_column(language: str):
@@ -23,3 +24,13 @@ def name_is_translated(language: str | None = None) -> ColumnElement[bool]:
     """SQL: True when the name shown is in ``language`` (always for English)."""
     column = _translated_column(language or current_language())
     return literal(True) if column is None else column.is_not(None)
+
+
+def indicator_unit(language: str | None = None) -> ColumnElement[str]:
+    """SQL for the indicator's unit in the current language, labelled ``unit``."""
+    if (language or current_language()) == DEFAULT_LANGUAGE:
+        return Indicator.unit.label("unit")
+    return case(
+        {unit: unit_label(unit) for unit in STANDARD_UNITS}, value=Indicator.unit,
+        else_=Indicator.unit,
+    ).label("unit")  # fmt: skip

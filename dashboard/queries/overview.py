@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.queries.names import indicator_name
+from dashboard.queries.names import indicator_name, indicator_unit
 from models import (
+    SEMESTER,
     Indicator,
     Milestone,
     Observation,
@@ -89,7 +90,7 @@ def latest_ended_period(session: Session, today: date) -> ReportingPeriod | None
     """The most recent reporting period that ended before ``today``, or None."""
     return session.scalars(
         select(ReportingPeriod)
-        .where(ReportingPeriod.end_date < today)
+        .where(ReportingPeriod.is_semester(), ReportingPeriod.end_date < today)
         .order_by(ReportingPeriod.number.desc())
         .limit(1)
     ).first()
@@ -117,7 +118,12 @@ def target_progress(
             func.sum(case((Observation.source_kind == "demo", 1), else_=0)).label("demo_values"),
         )
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(value.is_not(None), view.shown(), ReportingPeriod.number <= limit)
+        .where(
+            value.is_not(None),
+            view.shown(),
+            ReportingPeriod.is_semester(),
+            ReportingPeriod.number <= limit,
+        )
         .group_by(Observation.partner_id, Observation.indicator_id)
         .subquery()
     )
@@ -131,7 +137,7 @@ def target_progress(
             Indicator.code,
             indicator_name(),
             Indicator.category,
-            Indicator.unit,
+            indicator_unit(),
             Indicator.value_kind,
             Indicator.aggregation,
             Target.baseline_value,
@@ -154,7 +160,13 @@ def target_progress(
                 reported.c.indicator_id == Target.indicator_id,
             ),
         )
-        .outerjoin(latest_period, latest_period.c.number == reported.c.latest_period)
+        .outerjoin(
+            latest_period,
+            and_(
+                latest_period.c.kind == SEMESTER,
+                latest_period.c.number == reported.c.latest_period,
+            ),
+        )
         .outerjoin(
             latest_observation,
             and_(
@@ -163,7 +175,10 @@ def target_progress(
                 latest_observation.c.period_id == latest_period.c.id,
             ),
         )
-        .outerjoin(milestone_period, milestone_period.c.number == limit)
+        .outerjoin(
+            milestone_period,
+            and_(milestone_period.c.kind == SEMESTER, milestone_period.c.number == limit),
+        )
         .outerjoin(
             Milestone,
             and_(Milestone.target_id == Target.id, Milestone.period_id == milestone_period.c.id),
@@ -230,7 +245,7 @@ def reporting_freshness(
             func.max(ReportingPeriod.number).label("last_number"),
         )
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(view.shown())
+        .where(view.shown(), ReportingPeriod.is_semester())
         .group_by(Observation.partner_id)
         .subquery()
     )
@@ -243,7 +258,10 @@ def reporting_freshness(
             last_period.c.label,
         )
         .outerjoin(per_partner, per_partner.c.partner_id == Partner.id)
-        .outerjoin(last_period, last_period.c.number == per_partner.c.last_number)
+        .outerjoin(
+            last_period,
+            and_(last_period.c.kind == SEMESTER, last_period.c.number == per_partner.c.last_number),
+        )
         .where(Partner.code.in_(partner_codes))
         .order_by(Partner.display_order)
     ).all()

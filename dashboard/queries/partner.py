@@ -15,7 +15,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, Permission, partner_scope
-from dashboard.queries.names import indicator_name
+from dashboard.queries.names import indicator_name, indicator_unit
 from models import (
     Indicator,
     Observation,
@@ -174,7 +174,7 @@ def indicator_report(
     indicators = pd.DataFrame(
         session.execute(
             select(
-                Indicator.id, Indicator.code, indicator_name(), Indicator.unit, Indicator.value_kind,
+                Indicator.id, Indicator.code, indicator_name(), indicator_unit(), Indicator.value_kind,
                 Indicator.aggregation, Indicator.display_order,
             ).where(Indicator.id.in_(indicator_ids))
         ).all(),
@@ -229,7 +229,7 @@ def observation_detail(
     """One observation of a visible partner, for the correction form; None when unknown or hidden."""
     row = session.execute(
         select(
-            Observation.id, Partner.code, Indicator.code, indicator_name(), Indicator.unit,
+            Observation.id, Partner.code, Indicator.code, indicator_name(), indicator_unit(),
             Indicator.value_kind, ReportingPeriod.label, Observation.value,
             Observation.review_status,
         )

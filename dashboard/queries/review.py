@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.queries.names import indicator_name
+from dashboard.queries.names import indicator_name, indicator_unit
 from models import (
     Indicator,
     Observation,
@@ -88,7 +88,7 @@ def submission_values(session: Session, submission_id: int) -> pd.DataFrame:
     """The values a submission still holds: what the committee sees now and what was submitted."""
     rows = session.execute(
         select(
-            Indicator.code, indicator_name(), Indicator.unit, Indicator.value_kind,
+            Indicator.code, indicator_name(), indicator_unit(), Indicator.value_kind,
             ReportingPeriod.label, Observation.approved_value, Observation.approved_at.is_not(None),
             Observation.value, Observation.source_cell,
         )

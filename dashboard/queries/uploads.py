@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import exists, false, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.queries.names import indicator_name
+from dashboard.queries.names import indicator_name, indicator_unit
 from i18n import _
 from models import (
     NOT_REPORTED,
@@ -177,7 +177,7 @@ def value_revisions(
             Partner.code,
             Indicator.code,
             indicator_name(),
-            Indicator.unit,
+            indicator_unit(),
             Indicator.value_kind,
             ReportingPeriod.label,
             ObservationRevision.previous_value,

@@ -104,3 +104,13 @@ def test_the_language_is_chosen_link_then_account_then_browser_then_partner():
     assert choose_language(with_setting, None, "fr") == "ro"
     assert choose_language(with_setting, "hr", "fr") == "hr"
     assert choose_language(Actor(name="x", role="viewer"), "xx", "de") == "en"
+
+
+def test_standard_units_are_translated_and_typed_units_stay_as_typed():
+    from rules.units import unit_label
+
+    with use_language("lv"):
+        assert unit_label("services") == "pakalpojumi"
+        assert unit_label("km of fibre") == "km of fibre"
+        assert unit_label(None) is None
+    assert unit_label("services") == "services"
