@@ -35,7 +35,7 @@ from models.database import make_session_factory, transaction
 from rules.problems import Problem, severity_label
 from services.exports import record_export
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
-from workbooks.export import ExportError, export_observations
+from workbooks.export import ExportError, write_observations
 from workbooks.template import TemplateError, build_template, chosen_period, template_language
 
 # The first line of a report, per outcome; {rows} counts the rows read by kind, {upload} is its number.
@@ -255,19 +255,39 @@ def export_command(settings: Settings, output, partner_code) -> None:
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(_("{path} must end in .csv or .xlsx").format(path=output))
     engine = open_database(settings)
+    factory = make_session_factory(engine)
     try:
-        with transaction(make_session_factory(engine)) as session:
-            content = export_observations(session, partner_code, fmt)
+        # Read in a reading transaction (one snapshot, no write lock held while the file is written:
+        # imports go on meanwhile), then record the export in a short writing one.
+        with factory() as session, session.begin():
+            size = _stream_export(session, output, partner_code, fmt)
+        with transaction(factory) as session:
             record_export(
                 session, acting_as(session, None), f"observations.{fmt}",
-                partner_code=partner_code.upper() if partner_code else None, size=len(content),
+                partner_code=partner_code.upper() if partner_code else None, size=size,
             )  # fmt: skip
     except ExportError as problem:
         raise UserError(str(problem)) from None
     finally:
         engine.dispose()
     if output:
-        output.write_bytes(content)
         click.echo(_("Observations written to {path}.").format(path=output))
-    else:
-        click.echo(content.decode("utf-8-sig"), nl=False)
+
+
+def _stream_export(session, output: Path | None, partner_code: str | None, fmt: str) -> int:
+    """Write the export to ``output`` (or CSV without byte-order mark to standard output) as it is
+    read; returns its size in bytes. A file appears whole or not at all: it is written beside its
+    final name and renamed at the end, so a failed export leaves no half file."""
+    if output is None:
+        stdout = click.get_binary_stream("stdout")
+        size = write_observations(session, stdout, partner_code, "csv", bom=False)
+        stdout.flush()
+        return size
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") as file:
+            size = write_observations(session, file, partner_code, fmt)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return size

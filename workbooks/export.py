@@ -5,6 +5,11 @@ Cells follow workbooks.cell_text: text a spreadsheet cannot store is cleaned; te
 formula stays exact and typed as text in XLSX, and gets a leading apostrophe in CSV (CSV has no types).
 Numbers are written as numbers.
 
+Streamed at any size: rows come from the database in chunks (a server-side cursor on PostgreSQL) and go
+to the file as they come, the CSV row by row, the XLSX through openpyxl's write-only sheets, so memory
+stays flat in the number of observations (bench/bench_export.py). An XLSX sheet holds at most 1,048,576
+rows: a larger export continues on "Observations 2", "Observations 3"..., each with the header row.
+
 Languages: the data stays machine-readable whoever downloads it. Both formats keep the English
 snake_case column names (EXPORT_COLUMNS) and the "Observations" sheet name, and numbers and dates are
 written as values, never as text formatted for one language: a script, a pivot table or a Power Query
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Literal
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import BinaryIO, Literal
 
 import openpyxl
 from sqlalchemy import select
@@ -34,6 +41,11 @@ EXPORT_COLUMNS = (
     "review_status", "approved_value",
 )  # fmt: skip
 DATA_SHEET = "Observations"
+# Rows per fetch from the database: large enough that the round trips do not count, small enough that
+# a chunk of rows is a few megabytes.
+CHUNK_ROWS = 5_000
+# Excel's last row; one is the header.
+SHEET_MAX_ROWS = 1_048_576
 # What each column holds, for the XLSX's notes sheet; {placeholders} are the codes the column holds.
 COLUMN_NOTES = {
     "partner": N_("The partner's code"),
@@ -67,8 +79,11 @@ class ExportError(ValueError):
     """An unknown partner code or format."""
 
 
-def observation_rows(session: Session, partner_code: str | None = None) -> list[tuple]:
-    """One tuple per observation, in EXPORT_COLUMNS order, sorted by partner, indicator and period."""
+def observation_rows(
+    session: Session, partner_code: str | None = None, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[tuple]:
+    """One tuple per observation, in EXPORT_COLUMNS order, sorted by partner, indicator and period,
+    read ``chunk_rows`` at a time. Raises ExportError for an unknown partner at once, before any row."""
     query = (
         select(
             Partner.code, Indicator.code, Indicator.name, ReportingPeriod.label,
@@ -88,33 +103,67 @@ def observation_rows(session: Session, partner_code: str | None = None) -> list[
         if partner is None:
             raise ExportError(_("No partner has the code {code}").format(code=repr(partner_code)))
         query = query.where(Observation.partner_id == partner)
-    return [tuple(row) for row in session.execute(query)]
+    # yield_per: a server-side cursor on PostgreSQL, fetchmany on SQLite; tuples skip Row objects.
+    result = session.execute(query.execution_options(yield_per=chunk_rows))
+    return (tuple(row) for row in result)
 
 
 def export_observations(
     session: Session, partner_code: str | None = None, fmt: Literal["csv", "xlsx"] = "csv"
 ) -> bytes:
-    """The observations as CSV (UTF-8 with BOM, so Excel shows accents) or XLSX bytes."""
-    rows = observation_rows(session, partner_code)
+    """The observations as CSV (UTF-8 with BOM, so Excel shows accents) or XLSX bytes, in memory: for
+    small exports and tests; files go through write_observations."""
+    buffer = io.BytesIO()
+    write_observations(session, buffer, partner_code, fmt)
+    return buffer.getvalue()
+
+
+def write_observations(
+    session: Session,
+    output: BinaryIO,
+    partner_code: str | None = None,
+    fmt: Literal["csv", "xlsx"] = "csv",
+    *,
+    bom: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
+    """Stream the observations into the binary ``output`` (a file, a pipe, a buffer) as CSV or XLSX;
+    returns the number of bytes written. ``bom=False`` leaves the CSV's byte-order mark out (standard
+    output, where the file it lands in is not known). The format and the partner are checked before
+    anything is written; XLSX needs a seekable ``output`` (a zip file is finished by its directory)."""
+    if fmt not in ("csv", "xlsx"):
+        raise ExportError(
+            _("Unknown export format {format}; use csv or xlsx").format(format=repr(fmt))
+        )
+    rows = observation_rows(session, partner_code, chunk_rows=chunk_rows)
     if fmt == "csv":
-        return _csv(rows)
-    if fmt == "xlsx":
-        return _xlsx(rows)
-    raise ExportError(_("Unknown export format {format}; use csv or xlsx").format(format=repr(fmt)))
+        return _write_csv(rows, output, bom=bom, chunk_rows=chunk_rows)
+    start = output.tell()
+    _write_xlsx(rows, output)
+    return output.tell() - start
 
 
-def _csv(rows: list[tuple]) -> bytes:
+def _write_csv(rows: Iterator[tuple], output: BinaryIO, *, bom: bool, chunk_rows: int) -> int:
+    # The csv module writes into a text buffer that is encoded and handed on every chunk_rows rows:
+    # one write call per chunk instead of per row, and the byte count for free.
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
+    written = output.write(b"\xef\xbb\xbf") if bom else 0
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if count % chunk_rows == 0:
+            written += output.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    return written + output.write(buffer.getvalue().encode("utf-8"))
 
 
 def _csv_cell(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _csv_text(value)
     if isinstance(value, float):
         return repr(int(value)) if value.is_integer() else repr(value)
     if hasattr(value, "isoformat"):
@@ -126,18 +175,36 @@ def _csv_cell(value: object) -> object:
     return csv_text(str(value))
 
 
-def _xlsx(rows: list[tuple]) -> bytes:
+# Codes, names, units and statuses repeat on every row: cleaning each once is a third of the CSV's time.
+_csv_text = lru_cache(maxsize=4096)(csv_text)
+
+
+def _write_xlsx(rows: Iterator[tuple], output: BinaryIO) -> None:
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(DATA_SHEET)
-    sheet.append(EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append([write_only_value(sheet, value) for value in row])
+    sheets = 0
+    for sheets, chunk in enumerate(_sheet_chunks(rows), start=1):
+        sheet = book.create_sheet(DATA_SHEET if sheets == 1 else f"{DATA_SHEET} {sheets}")
+        sheet.append(EXPORT_COLUMNS)
+        for row in chunk:
+            sheet.append([write_only_value(sheet, value) for value in row])
+    if not sheets:  # no observation at all: the header alone, as before
+        book.create_sheet(DATA_SHEET).append(EXPORT_COLUMNS)
     notes = book.create_sheet(sheet_title(_(NOTES_SHEET)))
     notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 18, 80
     notes.append([_("Column"), _("What it holds")])
     for column in EXPORT_COLUMNS:
         note = _(COLUMN_NOTES[column]).format(**_CODES)
         notes.append([column, write_only_value(notes, note)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(output)
+
+
+def _sheet_chunks(rows: Iterator[tuple]) -> Iterator[Iterator[tuple]]:
+    """``rows`` cut into runs that fit one sheet below its header; nothing when there are no rows."""
+    for first in rows:
+        yield _run(first, rows, SHEET_MAX_ROWS - 1)
+
+
+def _run(first: tuple, rows: Iterator[tuple], limit: int) -> Iterator[tuple]:
+    yield first
+    for _count, row in zip(range(limit - 1), rows, strict=False):
+        yield row
