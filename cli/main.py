@@ -64,12 +64,29 @@ def init(settings: Settings) -> None:
 
 
 @main.command()
+@click.option(
+    "--scale",
+    type=click.Choice(["sharing", "region"]),
+    default="sharing",
+    show_default=True,
+    help="sharing: the five SHARING partners; region: also 500 invented bodies of the region with "
+    "monthly series (about a million values; takes minutes).",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Random seed of the region data set (default 2021)."
+)
+# Smaller region sets for tests and trials; the documented shape is the default.
+@click.option("--bodies", type=click.IntRange(1, 5000), default=None, hidden=True)
+@click.option("--months", type=click.IntRange(0, 120), default=None, hidden=True)
 @click.pass_obj
 @friendly_errors
-def demo(settings: Settings) -> None:
-    """Load the SHARING partners, instruments, indicators and demo figures (safe to run again)."""
+def demo(settings: Settings, scale: str, seed, bodies, months) -> None:
+    """Load the SHARING partners, instruments, indicators and demo figures (safe to run again);
+    with --scale region, also the region data set beside them (loaded once)."""
+    from cli.region import load_region_command, refuse_region_options_without_region
     from seed.demo import load_demo, load_demo_accounts
 
+    refuse_region_options_without_region(scale, seed=seed, bodies=bodies, months=months)
     engine = open_database(settings)
     try:
         with transaction(make_session_factory(engine)) as session:
@@ -78,6 +95,12 @@ def demo(settings: Settings) -> None:
     finally:
         engine.dispose()
     click.echo(summary)
+    _print_demo_accounts(accounts)
+    if scale == "region":
+        load_region_command(settings, seed=seed, bodies=bodies, months=months)
+
+
+def _print_demo_accounts(accounts) -> None:
     if accounts:
         click.echo(
             _(

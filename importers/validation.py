@@ -93,7 +93,10 @@ class Reference:
                 select(
                     ReportingPeriod.id, ReportingPeriod.number, ReportingPeriod.label,
                     ReportingPeriod.start_date, ReportingPeriod.end_date,
-                ).order_by(ReportingPeriod.number)
+                )
+                # A workbook reports semesters: a cell never lands on a month of a monthly series.
+                .where(ReportingPeriod.is_semester())
+                .order_by(ReportingPeriod.number)
             )
         ]  # fmt: skip
         return cls(indicators, partners, periods)
@@ -479,7 +482,7 @@ def plausibility_warnings(
                 Observation.value,
             )
             .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-            .where(Observation.partner_id.in_(partner_ids))
+            .where(Observation.partner_id.in_(partner_ids), ReportingPeriod.is_semester())
         )
         for indicator_id, partner_id, number, value in rows:
             series[(indicator_id, partner_id)][number] = value

@@ -9,8 +9,8 @@ from .benchmark import BenchmarkValue
 from .indicator import AGGREGATIONS, CATEGORIES, VALUE_KINDS, Indicator, Milestone, Target
 from .limits import TextTooLongError
 from .observation import NOT_REPORTED, Observation, ObservationRevision
-from .partner import INSTRUMENT_KINDS, Partner, PolicyInstrument
-from .period import PeriodSpec, ReportingPeriod, period_specs
+from .partner import BODY_TYPES, INSTRUMENT_KINDS, PROJECT_PARTNER, Partner, PolicyInstrument
+from .period import MONTH, PERIOD_KINDS, SEMESTER, PeriodSpec, ReportingPeriod, period_specs
 from .policy_change import (
     EVIDENCE_KINDS,
     ChangeType,
@@ -27,12 +27,17 @@ __all__ = [
     "AGGREGATIONS",
     "AuditEvent",
     "AuditTrailError",
+    "BODY_TYPES",
     "CATEGORIES",
     "EVIDENCE_KINDS",
     "INSTRUMENT_KINDS",
+    "MONTH",
     "NOT_REPORTED",
+    "PERIOD_KINDS",
+    "PROJECT_PARTNER",
     "PROGRESS_STAGES",
     "REPORT_FORMATS",
+    "SEMESTER",
     "VALUE_KINDS",
     "Base",
     "BenchmarkValue",

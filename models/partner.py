@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from i18n import N_
@@ -16,6 +16,16 @@ if TYPE_CHECKING:
 
 PARTNER_LEVELS = ("national", "regional", "local")
 PARTNER_ROLES = ("lead", "partner")
+# What kind of body a partner is: the SHARING project partners, or one of the region's bodies whose
+# digitalisation the regional programme funds (seed.region); pages group bodies by it and by county.
+# Stored in English (the check constraint); shown with _() in the reader's language.
+PROJECT_PARTNER = "project partner"
+BODY_TYPES = (
+    N_("project partner"),
+    N_("municipality"),
+    N_("county council"),
+    N_("agency"),
+)
 # Stored in English (the check constraint); shown with _() in the reader's language.
 INSTRUMENT_KINDS = (
     N_("legal framework"),
@@ -31,6 +41,8 @@ class Partner(Base):
     __table_args__ = (
         CheckConstraint(f"level IN {PARTNER_LEVELS}", name="level_known"),
         CheckConstraint(f"role IN {PARTNER_ROLES}", name="role_known"),
+        CheckConstraint(f"body_type IN {BODY_TYPES}", name="body_type_known"),
+        Index("ix_partner_county_body_type", "county", "body_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +54,10 @@ class Partner(Base):
     level: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(20), default="partner")
     display_order: Mapped[int] = mapped_column(default=0)
+    body_type: Mapped[str] = mapped_column(String(20), default=PROJECT_PARTNER)
+    # The county a region body belongs to (its NUTS-3 code is ``nuts_code``); None for the project
+    # partners, which are not grouped by county.
+    county: Mapped[str | None] = mapped_column(String(60))
 
     instruments: Mapped[list[PolicyInstrument]] = relationship(
         back_populates="partner", order_by="PolicyInstrument.id"

@@ -2,6 +2,11 @@
 
 Interreg Europe: 6-month periods, the last one 9 months; each report is due 3 months after its period ends;
 the first 3 years are the core phase, the rest the follow-up phase.
+
+Besides these semesters (P1..P8, ``kind`` "semester") a database may hold monthly periods (``kind`` "month",
+label "2024-01", number 202401) for the monthly series of the region data set (seed.region). Everything
+that means "the reporting periods" (pages, importer, templates, reports) filters on ``is_semester()``, so
+a month is never shown as a period, offered in a template or matched by an imported cell.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from .base import Base
 
 PERIOD_COUNT = 8
 PHASES = ("core", "follow-up")
+SEMESTER, MONTH = "semester", "month"
+PERIOD_KINDS = (SEMESTER, MONTH)
 
 
 class ReportingPeriod(Base):
@@ -24,6 +31,7 @@ class ReportingPeriod(Base):
     __table_args__ = (
         CheckConstraint("start_date <= end_date", name="ordered"),
         CheckConstraint(f"phase IN {PHASES}", name="phase_known"),
+        CheckConstraint(f"kind IN {PERIOD_KINDS}", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +41,12 @@ class ReportingPeriod(Base):
     end_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     phase: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10), default=SEMESTER)
+
+    @classmethod
+    def is_semester(cls):
+        """The condition for the programme's reporting periods (P1..P8), not the monthly ones."""
+        return cls.kind == SEMESTER
 
     def has_ended(self, today: date) -> bool:
         return self.end_date < today

@@ -153,7 +153,13 @@ def load_demo(session: Session, project_start: date, today: date | None = None) 
     load_reference_data(session, project_start)
     partners = {p.code: p for p in session.scalars(select(Partner))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
-    periods = list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
+    periods = list(
+        session.scalars(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.is_semester())
+            .order_by(ReportingPeriod.number)
+        )
+    )
     added_changes = _load_changes(session, partners)
     added_targets = _load_targets(session, partners, indicators, project_start)
     added_observations = _load_observations(session, partners, indicators, periods, today)

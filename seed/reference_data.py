@@ -198,7 +198,9 @@ EUROSTAT_EGOV = (
 )
 EUROSTAT_SKILLS = (
     "isoc_sk_dskl_i21:I_DSK2_BAB",
-    N_("Individuals 16-74 with at least basic digital skills (Eurostat isoc_sk_dskl_i21, I_DSK2_BAB)"),
+    N_(
+        "Individuals 16-74 with at least basic digital skills (Eurostat isoc_sk_dskl_i21, I_DSK2_BAB)"
+    ),
 )
 _SRC_EGOV_2023 = "https://ec.europa.eu/eurostat/en/web/products-eurostat-news/w/ddn-20240924-2"
 _SRC_EGOV_2024 = "https://ec.europa.eu/eurostat/en/web/products-eurostat-news/w/ddn-20250226-1"
@@ -236,7 +238,8 @@ def sync_reporting_periods(session: Session, project_start: date) -> list[Report
     Raises ValueError when stored periods disagree with ``project_start`` (observations point at them,
     so they are never moved silently).
     """
-    stored = {p.number: p for p in session.scalars(select(ReportingPeriod))}
+    semesters = select(ReportingPeriod).where(ReportingPeriod.is_semester())
+    stored = {p.number: p for p in session.scalars(semesters)}
     for spec in period_specs(project_start):
         period = stored.get(spec.number)
         if period is None:
@@ -253,7 +256,7 @@ def sync_reporting_periods(session: Session, project_start: date) -> list[Report
                 "set SHARING_PROJECT_START to the date the database was created with"
             )
     session.flush()
-    return list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
+    return list(session.scalars(semesters.order_by(ReportingPeriod.number)))
 
 
 def load_reference_data(session: Session, project_start: date) -> None:

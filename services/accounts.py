@@ -561,7 +561,9 @@ def create_share_link(
     period = None
     if period_label:
         period = session.scalar(
-            select(ReportingPeriod).where(ReportingPeriod.label == period_label)
+            select(ReportingPeriod).where(
+                ReportingPeriod.is_semester(), ReportingPeriod.label == period_label
+            )
         )
         if period is None:
             raise AccountError(

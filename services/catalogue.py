@@ -298,7 +298,11 @@ def add_milestone(
             )
         )
     require_edit(actor, partner_code)
-    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    period = session.scalar(
+        select(ReportingPeriod).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == period_label
+        )
+    )
     if period is None:
         raise SetupError(
             _("Period: {label!r} is not a reporting period").format(label=period_label)

@@ -270,7 +270,11 @@ def enter_value(
     """
     partner = session.scalar(select(Partner).where(Partner.code == partner_code))
     indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_code))
-    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    period = session.scalar(
+        select(ReportingPeriod).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == period_label
+        )
+    )
     if partner is None or indicator is None or period is None:
         raise CorrectionError(
             _("There is no indicator {indicator} of {partner} in {period}.").format(

@@ -31,7 +31,9 @@ def record_report(
     has no room."""
     require(actor, Permission.READ)
     period_id = session.scalar(
-        select(ReportingPeriod.id).where(ReportingPeriod.label == meeting.period.label)
+        select(ReportingPeriod.id).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == meeting.period.label
+        )
     )
     sha256 = store_file(session, content)
     report = GeneratedReport(

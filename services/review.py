@@ -188,7 +188,11 @@ def locked_periods(
 
 
 def _period(session: Session, period_label: str) -> ReportingPeriod:
-    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    period = session.scalar(
+        select(ReportingPeriod).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == period_label
+        )
+    )
     if period is None:
         raise ReviewError(
             _("There is no reporting period {label}.").format(label=period_label[:10])

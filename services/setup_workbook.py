@@ -268,7 +268,11 @@ def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
         found = session.scalar(select(Indicator).where(Indicator.code == key[0].upper()))
         return found or Indicator(code=key[0].upper()), None
     if table == "period":
-        found = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[0]))
+        found = session.scalar(
+            select(ReportingPeriod).where(
+                ReportingPeriod.is_semester(), ReportingPeriod.label == key[0]
+            )
+        )
         if found is None:
             return (
                 None,
@@ -301,7 +305,11 @@ def _find_or_create(session: Session, table: str, key: tuple[str, ...]):
             None,
             f"Indicator: {key[0]} has no target for {key[1]}; add it in the Targets sheet first",
         )
-    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == key[2]))
+    period = session.scalar(
+        select(ReportingPeriod).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == key[2]
+        )
+    )
     if period is None:
         return None, f"Period: {key[2]!r} is not a reporting period"
     found = session.scalar(

@@ -33,6 +33,7 @@ from i18n import (
     use_language,
 )
 from models import (
+    MONTH,
     Indicator,
     Partner,
     PolicyChange,
@@ -91,7 +92,13 @@ def build_template(
     """
     today = today or date.today()
     partner = _partner(session, partner_code)
-    periods = list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
+    periods = list(
+        session.scalars(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.is_semester())
+            .order_by(ReportingPeriod.number)
+        )
+    )
     period = chosen_period(periods, period_label, today)
     indicators = _expected_indicators(session, partner)
     changes = list(
@@ -148,7 +155,11 @@ def _new_sheet(book: Workbook, key: str):
 def chosen_period(
     periods: list[ReportingPeriod], label: str | None, today: date
 ) -> ReportingPeriod:
-    """The period called ``label`` or, without one, the latest that has ended (the one being reported)."""
+    """The period called ``label`` or, without one, the latest that has ended (the one being reported).
+
+    Only semesters count: a template reports one, never a month of a monthly series, whatever list the
+    caller passes."""
+    periods = [period for period in periods if period.kind != MONTH]
     if label:
         for period in periods:
             if period.label.upper() == label.strip().upper():

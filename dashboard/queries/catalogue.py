@@ -26,7 +26,8 @@ def visible_partners(session: Session, actor: Actor) -> pd.DataFrame:
 
 
 def reporting_periods(session: Session) -> pd.DataFrame:
-    """All reporting periods in order: number, label, start_date, end_date, due_date."""
+    """All reporting periods (the semesters, not the months of monthly series) in order: number,
+    label, start_date, end_date, due_date."""
     rows = session.execute(
         select(
             ReportingPeriod.number,
@@ -34,7 +35,9 @@ def reporting_periods(session: Session) -> pd.DataFrame:
             ReportingPeriod.start_date,
             ReportingPeriod.end_date,
             ReportingPeriod.due_date,
-        ).order_by(ReportingPeriod.number)
+        )
+        .where(ReportingPeriod.is_semester())
+        .order_by(ReportingPeriod.number)
     ).all()
     return pd.DataFrame(rows, columns=PERIOD_COLUMNS)
 

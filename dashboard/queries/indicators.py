@@ -47,7 +47,12 @@ def indicator_values(
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .join(Partner, Partner.id == Observation.partner_id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Indicator.code == indicator_code, Partner.code.in_(partner_codes), view.shown())
+        .where(
+            Indicator.code == indicator_code,
+            Partner.code.in_(partner_codes),
+            view.shown(),
+            ReportingPeriod.is_semester(),
+        )
         .order_by(Partner.display_order, ReportingPeriod.number)
     )
     if period_range is not None:
@@ -87,7 +92,11 @@ def indicator_milestones(
         .join(Indicator, Indicator.id == Target.indicator_id)
         .join(Partner, Partner.id == Target.partner_id)
         .join(ReportingPeriod, ReportingPeriod.id == Milestone.period_id)
-        .where(Indicator.code == indicator_code, Partner.code.in_(partner_codes))
+        .where(
+            Indicator.code == indicator_code,
+            Partner.code.in_(partner_codes),
+            ReportingPeriod.is_semester(),
+        )
         .order_by(Partner.display_order, ReportingPeriod.number)
     ).all()
     return pd.DataFrame(rows, columns=MILESTONE_COLUMNS)

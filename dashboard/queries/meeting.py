@@ -329,7 +329,13 @@ def meeting_view(
     ``actor`` may see), with approved values or, with ``include_submitted`` where ``actor`` may see
     them, the values awaiting approval too. Raises MeetingNotFound naming an unknown period or partner.
     """
-    periods = list(session.scalars(select(ReportingPeriod).order_by(ReportingPeriod.number)))
+    periods = list(
+        session.scalars(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.is_semester())
+            .order_by(ReportingPeriod.number)
+        )
+    )
     by_label = {period.label.upper(): period for period in periods}
     period = by_label.get((period_label or "").strip().upper())
     if period is None:
@@ -646,10 +652,20 @@ def _last_reported(session: Session, codes: list[str], up_to: int) -> dict[str, 
         select(Partner.code, func.max(ReportingPeriod.number))
         .join(Observation, Observation.partner_id == Partner.id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Partner.code.in_(codes), ReportingPeriod.number <= up_to)
+        .where(
+            Partner.code.in_(codes),
+            ReportingPeriod.is_semester(),
+            ReportingPeriod.number <= up_to,
+        )
         .group_by(Partner.code)
     ).all()
-    labels = dict(session.execute(select(ReportingPeriod.number, ReportingPeriod.label)).all())
+    labels = dict(
+        session.execute(
+            select(ReportingPeriod.number, ReportingPeriod.label).where(
+                ReportingPeriod.is_semester()
+            )
+        ).all()
+    )
     return {code: labels[number] for code, number in rows if number is not None}
 
 
@@ -718,7 +734,12 @@ def _data_date(session: Session, codes: list[str], number: int, view: ValueView)
         select(func.max(column))
         .join(Partner, Partner.id == Observation.partner_id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Partner.code.in_(codes), ReportingPeriod.number <= number, view.shown())
+        .where(
+            Partner.code.in_(codes),
+            ReportingPeriod.is_semester(),
+            ReportingPeriod.number <= number,
+            view.shown(),
+        )
     )
 
 
@@ -802,6 +823,7 @@ def _indicator_lines(
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
         .where(
             Partner.code.in_(codes),
+            ReportingPeriod.is_semester(),
             ReportingPeriod.number <= _number(session, period_label),
             view.shown(),
         )
@@ -816,4 +838,8 @@ def _indicator_lines(
 
 
 def _number(session: Session, label: str) -> int:
-    return session.scalar(select(ReportingPeriod.number).where(ReportingPeriod.label == label))
+    return session.scalar(
+        select(ReportingPeriod.number).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == label
+        )
+    )

@@ -111,7 +111,7 @@ def reporting_periods(session: Session) -> pd.DataFrame:
         ReportingPeriod.id, ReportingPeriod.number, ReportingPeriod.label,
         ReportingPeriod.start_date, ReportingPeriod.end_date, ReportingPeriod.due_date,
         ReportingPeriod.phase,
-    ).order_by(ReportingPeriod.number)  # fmt: skip
+    ).where(ReportingPeriod.is_semester()).order_by(ReportingPeriod.number)  # fmt: skip
     return pd.DataFrame(session.execute(query).all(), columns=PERIOD_COLUMNS)
 
 
@@ -138,7 +138,11 @@ def indicator_report(
     mean of rates.
     """
     partner_id = session.scalar(select(Partner.id).where(Partner.code == partner_code))
-    period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == period_label))
+    period = session.scalar(
+        select(ReportingPeriod).where(
+            ReportingPeriod.is_semester(), ReportingPeriod.label == period_label
+        )
+    )
     if partner_id is None or period is None:
         return pd.DataFrame(columns=REPORT_COLUMNS)
     targets = pd.DataFrame(
@@ -159,8 +163,8 @@ def indicator_report(
             )
             .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
             .where(
-                Observation.partner_id == partner_id, ReportingPeriod.number <= period.number,
-                view.shown(),
+                Observation.partner_id == partner_id, ReportingPeriod.is_semester(),
+                ReportingPeriod.number <= period.number, view.shown(),
             )
         ).all(),
         columns=[
@@ -236,6 +240,9 @@ def observation_detail(
         .join(Partner, Partner.id == Observation.partner_id)
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(Observation.id == observation_id, Partner.code.in_(partner_codes))
+        .where(
+            Observation.id == observation_id, Partner.code.in_(partner_codes),
+            ReportingPeriod.is_semester(),
+        )
     ).first()  # fmt: skip
     return ObservationDetail(*row) if row else None

@@ -74,7 +74,7 @@ def milestones_frame(session: Session, partner_codes: list[str]) -> pd.DataFrame
         .join(Partner, Partner.id == Target.partner_id)
         .join(Indicator, Indicator.id == Target.indicator_id)
         .join(ReportingPeriod, ReportingPeriod.id == Milestone.period_id)
-        .where(Partner.code.in_(partner_codes))
+        .where(Partner.code.in_(partner_codes), ReportingPeriod.is_semester())
         .order_by(Partner.display_order, Indicator.display_order, ReportingPeriod.number)
     )
     columns = ["id", "partner_code", "indicator_code", "period", "value", "unit"]
@@ -107,7 +107,7 @@ def periods_frame(session: Session) -> pd.DataFrame:
     query = select(
         ReportingPeriod.id, ReportingPeriod.label, ReportingPeriod.start_date,
         ReportingPeriod.end_date, ReportingPeriod.due_date, ReportingPeriod.phase,
-    ).order_by(ReportingPeriod.number)  # fmt: skip
+    ).where(ReportingPeriod.is_semester()).order_by(ReportingPeriod.number)  # fmt: skip
     columns = ["id", "label", "start_date", "end_date", "due_date", "phase"]
     return pd.DataFrame(session.execute(query).all(), columns=columns)
 
