@@ -38,7 +38,7 @@ from dashboard.queries.partner import (
 )
 from dashboard.queries.review import latest_returned
 from dashboard.queries.uploads import file_not_kept, original_file, upload_record
-from i18n import N_, _, page_title
+from i18n import N_, _, current_language, page_title
 from importers.workbook_import import (
     UnknownPartnerError,
     UploadNotFoundError,
@@ -461,7 +461,9 @@ def download_template(n_clicks, partner, period):
         if partner not in partner_codes_visible_to(session, current_actor(), Permission.EDIT_DATA):
             raise NotFound(_("There is no such partner."))
         try:
-            content = build_template(session, partner, period)
+            # In the language of whoever presses the button (the command line's default is the
+            # partner's): an officer preparing a template reads it before sending it on.
+            content = build_template(session, partner, period, language=current_language())
         except TemplateError as refusal:
             return no_update, dbc.Alert(str(refusal), color="warning", id="upload-template-error")
     return dcc.send_bytes(content, f"SHARING-{partner}-{period}.xlsx"), None

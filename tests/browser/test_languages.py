@@ -191,7 +191,9 @@ def test_two_people_in_different_languages_at_the_same_time(page, server, browse
 
 
 def test_a_french_template_round_trip(page, server, screenshot):
-    page.goto(server.url + "/upload?partner=PLH&lang=fr")
+    # A Latvian partner's template, downloaded by an officer reading French: in French (the command
+    # line's default, the partner's language, is not the page's).
+    page.goto(server.url + "/upload?partner=SMILTENE&lang=fr")
     wait_for_dash(page)
     _expect_language(page, "fr")
     with page.expect_download() as download:
@@ -216,7 +218,7 @@ def test_a_french_template_round_trip(page, server, screenshot):
 
     page.set_input_files(
         "#upload-file input[type=file]",
-        files=[{"name": "PLH-P7.xlsx", "mimeType": "application/octet-stream",
+        files=[{"name": "SMILTENE-P7.xlsx", "mimeType": "application/octet-stream",
                 "buffer": filled.getvalue()}],
     )  # fmt: skip
     problems = page.locator("#upload-issues .upload-issue")
