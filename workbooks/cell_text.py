@@ -89,7 +89,7 @@ def set_value(cell: Cell, value: object) -> Cell:
         value = clean_rich_text(value)
         cell.value = value
         cell.data_type = "s"
-        if _needs_quote_prefix(str(value)):
+        if needs_quote_prefix(str(value)):
             cell.quotePrefix = True
         return cell
     if not isinstance(value, str):
@@ -98,7 +98,7 @@ def set_value(cell: Cell, value: object) -> Cell:
     text = clean_text(value)
     cell.value = text
     cell.data_type = "s"
-    if _needs_quote_prefix(text):
+    if needs_quote_prefix(text):
         cell.quotePrefix = True
     return cell
 
@@ -114,7 +114,7 @@ def write_only_value(sheet, value: object) -> object:
     if not isinstance(value, str):
         return value
     text = clean_text(value)
-    if not _needs_quote_prefix(text):
+    if not needs_quote_prefix(text):
         return text
     cell = WriteOnlyCell(sheet, text)
     cell.data_type = "s"
@@ -155,7 +155,9 @@ def clean_loaded_cell(cell: Cell) -> None:
         cell.comment.text = clean_text(cell.comment.text or "")
 
 
-def _needs_quote_prefix(text: str) -> bool:
+def needs_quote_prefix(text: str) -> bool:
+    """Whether cleaned ``text`` must be typed as text with the quote prefix in a workbook: it looks like a
+    formula, or a spreadsheet would read it as an error value (#N/A...)."""
     return looks_like_formula(text) or text in _ERROR_CODES
 
 
