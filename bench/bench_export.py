@@ -109,10 +109,10 @@ def _copy(engine, rows) -> None:
     )  # fmt: skip
     connection = engine.raw_connection()
     try:
-        with connection.cursor() as cursor:
-            with cursor.copy(f"COPY observation ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row[column] for column in columns])
+        copy_sql = f"COPY observation ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
         connection.commit()
     finally:
         connection.close()
