@@ -2,24 +2,30 @@
 
     .venv/bin/python bench/bench_pages.py [--requests 30] [--clients 4] [--workers 2]
 
-Starts `sharing init` + `sharing demo` on a fresh SQLite database, then gunicorn (as in production) on a
-free loopback port, and times the request the browser makes when it opens each page (Dash's page-router
-callback, which builds the layout, runs the queries and the figure builders). Prints p50/p95 per page one
-request at a time, then requests/s with several concurrent clients. Compare pages within one run: this
-machine is shared and absolute times vary.
+Starts `sharing init` + `sharing demo` on a fresh SQLite database, adds an admin account, then gunicorn
+(as in production) on a free loopback port, and times, signed in as that admin, the request the browser
+makes when it opens each page (Dash's page-router callback, which builds the layout, runs the queries and
+the figure builders). Prints p50/p95 per page one request at a time, cold (the shared figure cache in the
+instance folder emptied before each request, as after a data change) and warm (served from it), then
+requests/s with several concurrent clients, warm. Compare pages within one run: this machine is shared and
+absolute times vary.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -55,14 +61,37 @@ def page_request(router_output: str, pathname: str) -> bytes:
     ).encode()
 
 
-def timed_post(url: str, body: bytes) -> float:
+EMAIL = "bench@example.org"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def signed_in(base: str) -> urllib.request.OpenerDirector:
+    """An opener holding an admin's session cookie (the real sign-in form, CSRF token included)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    opener.addheaders = [("Origin", base)]
+    with opener.open(base + "/sign-in", timeout=30) as answer:
+        token = re.search(r'name="csrf" value="([^"]+)"', answer.read().decode()).group(1)
+    form = {"email": EMAIL, "password": PASSWORD, "csrf": token, "next": "/"}
+    with opener.open(base + "/sign-in", data=urllib.parse.urlencode(form).encode(), timeout=30):
+        pass
+    return opener
+
+
+def timed_post(opener: urllib.request.OpenerDirector, url: str, body: bytes) -> float:
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with opener.open(request, timeout=60) as response:
         response.read()
         if response.status != 200:
             raise RuntimeError(f"{url}: HTTP {response.status}")
     return (time.perf_counter() - started) * 1000
+
+
+def percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:
@@ -70,6 +99,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for requests/s")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--setup", action="append", type=str.split, default=[],
+        help="another sharing command to run before serving (e.g. 'demo --scale region'); repeatable",
+    )  # fmt: skip
+    parser.add_argument("--pages", nargs="+", default=PAGES, help="the pages to time")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="serve with the figure cache off (as before it)"
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="sharing-bench-pages-"))
@@ -77,9 +114,15 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'sharing.db'}",
         "SHARING_INSTANCE_PATH": str(folder),
+        **({"SHARING_CACHE_SECONDS": "0"} if args.no_cache else {}),
     }
-    for command in ("init", "demo"):
-        subprocess.run([str(BIN / "sharing"), command], env=env, check=True, capture_output=True)
+    for command in (["init"], ["demo"], *args.setup):
+        subprocess.run([str(BIN / "sharing"), *command], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "sharing"), "users", "add", EMAIL, "--role", "admin", "--password-stdin"],
+        env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+    )  # fmt: skip
+    cache = folder / "cache"
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "dashboard.wsgi:server", "--no-control-socket", "--workers", str(args.workers),
@@ -90,27 +133,45 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                with urllib.request.urlopen(base + "/_dash-dependencies", timeout=5) as response:
-                    dependencies = json.load(response)
+                opener = signed_in(base)
                 break
             except OSError:
                 time.sleep(0.3)
+        with opener.open(base + "/_dash-dependencies", timeout=30) as response:
+            dependencies = json.load(response)
         router = next(d["output"] for d in dependencies if "_pages_content" in d["output"])
         url = base + "/_dash-update-component"
-        print(f"gunicorn {args.workers} workers, demo data, {args.requests} requests per page\n")
-        print("| page | p50 ms | p95 ms | requests/s with", args.clients, "clients |")
-        print("|---|---|---|---|")
-        for path in PAGES:
+        post = functools.partial(timed_post, opener, url)
+        print(f"gunicorn {args.workers} workers, {args.requests} requests per page\n")
+        print(
+            "| page | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms | kB |"
+            f" requests/s with {args.clients} clients |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for path in args.pages:
             body = page_request(router, path)
-            for _ in range(3):  # warm up both workers
-                timed_post(url, body)
-            sequential = sorted(timed_post(url, body) for _ in range(args.requests))
-            p95 = sequential[min(len(sequential) - 1, int(0.95 * len(sequential)))]
+            for _ in range(3):  # warm up both workers (imports, first connections)
+                post(body)
+            cold = []
+            for _ in range(args.requests):
+                for entry in cache.glob("*"):  # the files: cachelib makes the folder only at start
+                    entry.unlink(missing_ok=True)
+                cold.append(post(body))
+            warm = [post(body) for _ in range(args.requests)]
+            request = urllib.request.Request(
+                url, data=body, headers={"Content-Type": "application/json"}
+            )
+            with opener.open(request, timeout=60) as response:
+                size = len(response.read()) / 1000
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
-                list(pool.map(timed_post, [url] * args.requests, [body] * args.requests))
+                list(pool.map(post, [body] * args.requests))
             rate = args.requests / (time.perf_counter() - started)
-            print(f"| `{path}` | {statistics.median(sequential):.0f} | {p95:.0f} | {rate:.1f} |")
+            print(
+                f"| `{path}` | {statistics.median(cold):.0f} | {percentile(cold, 0.95):.0f}"
+                f" | {statistics.median(warm):.0f} | {percentile(warm, 0.95):.0f} | {size:.0f}"
+                f" | {rate:.1f} |"
+            )
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 import migrations
 from cli.common import UserError, friendly_errors, language_option, open_database
+from dashboard import figure_cache
 from dashboard.settings import Settings, SettingsError
 from i18n import _, ngettext
 from models.database import make_engine, make_session_factory, masked_url, transaction
@@ -48,6 +49,7 @@ def init(settings: Settings) -> None:
                 raise UserError(str(error)) from None
     finally:
         engine.dispose()
+    figure_cache.clear(settings)  # the periods may have changed without an audit event
     sentence = ngettext(
         "Database {url} is at revision {revision}; {count} reporting period from {start}.",
         "Database {url} is at revision {revision}; {count} reporting periods from {start}.",
@@ -98,6 +100,8 @@ def demo(settings: Settings, scale: str, seed, bodies, months) -> None:
     _print_demo_accounts(accounts)
     if scale == "region":
         load_region_command(settings, seed=seed, bodies=bodies, months=months)
+    # These loads bypass the services and their audit events, which key the figure cache.
+    figure_cache.clear(settings)
 
 
 def _print_demo_accounts(accounts) -> None:

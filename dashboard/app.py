@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html, page_container
 from dash import _callback as dash_callbacks
 
-from dashboard import auth, callback_guard, language
+from dashboard import auth, callback_guard, figure_cache, language
 from dashboard.access import current_actor
 from dashboard.auth.sessions import csrf_token
 from dashboard.components.shell import LANGUAGE_LINKS_JS, TOGGLE_NAVIGATION_JS, navigation_bar
@@ -49,6 +49,7 @@ def create_app(settings: Settings) -> Dash:
         "engine": engine,
         "session_factory": session_factory,
     }
+    figure_cache.install(app.server, settings)
     # A function: the navigation lists the pages this request's actor may open.
     app.layout = lambda: html.Div(
         [

@@ -23,6 +23,8 @@ DEFAULT_STORAGE_QUOTA_MB = 2000
 MEGABYTE = 1024 * 1024
 DEFAULT_IDLE_MINUTES = 60
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8050"
+DEFAULT_CACHE_SECONDS = 24 * 3600
+MAX_CACHE_SECONDS = 30 * 24 * 3600
 COOKIE_SECURE_CHOICES = ("auto", "always", "never")
 
 
@@ -56,6 +58,11 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_label: str = "single sign-on"
+    # The figure cache (dashboard/figure_cache.py): Redis when set, else files under the instance folder.
+    redis_url: str | None = None
+    # How long a cached figure or aggregate is kept at most (entries are keyed by data version, so this
+    # only bounds what a change outside the services could leave behind); 0 turns the cache off.
+    cache_seconds: int = DEFAULT_CACHE_SECONDS
 
     @property
     def oidc_enabled(self) -> bool:
@@ -96,6 +103,11 @@ class Settings:
                 "SHARING_TRUSTED_PROXIES", env.get("SHARING_TRUSTED_PROXIES"), 0, low=0, high=5
             ),
             public_url=_parse_url("SHARING_PUBLIC_URL", env.get("SHARING_PUBLIC_URL")),
+            redis_url=_parse_redis_url("REDIS_URL", env.get("REDIS_URL")),
+            cache_seconds=_parse_whole(
+                "SHARING_CACHE_SECONDS", env.get("SHARING_CACHE_SECONDS"), DEFAULT_CACHE_SECONDS,
+                low=0, high=MAX_CACHE_SECONDS,
+            ),
             **_oidc_settings(env),
         )  # fmt: skip
 
@@ -192,6 +204,15 @@ def _parse_url(name: str, raw: str | None) -> str:
     url = raw.strip().rstrip("/")
     if not url.startswith(("http://", "https://")) or len(url) > 500:
         raise SettingsError(f"{name}={raw!r} must be an http:// or https:// address")
+    return url
+
+
+def _parse_redis_url(name: str, raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    url = raw.strip()
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{name} must be a redis://, rediss:// or unix:// address")
     return url
 
 

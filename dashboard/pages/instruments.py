@@ -20,6 +20,8 @@ from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, parse_filters, partner_filter_notice
 from dashboard.components.stages import STAGE_LABELS, stage_label
 from dashboard.database import read_session
+from dashboard.figure_cache import remember
+from dashboard.queries.data_version import POLICY, SETUP
 from dashboard.queries.instruments import (
     change_types,
     evidence_document,
@@ -46,7 +48,16 @@ def layout(**query):
         chosen = view.selected_partners(visible)
         types = change_types(session)
         # A link naming only unknown partners shows nobody's changes, and says why.
-        content = instrument_list(session, visible, filters) if chosen or not visible else []
+        content = (
+            remember(
+                session, "instruments.list", (tuple(visible), sorted(filters.items())),
+                lambda: instrument_list(session, visible, filters),
+                actions=POLICY + SETUP,
+                partner_codes=[c for c in filters["partner"] if c in visible] or visible,
+            )
+            if chosen or not visible
+            else []
+        )  # fmt: skip
     return html.Div(
         [
             dcc.Location(id="instruments-url", refresh="callback-nav"),

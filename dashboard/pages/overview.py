@@ -40,7 +40,9 @@ from dashboard.components.overview_cards import (
     status_matrix,
 )
 from dashboard.database import read_session
+from dashboard.figure_cache import remember
 from dashboard.queries.catalogue import reporting_periods, visible_partners
+from dashboard.queries.data_version import POLICY, SETUP, VALUES
 from dashboard.queries.overview import (
     change_pipeline,
     classify_progress,
@@ -68,57 +70,35 @@ def layout(**query):
         allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
         view = ValueView(actor, includes_submitted(query) and allowed)
         period = latest_ended_period(session, today)
-        progress_all = target_progress(session, codes, period.number if period else None, view=view)
+        number = period.number if period else None
+        progress_all = remember(
+            session, "overview.progress", (tuple(codes), number, view.include_submitted),
+            lambda: target_progress(session, codes, number, view=view),
+            actions=VALUES + SETUP, partner_codes=codes,
+        )  # fmt: skip
         filters = parse_filters(
             query,
             partner_codes=codes,
             indicator_codes=progress_all["indicator_code"].unique().tolist(),
         )
         chosen = filters.selected_partners(codes)
-        pipeline = change_pipeline(session, chosen)
-        instruments = instruments_improved(session, chosen)
-        freshness = (
-            reporting_freshness(session, chosen, period.number, view=view) if period else None
-        )
-    progress = classify_progress(
-        progress_all[progress_all["partner_code"].isin(chosen)],
-        periods_elapsed=period.number if period else 0,
-        periods_total=len(periods),
-    )
-    indicator_options = progress_all.drop_duplicates("indicator_code")[
-        ["indicator_code", "indicator_name"]
-    ].itertuples(index=False, name=None)
-    indicator_options = [(code, f"{code} — {name}") for code, name in indicator_options]
-    indicator = filters.indicator or (indicator_options[0][0] if indicator_options else None)
-    labels = dict(zip(partners["code"], partners["short_name"], strict=True))
+        indicator_options = progress_all.drop_duplicates("indicator_code")[
+            ["indicator_code", "indicator_name"]
+        ].itertuples(index=False, name=None)
+        indicator_options = [(code, f"{code} — {name}") for code, name in indicator_options]
+        indicator = filters.indicator or (indicator_options[0][0] if indicator_options else None)
+        labels = dict(zip(partners["code"], partners["short_name"], strict=True))
+        # The figures and aggregates of the chosen partners: the expensive part, kept in the cache.
+        banner, body = remember(
+            session, "overview.body",
+            (tuple(chosen), tuple(codes), number, view.include_submitted, indicator, filters.partners),
+            lambda: _body(
+                session, progress_all[progress_all["partner_code"].isin(chosen)], chosen, view,
+                period, periods, labels, indicator, filters.partners,
+            ),
+            actions=VALUES + SETUP + POLICY, partner_codes=chosen,
+        )  # fmt: skip
     notice = partner_filter_notice(filters, chosen, "overview-partner-notice")
-    if chosen:
-        body = [
-            headline_cards(pipeline, instruments, progress, freshness, period),
-            dbc.Row(
-                [
-                    dbc.Col(pipeline_card(pipeline), xs=12, xl=6),
-                    dbc.Col(
-                        progress_card(
-                            progress,
-                            indicator,
-                            period,
-                            dict(zip(periods["number"], periods["label"], strict=True)),
-                        ),
-                        xs=12,
-                        xl=6,
-                    ),
-                ]
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(status_matrix(progress, chosen, labels, filters.partners), xs=12, xl=7),
-                    dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
-                ]
-            ),
-        ]
-    else:
-        body = []  # the notice says why: cards of nobody would read "No targets set yet"
     return html.Div(
         [
             url_location("overview-url"),
@@ -128,7 +108,7 @@ def layout(**query):
                 period.label if period else None, filters.partners, view.include_submitted
             ),
             html.P(values_shown_note(view.include_submitted), className="text-muted small"),
-            demo_banner(pipeline, progress),
+            banner,
             filter_bar(
                 partner_checklist("overview-partners", list(labels.items()), chosen),
                 indicator_select("overview-indicator", indicator_options, indicator)
@@ -141,6 +121,46 @@ def layout(**query):
         ],
         className="overview-page",
     )
+
+
+def _body(session, progress_all, chosen, view, period, periods, labels, indicator, selected):
+    """(the demo banner, the cards) for the ``chosen`` partners; without any, no cards: the notice
+    says why (cards of nobody would read "No targets set yet")."""
+    pipeline = change_pipeline(session, chosen)
+    progress = classify_progress(
+        progress_all,
+        periods_elapsed=period.number if period else 0,
+        periods_total=len(periods),
+    )
+    banner = demo_banner(pipeline, progress)
+    if not chosen:
+        return banner, []
+    instruments = instruments_improved(session, chosen)
+    freshness = reporting_freshness(session, chosen, period.number, view=view) if period else None
+    return banner, [
+        headline_cards(pipeline, instruments, progress, freshness, period),
+        dbc.Row(
+            [
+                dbc.Col(pipeline_card(pipeline), xs=12, xl=6),
+                dbc.Col(
+                    progress_card(
+                        progress,
+                        indicator,
+                        period,
+                        dict(zip(periods["number"], periods["label"], strict=True)),
+                    ),
+                    xs=12,
+                    xl=6,
+                ),
+            ]
+        ),
+        dbc.Row(
+            [
+                dbc.Col(status_matrix(progress, chosen, labels, selected), xs=12, xl=7),
+                dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
+            ]
+        ),
+    ]
 
 
 @callback(

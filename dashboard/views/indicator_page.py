@@ -34,8 +34,10 @@ from dashboard.components.filters import (
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
 from dashboard.components.links import linked
 from dashboard.database import read_session
+from dashboard.figure_cache import remember
 from dashboard.queries.benchmarks import BENCHMARK_COLUMNS, EU, benchmark_series
 from dashboard.queries.catalogue import indicators, reporting_periods, visible_partners
+from dashboard.queries.data_version import SETUP, VALUES
 from dashboard.queries.indicators import (
     cumulative,
     describe_sources,
@@ -89,51 +91,20 @@ def build_layout(page: IndicatorPage, query: dict):
         indicator["code"] = indicator.name
         chosen = filters.selected_partners(codes)
         first, last = filters.period_bounds(periods["number"].tolist())
-        is_sum = indicator["aggregation"] == "sum"
-        # Running totals start at the first period whatever range is shown.
         allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
         value_view = ValueView(actor, filters.include_submitted and allowed)
-        values = indicator_values(
-            session, indicator.name, chosen, None if is_sum else (first, last), view=value_view
-        )
-        if is_sum:
-            values = cumulative(values)
-            values = values[values["period_number"].between(first, last)]
-        targets = indicator_targets(session, indicator.name, chosen)
-        milestones = indicator_milestones(session, indicator.name, chosen)
         chosen_partners = partners[partners["code"].isin(chosen)]
-        geos = [EU, *dict.fromkeys(chosen_partners["country"])]
-        references = (
-            benchmark_series(session, page.series_code, geos)
-            if page.series_code
-            else pd.DataFrame(columns=BENCHMARK_COLUMNS)
-        )
-    shown_periods = periods[periods["number"].between(first, last)]
-    view = IndicatorView(
-        page=page.name,
-        indicator=indicator,
-        partners=chosen_partners,
-        periods=shown_periods,
-        values=values.reset_index(drop=True),
-        targets=targets,
-        milestones=milestones,
-        today=today,
-        cumulative=is_sum,
-        references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
-        policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
-        own_scale=filters.own_scale,
-        source=" ".join(
-            part
-            for part in (
-                _("Source: {sources}.").format(sources=describe_sources(values)),
-                values_shown_note(value_view.include_submitted),
-                _("Reference lines: Eurostat {series}.").format(series=page.series_code)
-                if indicator.name in page.overlay_codes and not references.empty
-                else "",
-            )
-            if part
-        ),
-    )
+        # The values, their panels and the reference chart: the expensive part, kept in the cache.
+        panels, reference = remember(
+            session, f"{page.name}.charts",
+            (indicator.name, tuple(chosen), first, last, value_view.include_submitted,
+             filters.own_scale),
+            lambda: _charts(
+                session, page, indicator, chosen_partners, periods, (first, last), value_view,
+                filters.own_scale, today,
+            ),
+            actions=VALUES + SETUP, partner_codes=chosen,
+        )  # fmt: skip
     return html.Div(
         [
             url_location(f"{page.name}-url"),
@@ -163,10 +134,63 @@ def build_layout(page: IndicatorPage, query: dict):
             ),
             partner_filter_notice(filters, chosen, f"{page.name}-partner-notice"),
             # Without a partner the panels would be empty charts: the notice says what to do.
-            indicator_panels(view) if chosen else None,
-            _reference_card(page, references, chosen_partners, geos) if page.series_code else None,
+            panels if chosen else None,
+            reference,
         ]
     )
+
+
+def _charts(
+    session, page, indicator, chosen_partners, periods, shown, value_view, own_scale, today
+):
+    """(the indicator panels, the reference card or None) for the chosen partners and periods."""
+    first, last = shown
+    chosen = chosen_partners["code"].tolist()
+    # Running totals start at the first period whatever range is shown.
+    is_sum = indicator["aggregation"] == "sum"
+    values = indicator_values(
+        session, indicator.name, chosen, None if is_sum else (first, last), view=value_view
+    )
+    if is_sum:
+        values = cumulative(values)
+        values = values[values["period_number"].between(first, last)]
+    targets = indicator_targets(session, indicator.name, chosen)
+    milestones = indicator_milestones(session, indicator.name, chosen)
+    geos = [EU, *dict.fromkeys(chosen_partners["country"])]
+    references = (
+        benchmark_series(session, page.series_code, geos)
+        if page.series_code
+        else pd.DataFrame(columns=BENCHMARK_COLUMNS)
+    )
+    view = IndicatorView(
+        page=page.name,
+        indicator=indicator,
+        partners=chosen_partners,
+        periods=periods[periods["number"].between(first, last)],
+        values=values.reset_index(drop=True),
+        targets=targets,
+        milestones=milestones,
+        today=today,
+        cumulative=is_sum,
+        references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
+        policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
+        own_scale=own_scale,
+        source=" ".join(
+            part
+            for part in (
+                _("Source: {sources}.").format(sources=describe_sources(values)),
+                values_shown_note(value_view.include_submitted),
+                _("Reference lines: Eurostat {series}.").format(series=page.series_code)
+                if indicator.name in page.overlay_codes and not references.empty
+                else "",
+            )
+            if part
+        ),
+    )
+    reference = (
+        _reference_card(page, references, chosen_partners, geos) if page.series_code else None
+    )
+    return indicator_panels(view), reference
 
 
 def _reference_card(page: IndicatorPage, references: pd.DataFrame, partners, geos) -> dbc.Card:

@@ -18,6 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.figure_cache import CACHE_FOLDER
 from tests.support.postgres import free_port
 
 BIN = Path(sys.executable).parent  # .venv/bin: where `sharing` and `gunicorn` live
@@ -96,13 +97,16 @@ class LiveServer:
 
     def run_python(self, source: str) -> str:
         """Run ``source`` in a fresh interpreter with this server's environment (to seed data the CLI
-        cannot, e.g. reference data without the demo figures); returns stdout, raises ServerFailed."""
+        cannot, e.g. reference data without the demo figures); returns stdout, raises ServerFailed.
+        Such writes bypass the services and their audit events, so the figure cache is emptied after."""
         done = subprocess.run(
             [sys.executable, "-c", source], env=self.env, cwd=REPO_ROOT, capture_output=True,
             text=True, timeout=300,
         )  # fmt: skip
         if done.returncode:
             raise ServerFailed(f"python failed: {done.stderr or done.stdout}")
+        for entry in (self.instance_path / CACHE_FOLDER).glob("*"):  # the folder stays (cachelib's)
+            entry.unlink()
         return done.stdout
 
     def start(self) -> LiveServer:
