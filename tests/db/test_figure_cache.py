@@ -121,6 +121,8 @@ def _id(session, code: str = PARTNER) -> int:
 def test_an_editors_submitted_values_stay_the_editors(app, demo, settings, shown):
     own = ensure_account(demo, "own@test.example.org", "editor", PARTNER)
     other = ensure_account(demo, "other@test.example.org", "editor", OTHER)
+    # Both in English: else each reads its partner's language, which keys the entries apart anyway.
+    own.language = other.language = "en"
     demo.commit()
     editor = Actor(name="own", role="editor", partner_code=PARTNER, partner_id=_id(demo))
     _write(settings, correct_observation, shown["observation"], "555.5", "typo", actor=editor)
