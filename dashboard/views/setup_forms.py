@@ -100,7 +100,9 @@ def add_partner_form() -> dbc.Card:
             _text("setup-partner-nuts", _("NUTS code"), "EE001"),
             _select("setup-partner-level", _("Level"), PARTNER_LEVELS, translated=True),
             _text("setup-partner-instrument", _("Policy instrument")),
-            _select("setup-partner-kind", _("Kind of instrument"), INSTRUMENT_KINDS, translated=True),
+            _select(
+                "setup-partner-kind", _("Kind of instrument"), INSTRUMENT_KINDS, translated=True
+            ),
             _text("setup-partner-body", _("Managing body")),
         ],
         _("Add partner"),
