@@ -43,7 +43,8 @@ OPENS = {
 def app(settings, demo):
     app = create_app(settings)
     for email, role, partner in ACCOUNTS.values():
-        ensure_account(demo, email, role, partner)
+        # English readers: without it SMILTENE's editor reads Latvian, its partner's language.
+        ensure_account(demo, email, role, partner).language = "en"
     demo.commit()
     anonymous = app.server.test_client()
     anonymous.environ_base["HTTP_ORIGIN"] = ORIGIN

@@ -94,6 +94,7 @@ def _announce_oversized(server, browser) -> tuple[int, str]:
     connection.putrequest("POST", "/_dash-update-component")
     for name, value in (
         ("Content-Type", "application/json"), ("Origin", server.url), ("Cookie", cookie),
+        ("Accept-Language", "en"),  # else SMILTENE's editor is answered in Latvian
         ("Content-Length", str((2 * MAX_UPLOAD_MB + 1) * 1024 * 1024)),
     ):  # fmt: skip
         connection.putheader(name, value)

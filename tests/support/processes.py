@@ -113,10 +113,11 @@ def add_account(env: dict[str, str], email: str, role: str, partner: str | None 
 
 def signed_in_opener(base_url: str, email: str) -> urllib.request.OpenerDirector:
     """A urllib opener holding the session cookie of ``email`` (signed in through the real form, CSRF
-    token included) and sending this site's Origin with every request, as a browser does."""
+    token included) and sending this site's Origin with every request, as a browser does. The browser
+    asks for English: an editor would otherwise read its partner's language."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("Origin", base_url)]
+    opener.addheaders = [("Origin", base_url), ("Accept-Language", "en")]
     with opener.open(base_url + "/sign-in", timeout=30) as answer:
         token = re.search(r'name="csrf" value="([^"]+)"', answer.read().decode()).group(1)
     form = urllib.parse.urlencode(
