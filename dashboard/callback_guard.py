@@ -221,8 +221,12 @@ SCALAR = any_of(
     expected="a single value (text, number, true/false or nothing)",
 )
 ROW = record({"id": DB_ID}, others=SCALAR)
-CODES = optional(list_of(CODE, 500))
-OPTIONS = list_of(record({"value": CODE}, others=json_value()), 500)
+# Lists of partners: the region's hundreds of bodies with room to grow.
+MAX_PARTNERS = 5_000
+CODES = optional(list_of(CODE, MAX_PARTNERS))
+OPTIONS = list_of(record({"value": CODE}, others=json_value()), MAX_PARTNERS)
+# A county's name or a type of body (the group filters): letters of any language, spaces, hyphens.
+GROUP = optional(text(60, r"[\w .'()-]+"))
 SETUP_TABLES = tuple(MODELS)
 
 BY_PROPERTY: dict[str, Rule] = {
@@ -268,6 +272,7 @@ def _indicator_page(name: str) -> dict[tuple[str, str], Rule]:
         (f"{name}-periods", "marks"): optional(slider_marks),
         (f"{name}-submitted", "value"): optional(boolean),
         (f"{name}-scale", "value"): optional(boolean),
+        **_each(GROUP, f"{name}-county", f"{name}-type"),
     }
 
 
@@ -288,6 +293,7 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("overview-partners", "options"): optional(OPTIONS),
     ("overview-indicator", "options"): optional(OPTIONS),
     ("overview-submitted", "value"): optional(boolean),
+    **_each(GROUP, "overview-county", "overview-type"),
     # meeting mode and the overview: the period report's filters (views/meeting_report.py)
     ("meeting-report-filters", "data"): optional(
         record({"period": CODE}, {"partners": CODES, "submitted": optional(boolean)})

@@ -167,10 +167,10 @@ def load_region(
     partners = _add_bodies(session, _plan_bodies(rng, bodies), summary)
     _add_policy_changes(session, rng, partners, project_start, today, summary)
     _add_editors(session, partners, summary)
-    _add_targets(writer, rng, partners, monthly, semesters, summary)
-    _add_values(
+    series = _add_values(
         writer, rng, partners, indicators, monthly, semesters, month_periods, today, summary
     )
+    _add_targets(writer, rng, partners, monthly, semesters, series, summary)
     writer.finish()
     return summary
 
@@ -339,15 +339,30 @@ def _add_editors(session: Session, partners: list[Partner], summary: RegionSumma
     summary.counts["users"] += len(partners)
 
 
-def _add_targets(writer, rng, partners, monthly, semesters, summary) -> None:
-    """Targets on the monthly-series indicators, with a milestone per semester."""
+def _add_targets(writer, rng, partners, monthly, semesters, series, summary) -> None:
+    """Targets on the monthly-series indicators, with a milestone per semester. A target is what the
+    body's own series reaches by the last semester (its total for a "sum" indicator) give or take a
+    quarter, so some bodies are ahead and some behind, by plausible margins."""
     target_rows, milestone_rows = [], []
     target_id = writer.first_id(Target)
     milestone_id = writer.first_id(Milestone)
+    last = len(semesters) - 1
     for partner in partners:
         for indicator in monthly:
-            final = round(rng.uniform(100, 5000)) if indicator.value_kind == "count" else 80.0
-            baseline = None if indicator.aggregation == "sum" else round(final * 0.3, 1)
+            path = series[partner.id][indicator.id]
+            ambition = rng.uniform(0.8, 1.25)
+            if indicator.aggregation == "sum":
+                expected = sum(path.first * (1 + path.growth) ** step for step in range(last + 1))
+                final, baseline = round(expected * ambition), None
+            else:
+                share = indicator.value_kind == "percentage"
+                end = (
+                    path.first + path.growth * last
+                    if share
+                    else path.first * (1 + path.growth) ** last
+                )
+                final = min(round(end * ambition, 1), 100.0) if share else round(end * ambition, 1)
+                baseline = round(path.first, 1)
             target_rows.append(
                 (
                     target_id,
@@ -395,13 +410,15 @@ _SUBMISSION_COLUMNS = (
 
 def _add_values(
     writer, rng, partners, indicators, monthly, semesters, month_periods, today, summary
-) -> None:
+) -> dict[int, dict[int, _Series]]:
     """A workbook per body and ended semester: its upload, its submission and its values (the
     semester's value of every indicator, and the months of the semester for the monthly series).
 
     The latest ended semester of a few bodies is missing (late), awaits review or was returned; a few
     values are "no value" (NULL); a few were corrected by a later upload (a revision each). Rows are
     produced body by body and written in batches, so memory stays flat in the number of bodies.
+    Returns each body's series of the monthly indicators (partner id -> indicator id -> _Series),
+    which its targets follow.
     """
     ended = [p for p in semesters if p.has_ended(today)]
     first = semesters[0].start_date
@@ -426,9 +443,11 @@ def _add_values(
                 writer.insert(model, _columns(model), batches[model])
                 batches[model].clear()
 
+    paths: dict[int, dict[int, _Series]] = {}
     for partner in partners:
         editor = EDITOR_ADDRESS.format(code=partner.code.lower())
         series = {indicator.id: _series(rng, indicator, families) for indicator in indicators}
+        paths[partner.id] = {indicator.id: series[indicator.id] for indicator in monthly}
         late = rng.random() < 0.06
         fate = rng.choices(["approved", "submitted", "returned"], weights=[88, 9, 3])[0]
         reported = ended[:-1] if late and ended else ended
@@ -488,6 +507,7 @@ def _add_values(
         flush()
     flush(force=True)
     summary.counts["revisions"] = ids[ObservationRevision] - writer.first_ids[ObservationRevision]
+    return paths
 
 
 def _series(rng: random.Random, indicator: Indicator, families: dict) -> _Series:

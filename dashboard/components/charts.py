@@ -200,13 +200,15 @@ def number_axis(y_range: Sequence[float]) -> dict:
     return {"tickformat": ",.0f" if span > 5 else ",.1f"}
 
 
-def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
+def pipeline_figure(pipeline: pd.DataFrame, colours: Mapping[str, str] | None = None) -> go.Figure:
     """Policy changes by stage (rows, in pipeline order, abandoned last) stacked by partner.
 
-    ``pipeline``: partner_code, partner_label, stage, changes.
+    ``pipeline``: partner_code, partner_label, stage, changes. ``colours`` (partner_code -> colour)
+    replaces the partners' own, for stacks of groups rather than partners.
     """
     stages = PIPELINE_STAGES + (["abandoned"] if (pipeline["stage"] == "abandoned").any() else [])
     labels = [figure_text(stage_label(stage)) for stage in stages]
+    widest = int(pipeline.groupby("stage")["changes"].sum().max()) if not pipeline.empty else 0
     traces = []
     for (code, partner), rows in pipeline.groupby(["partner_code", "partner_label"], sort=False):
         counts = rows.set_index("stage")["changes"].reindex(stages, fill_value=0)
@@ -217,7 +219,7 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
                 y=labels,
                 x=counts.tolist(),
                 orientation="h",
-                marker_color=partner_colour(code),
+                marker_color=(colours or {}).get(code) or partner_colour(code),
                 hovertemplate=f"{label}<br>%{{y}}: %{{x}}<extra></extra>",
             )
         )
@@ -227,7 +229,8 @@ def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
         height=340,
         barmode="stack",
         legend={"traceorder": "normal"},
-        xaxis={"dtick": 1, "rangemode": "tozero"},
+        # Whole numbers: a tick per change while they are few, plotly's own ticks past that.
+        xaxis={"rangemode": "tozero", **({"dtick": 1} if widest <= 12 else {"tickformat": "d"})},
         yaxis={"autorange": "reversed"},
     )
     return go.Figure(data=traces, layout=layout)

@@ -38,5 +38,20 @@ def partner_colour(code: str) -> str:
     return PALETTE[zlib.crc32(code.encode()) % len(PALETTE)]
 
 
+# Past a handful of bodies a chart colours by type of body, not by body (the five SHARING partners
+# keep their own colours where each is drawn alone).
+GROUP_COLOURS = {
+    "project partner": OKABE_ITO["blue"],
+    "county council": OKABE_ITO["orange"],
+    "agency": OKABE_ITO["reddish purple"],
+    "municipality": OKABE_ITO["bluish green"],
+}
+
+
+def group_colour(body_type: str) -> str:
+    """The colour of a type of body; one not listed gets a stable colour derived from its name."""
+    return GROUP_COLOURS.get(body_type) or PALETTE[zlib.crc32(body_type.encode()) % len(PALETTE)]
+
+
 def reference_colour(geo: str) -> str:
     return REFERENCE_COLOURS.get(geo, COUNTRY_REFERENCE_COLOUR)

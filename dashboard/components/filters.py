@@ -16,7 +16,12 @@ URL, and Back simply renders the previous URL::
 Query keys: ``partner`` (comma-separated codes; absent = all the user may see, empty = none),
 ``from`` / ``to`` (period labels such as P2), ``indicator`` (an indicator code), ``data=submitted``
 (values awaiting approval shown too), ``scale=own`` (each partner's panel on its own y scale instead of
-the one they share).
+the one they share), ``county`` and ``type`` (a group of the region's bodies: only its members are
+shown, and ``partner`` picks among them).
+
+Past MANY_BODIES partners (the region data set's hundreds of bodies) a page does not show a checkbox
+per partner: ``partner_filter`` gives a searchable multi-select whose empty value means "all of the
+group", beside the county and body-type drop-downs (``group_filters``).
 """
 
 from __future__ import annotations
@@ -26,10 +31,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboard.components.colours import partner_colour
 from i18n import _, ngettext
+
+# Up to this many partners a page shows a checkbox each; past it, the searchable multi-select.
+MANY_BODIES = 12
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,18 @@ class ViewFilters:
     own_scale: bool = False
     # Partner codes the link named that are none of the partners the user may see, as typed.
     unknown_partners: tuple[str, ...] = ()
+    # The group of bodies shown (``county``, ``type``): None means any.
+    county: str | None = None
+    body_type: str | None = None
+
+    def in_group(self, partners: pd.DataFrame) -> list[str]:
+        """The codes of ``partners`` (visible_partners' frame) in the chosen county and body type."""
+        rows = partners
+        if self.county is not None:
+            rows = rows[rows["county"] == self.county]
+        if self.body_type is not None:
+            rows = rows[rows["body_type"] == self.body_type]
+        return rows["code"].tolist()
 
     def selected_partners(self, visible: Sequence[str]) -> list[str]:
         """The chosen partners among ``visible``, in ``visible``'s order."""
@@ -83,6 +104,8 @@ def parse_filters(
     partner_codes: Sequence[str],
     period_numbers: Sequence[int] = (),
     indicator_codes: Sequence[str] = (),
+    counties: Sequence[str] = (),
+    body_types: Sequence[str] = (),
 ) -> ViewFilters:
     """Read filters from Dash Pages' query arguments, keeping only values that exist and may be shown.
 
@@ -106,6 +129,8 @@ def parse_filters(
     if first is not None and last is not None and first > last:
         first, last = last, first
     indicator = (_first(query.get("indicator")) or "").strip()
+    county = (_first(query.get("county")) or "").strip()
+    body_type = (_first(query.get("type")) or "").strip()
     return ViewFilters(
         partners=partners,
         period_from=first,
@@ -114,6 +139,8 @@ def parse_filters(
         include_submitted=includes_submitted(query),
         own_scale=(_first(query.get("scale")) or "").strip() == "own",
         unknown_partners=unknown,
+        county=county if county in counties else None,
+        body_type=body_type if body_type in body_types else None,
     )
 
 
@@ -132,10 +159,18 @@ def filters_from_controls(
     default_indicator: str | None = None,
     include_submitted: bool = False,
     own_scale: bool = False,
+    county: str | None = None,
+    body_type: str | None = None,
 ) -> ViewFilters:
     """The filters that controls show, with defaults (all partners, all periods, the default
-    indicator) left out of the URL, so the plain page URL stays the default view."""
-    chosen = None if partners is None or set(all_partners) <= set(partners) else tuple(partners)
+    indicator) left out of the URL, so the plain page URL stays the default view. Past MANY_BODIES
+    partners the control is the multi-select, whose empty value means all of them."""
+    picker = len(all_partners) > MANY_BODIES
+    chosen = (
+        None
+        if partners is None or (picker and not partners) or set(all_partners) <= set(partners)
+        else tuple(partners)
+    )
     first, last = (periods[0], periods[-1]) if periods else (None, None)
     if all_periods and first == min(all_periods):
         first = None
@@ -146,6 +181,7 @@ def filters_from_controls(
     return ViewFilters(
         partners=chosen, period_from=first, period_to=last, indicator=indicator,
         include_submitted=bool(include_submitted), own_scale=bool(own_scale),
+        county=county or None, body_type=body_type or None,
     )  # fmt: skip
 
 
@@ -164,6 +200,10 @@ def to_search(filters: ViewFilters) -> str:
         pairs.append(("data", "submitted"))
     if filters.own_scale:
         pairs.append(("scale", "own"))
+    if filters.county:
+        pairs.append(("county", filters.county))
+    if filters.body_type:
+        pairs.append(("type", filters.body_type))
     return "?" + urlencode(pairs, safe=",") if pairs else ""
 
 
@@ -208,6 +248,66 @@ def partner_checklist(
             ),
         ]
     )
+
+
+def partner_filter(
+    component_id: str, partners: pd.DataFrame, chosen: Sequence[str], filters: ViewFilters
+) -> html.Div:
+    """The partner control for ``partners`` (visible_partners' frame, already narrowed to the chosen
+    group): a checkbox each for a handful, else a searchable multi-select labelled with each body's
+    county, empty when the link names no partner (all of the group are shown)."""
+    pairs = list(zip(partners["code"], partners["short_name"], strict=True))
+    if len(pairs) <= MANY_BODIES:
+        return partner_checklist(component_id, pairs, chosen)
+    options = [
+        {"label": f"{short} · {_(county)}" if county else short, "value": code}
+        for code, short, county in zip(
+            partners["code"], partners["short_name"], partners["county"], strict=True
+        )
+    ]
+    return html.Div(
+        [
+            dbc.Label(_("Bodies"), html_for=component_id, className="filter-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=options,
+                value=[] if filters.partners is None else list(chosen),
+                multi=True,
+                searchable=True,
+                placeholder=ngettext(
+                    "All {n} body: type a name to pick some",
+                    "All {n} bodies: type a name to pick some",
+                    len(pairs),
+                ).format(n=len(pairs)),
+                className="partner-picker",
+            ),
+        ]
+    )
+
+
+def group_filters(prefix: str, partners: pd.DataFrame, filters: ViewFilters) -> list:
+    """The county and body-type drop-downs (``{prefix}-county``, ``{prefix}-type``). Present but hidden
+    while every visible partner is a project partner (nothing to group), so the page's URL callback
+    keeps its inputs."""
+    counties = sorted(county for county in partners["county"].dropna().unique())
+    types = [kind for kind in dict.fromkeys(partners["body_type"]) if kind]
+    hidden = not counties
+    return [
+        _group_dropdown(
+            f"{prefix}-county", _("County"), [(c, c) for c in counties], filters.county, hidden
+        ),
+        _group_dropdown(
+            f"{prefix}-type", _("Type of body"), [(t, _(t)) for t in types], filters.body_type,
+            hidden,
+        ),
+    ]  # fmt: skip
+
+
+def _group_dropdown(component_id, label, options, value, hidden: bool) -> html.Div:
+    control = labelled_dropdown(component_id, label, options, value)
+    if hidden:
+        control.style = {"display": "none"}
+    return control
 
 
 def period_slider(
@@ -337,13 +437,22 @@ def partner_filter_notice(filters: ViewFilters, chosen: Sequence[str], component
 
 
 def filter_bar(*controls) -> dbc.Card:
-    """Controls side by side on wide screens, stacked on a phone."""
+    """Controls side by side on wide screens, stacked on a phone; hidden ones take no column."""
+    present = [control for control in controls if control is not None]
+    hidden = [c for c in present if (getattr(c, "style", None) or {}).get("display") == "none"]
     return dbc.Card(
         dbc.CardBody(
-            dbc.Row(
-                [dbc.Col(control, xs=12, lg=True) for control in controls if control],
-                className="g-3",
-            )
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(c, xs=12, lg=True)
+                        for c in present
+                        if not any(c is h for h in hidden)
+                    ],
+                    className="g-3",
+                ),
+                *hidden,
+            ]
         ),
         className="filter-bar mb-3",
     )

@@ -10,20 +10,22 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, ctx, html
 
 from dashboard.access import Permission, current_actor
 from dashboard.components.empty_states import (
     no_data_alert,
 )
 from dashboard.components.filters import (
+    MANY_BODIES,
     filter_bar,
     filters_from_controls,
+    group_filters,
     includes_submitted,
     indicator_select,
     option_values,
     parse_filters,
-    partner_checklist,
+    partner_filter,
     partner_filter_notice,
     submitted_switch,
     to_search,
@@ -39,6 +41,7 @@ from dashboard.components.overview_cards import (
     progress_card,
     status_matrix,
 )
+from dashboard.components.overview_region import region_cards
 from dashboard.database import read_session
 from dashboard.figure_cache import remember
 from dashboard.queries.catalogue import reporting_periods, visible_partners
@@ -54,6 +57,7 @@ from dashboard.queries.overview import (
 from dashboard.queries.values import ValueView
 from dashboard.views.meeting_report import meeting_entry
 from i18n import N_, _, page_title
+from models.partner import BODY_TYPES
 
 dash.register_page(__name__, path="/", name=N_("Overview"), title=page_title("Overview"), order=0)
 
@@ -62,10 +66,16 @@ def layout(**query):
     today = date.today()
     actor = current_actor()
     with read_session() as session:
-        partners = visible_partners(session, actor)
+        partners = all_partners = visible_partners(session, actor)
         if partners.empty:
             return html.Div([html.H1(_("Overview")), no_data_alert("overview-empty")])
         periods = reporting_periods(session)
+        counties = partners["county"].dropna().unique().tolist()
+        group_filter = parse_filters(
+            query, partner_codes=[], counties=counties, body_types=BODY_TYPES
+        )
+        # The chosen county and type of body narrow what is shown, partner filter included.
+        partners = partners[partners["code"].isin(group_filter.in_group(partners))]
         codes = partners["code"].tolist()
         allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
         view = ValueView(actor, includes_submitted(query) and allowed)
@@ -80,9 +90,18 @@ def layout(**query):
             query,
             partner_codes=codes,
             indicator_codes=progress_all["indicator_code"].unique().tolist(),
+            counties=counties,
+            body_types=BODY_TYPES,
         )
         chosen = filters.selected_partners(codes)
-        indicator_options = progress_all.drop_duplicates("indicator_code")[
+        listed = progress_all
+        if len(codes) > MANY_BODIES:
+            # Among many bodies, the indicators most of them have targets for come first.
+            counts = progress_all["indicator_code"].value_counts()
+            listed = progress_all.assign(
+                _bodies=progress_all["indicator_code"].map(counts)
+            ).sort_values("_bodies", ascending=False, kind="stable")
+        indicator_options = listed.drop_duplicates("indicator_code")[
             ["indicator_code", "indicator_name"]
         ].itertuples(index=False, name=None)
         indicator_options = [(code, f"{code} — {name}") for code, name in indicator_options]
@@ -91,10 +110,10 @@ def layout(**query):
         # The figures and aggregates of the chosen partners: the expensive part, kept in the cache.
         banner, body = remember(
             session, "overview.body",
-            (tuple(chosen), tuple(codes), number, view.include_submitted, indicator, filters.partners),
+            (tuple(chosen), tuple(codes), number, view.include_submitted, indicator, filters),
             lambda: _body(
                 session, progress_all[progress_all["partner_code"].isin(chosen)], chosen, view,
-                period, periods, labels, indicator, filters.partners,
+                period, periods, labels, indicator, filters, partners,
             ),
             actions=VALUES + SETUP + POLICY, partner_codes=chosen,
         )  # fmt: skip
@@ -110,7 +129,8 @@ def layout(**query):
             html.P(values_shown_note(view.include_submitted), className="text-muted small"),
             banner,
             filter_bar(
-                partner_checklist("overview-partners", list(labels.items()), chosen),
+                *group_filters("overview", all_partners, filters),
+                partner_filter("overview-partners", partners, chosen, filters),
                 indicator_select("overview-indicator", indicator_options, indicator)
                 if indicator
                 else None,
@@ -123,9 +143,12 @@ def layout(**query):
     )
 
 
-def _body(session, progress_all, chosen, view, period, periods, labels, indicator, selected):
+def _body(
+    session, progress_all, chosen, view, period, periods, labels, indicator, filters, partners
+):
     """(the demo banner, the cards) for the ``chosen`` partners; without any, no cards: the notice
-    says why (cards of nobody would read "No targets set yet")."""
+    says why (cards of nobody would read "No targets set yet"). Past MANY_BODIES partners the cards
+    below the headline figures are aggregates by group (components/overview_region.py)."""
     pipeline = change_pipeline(session, chosen)
     progress = classify_progress(
         progress_all,
@@ -137,6 +160,11 @@ def _body(session, progress_all, chosen, view, period, periods, labels, indicato
         return banner, []
     instruments = instruments_improved(session, chosen)
     freshness = reporting_freshness(session, chosen, period.number, view=view) if period else None
+    if len(chosen) > MANY_BODIES:
+        return banner, [
+            headline_cards(pipeline, instruments, progress, freshness, period),
+            *region_cards(pipeline, progress, freshness, partners, period, indicator, filters),
+        ]
     return banner, [
         headline_cards(pipeline, instruments, progress, freshness, period),
         dbc.Row(
@@ -156,7 +184,7 @@ def _body(session, progress_all, chosen, view, period, periods, labels, indicato
         ),
         dbc.Row(
             [
-                dbc.Col(status_matrix(progress, chosen, labels, selected), xs=12, xl=7),
+                dbc.Col(status_matrix(progress, chosen, labels, filters.partners), xs=12, xl=7),
                 dbc.Col(freshness_card(freshness, period), xs=12, xl=5),
             ]
         ),
@@ -168,18 +196,26 @@ def _body(session, progress_all, chosen, view, period, periods, labels, indicato
     Input("overview-partners", "value"),
     Input("overview-indicator", "value"),
     Input("overview-submitted", "value"),
+    Input("overview-county", "value"),
+    Input("overview-type", "value"),
     State("overview-partners", "options"),
     State("overview-indicator", "options"),
     prevent_initial_call=True,
 )
-def _filters_to_url(partners, indicator, submitted, partner_options, indicator_options):
+def _filters_to_url(
+    partners, indicator, submitted, county, body_type, partner_options, indicator_options
+):
+    # A new group shows all of its bodies: the bodies picked in the old one may not be in it.
+    regrouped = ctx.triggered_id in ("overview-county", "overview-type")
     filters = filters_from_controls(
-        partners,
+        None if regrouped else partners,
         None,
         indicator,
         all_partners=option_values(partner_options),
         all_periods=[],
         default_indicator=(option_values(indicator_options) or [None])[0],
         include_submitted=submitted is True,
+        county=county,
+        body_type=body_type,
     )
     return to_search(filters)

@@ -10,15 +10,23 @@ from dashboard.access import Actor, Permission, partner_scope
 from dashboard.queries.names import indicator_name, indicator_unit
 from models import Indicator, Partner, ReportingPeriod
 
-PARTNER_COLUMNS = ["code", "name", "short_name", "country"]
+PARTNER_COLUMNS = ["code", "name", "short_name", "country", "county", "body_type"]
 PERIOD_COLUMNS = ["number", "label", "start_date", "end_date", "due_date"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "category", "value_kind", "aggregation"]
 
 
 def visible_partners(session: Session, actor: Actor) -> pd.DataFrame:
-    """Partners ``actor`` may see, in display order: code, name, short_name, country."""
+    """Partners ``actor`` may see, in display order: code, name, short_name, country, county (None
+    for the project partners), body_type."""
     rows = session.execute(
-        select(Partner.code, Partner.name, Partner.short_name, Partner.country)
+        select(
+            Partner.code,
+            Partner.name,
+            Partner.short_name,
+            Partner.country,
+            Partner.county,
+            Partner.body_type,
+        )  # fmt: skip
         .where(partner_scope(actor, Permission.READ, Partner.id))
         .order_by(Partner.display_order, Partner.code)
     ).all()
