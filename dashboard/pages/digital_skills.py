@@ -22,6 +22,7 @@ def _policy_targets(geos: list[str]) -> dict[str, list[tuple[str, float]]]:
 
 PAGE = IndicatorPage(
     name="dsk",
+    path="/digital-skills",
     title=N_("Digital skills"),
     intro=N_(
         "Residents and staff trained, and the share of residents with at least basic digital skills, "

@@ -9,6 +9,7 @@ from i18n import N_, page_title
 
 PAGE = IndicatorPage(
     name="esu",
+    path="/e-services",
     title=N_("E-service uptake"),
     intro=N_(
         "How many people use the partners' e-services, period by period, against each partner's "

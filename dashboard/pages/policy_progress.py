@@ -9,6 +9,7 @@ from i18n import N_, page_title
 
 PAGE = IndicatorPage(
     name="policy",
+    path="/policy-progress",
     title=N_("Policy progress"),
     intro=N_(
         "Stakeholder group meetings and the programme's output and result indicators (joint actions, "

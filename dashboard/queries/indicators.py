@@ -6,8 +6,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from i18n import _
+from i18n import _, ngettext
 from models import Indicator, Milestone, Observation, Partner, ReportingPeriod, Target
+from rules.formatting import format_number
 
 from .values import ValueView
 
@@ -17,6 +18,8 @@ VALUE_COLUMNS = [
 ]  # fmt: skip
 TARGET_COLUMNS = ["partner_code", "baseline_value", "target_value", "is_demo"]
 MILESTONE_COLUMNS = ["partner_code", "period_number", "end_date", "value"]
+# A source line names the uploads by number up to this many; past it, it counts them.
+LISTED_UPLOADS = 12
 
 
 def indicator_values(
@@ -119,7 +122,14 @@ def describe_sources(values: pd.DataFrame) -> str:
         return _("no values yet")
     parts = []
     uploads = sorted({int(u) for u in values["upload_id"].dropna()})
-    if uploads:
+    if len(uploads) > LISTED_UPLOADS:
+        # Hundreds of bodies' uploads: their number, and the Imports page lists them.
+        parts.append(
+            ngettext("{n} partner upload", "{n} partners' uploads", len(uploads)).format(
+                n=format_number(len(uploads), decimals=0)
+            )
+        )
+    elif uploads:
         parts.append(
             _("partners' uploads {numbers}").format(numbers=", ".join(f"#{u}" for u in uploads))
         )

@@ -10,19 +10,21 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, ctx, html
 
 from dashboard.access import Permission, current_actor
 from dashboard.components.charts import chart_card, graph, reference_figure
 from dashboard.components.downloads import download_buttons
 from dashboard.components.empty_states import no_data_alert
 from dashboard.components.filters import (
+    MANY_BODIES,
     filter_bar,
     filters_from_controls,
+    group_filters,
     indicator_select,
     option_values,
     parse_filters,
-    partner_checklist,
+    partner_filter,
     partner_filter_notice,
     period_slider,
     scale_switch,
@@ -31,6 +33,7 @@ from dashboard.components.filters import (
     url_location,
     values_shown_note,
 )
+from dashboard.components.indicator_distribution import distribution_card
 from dashboard.components.indicator_panels import IndicatorView, indicator_panels
 from dashboard.components.links import linked
 from dashboard.database import read_session
@@ -47,6 +50,7 @@ from dashboard.queries.indicators import (
 )
 from dashboard.queries.values import ValueView
 from i18n import _
+from models.partner import BODY_TYPES
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class IndicatorPage:
     page); without a ``series_code`` it has no reference chart."""
 
     name: str  # id prefix and download names
+    path: str  # the page's address, for links to a group of bodies
     title: str
     intro: str
     categories: tuple[str, ...]
@@ -80,12 +85,21 @@ def build_layout(page: IndicatorPage, query: dict):
         periods = reporting_periods(session)
         if partners.empty or catalogue.empty or periods.empty:
             return html.Div([html.H1(_(page.title)), no_data_alert(f"{page.name}-empty")])
+        all_partners = partners
+        counties = partners["county"].dropna().unique().tolist()
+        group_filter = parse_filters(
+            query, partner_codes=[], counties=counties, body_types=BODY_TYPES
+        )
+        # The chosen county and type of body narrow what is shown, partner filter included.
+        partners = partners[partners["code"].isin(group_filter.in_group(partners))]
         codes = partners["code"].tolist()
         filters = parse_filters(
             query,
             partner_codes=codes,
             period_numbers=periods["number"].tolist(),
             indicator_codes=catalogue["code"].tolist(),
+            counties=counties,
+            body_types=BODY_TYPES,
         )
         indicator = catalogue.set_index("code").loc[filters.indicator or catalogue["code"].iloc[0]]
         indicator["code"] = indicator.name
@@ -97,11 +111,10 @@ def build_layout(page: IndicatorPage, query: dict):
         # The values, their panels and the reference chart: the expensive part, kept in the cache.
         panels, reference = remember(
             session, f"{page.name}.charts",
-            (indicator.name, tuple(chosen), first, last, value_view.include_submitted,
-             filters.own_scale),
+            (indicator.name, tuple(chosen), first, last, value_view.include_submitted, filters),
             lambda: _charts(
                 session, page, indicator, chosen_partners, periods, (first, last), value_view,
-                filters.own_scale, today,
+                filters, today,
             ),
             actions=VALUES + SETUP, partner_codes=chosen,
         )  # fmt: skip
@@ -111,11 +124,8 @@ def build_layout(page: IndicatorPage, query: dict):
             html.H1(_(page.title)),
             html.P(_(page.intro), className="text-muted"),
             filter_bar(
-                partner_checklist(
-                    f"{page.name}-partners",
-                    list(zip(partners["code"], partners["short_name"], strict=True)),
-                    chosen,
-                ),
+                *group_filters(page.name, all_partners, filters),
+                partner_filter(f"{page.name}-partners", partners, chosen, filters),
                 indicator_select(
                     f"{page.name}-indicator",
                     [
@@ -140,10 +150,9 @@ def build_layout(page: IndicatorPage, query: dict):
     )
 
 
-def _charts(
-    session, page, indicator, chosen_partners, periods, shown, value_view, own_scale, today
-):
-    """(the indicator panels, the reference card or None) for the chosen partners and periods."""
+def _charts(session, page, indicator, chosen_partners, periods, shown, value_view, filters, today):
+    """(the indicator panels, the reference card or None) for the chosen partners and periods; past
+    MANY_BODIES partners, the distribution of their values instead of a panel each."""
     first, last = shown
     chosen = chosen_partners["code"].tolist()
     # Running totals start at the first period whatever range is shown.
@@ -154,14 +163,29 @@ def _charts(
     if is_sum:
         values = cumulative(values)
         values = values[values["period_number"].between(first, last)]
-    targets = indicator_targets(session, indicator.name, chosen)
-    milestones = indicator_milestones(session, indicator.name, chosen)
     geos = [EU, *dict.fromkeys(chosen_partners["country"])]
     references = (
         benchmark_series(session, page.series_code, geos)
         if page.series_code
         else pd.DataFrame(columns=BENCHMARK_COLUMNS)
     )
+    reference = (
+        _reference_card(page, references, chosen_partners, geos) if page.series_code else None
+    )
+    if len(chosen) > MANY_BODIES:
+        shown_periods = periods[periods["number"].between(first, last)]
+        source = " ".join(
+            (
+                _("Source: {sources}.").format(sources=describe_sources(values)),
+                values_shown_note(value_view.include_submitted),
+            )
+        )
+        return distribution_card(
+            page.name, page.path, indicator, values, chosen_partners, shown_periods, filters,
+            source,
+        ), reference  # fmt: skip
+    targets = indicator_targets(session, indicator.name, chosen)
+    milestones = indicator_milestones(session, indicator.name, chosen)
     view = IndicatorView(
         page=page.name,
         indicator=indicator,
@@ -174,7 +198,7 @@ def _charts(
         cumulative=is_sum,
         references=references if indicator.name in page.overlay_codes else pd.DataFrame(),
         policy_targets=page.policy_targets(geos) if indicator.name in page.overlay_codes else {},
-        own_scale=own_scale,
+        own_scale=filters.own_scale,
         source=" ".join(
             part
             for part in (
@@ -186,9 +210,6 @@ def _charts(
             )
             if part
         ),
-    )
-    reference = (
-        _reference_card(page, references, chosen_partners, geos) if page.series_code else None
     )
     return indicator_panels(view), reference
 
@@ -255,6 +276,8 @@ def register_url_callback(page: IndicatorPage) -> None:
         Input(f"{page.name}-indicator", "value"),
         Input(f"{page.name}-submitted", "value"),
         Input(f"{page.name}-scale", "value"),
+        Input(f"{page.name}-county", "value"),
+        Input(f"{page.name}-type", "value"),
         State(f"{page.name}-partners", "options"),
         State(f"{page.name}-periods", "marks"),
         State(f"{page.name}-indicator", "options"),
@@ -266,12 +289,16 @@ def register_url_callback(page: IndicatorPage) -> None:
         indicator,
         submitted,
         own_scale,
+        county,
+        body_type,
         partner_options,
         period_marks,
         indicators,
     ):
+        # A new group shows all of its bodies: the bodies picked in the old one may not be in it.
+        regrouped = ctx.triggered_id in (f"{page.name}-county", f"{page.name}-type")
         filters = filters_from_controls(
-            partners,
+            None if regrouped else partners,
             periods,
             indicator,
             all_partners=option_values(partner_options),
@@ -279,5 +306,7 @@ def register_url_callback(page: IndicatorPage) -> None:
             default_indicator=(option_values(indicators) or [None])[0],
             include_submitted=submitted is True,
             own_scale=own_scale is True,
+            county=county,
+            body_type=body_type,
         )
         return to_search(filters)

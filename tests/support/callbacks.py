@@ -16,10 +16,13 @@ def _parse(raw):
     return json.loads(raw) if isinstance(raw, str) and raw.startswith("{") else raw
 
 
-def request_body(app, trigger: str, values: dict | None = None, ids: dict | None = None) -> dict:
+def request_body(
+    app, trigger: str, values: dict | None = None, ids: dict | None = None, changed: str | None = None
+) -> dict:
     """The body the renderer sends for the callback whose first input is ``trigger`` ("name.property",
     the name of a pattern-matching id being its type): every input and state set from ``values``
-    (by "name.property", default None), wildcards of pattern-matching ids from ``ids``."""
+    (by "name.property", default None), wildcards of pattern-matching ids from ``ids``; the input
+    that changed is ``changed`` (a plain id's "name.property"), else the first."""
     values, ids = values or {}, ids or {}
 
     def name(spec_id) -> str:
@@ -57,7 +60,7 @@ def request_body(app, trigger: str, values: dict | None = None, ids: dict | None
         "outputs": outputs if isinstance(declared, list) else outputs[0],
         "inputs": [entry(spec, True) for spec in callback["inputs"]],
         "state": [entry(spec, True) for spec in callback["state"]],
-        "changedPropIds": [f"{stringify_id(first['id'])}.{first['property']}"],
+        "changedPropIds": [changed or f"{stringify_id(first['id'])}.{first['property']}"],
     }
 
 

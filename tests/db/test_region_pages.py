@@ -1,0 +1,200 @@
+"""The pages past MANY_BODIES bodies (the region data set at a test size, beside the demo): the overview
+and the indicator pages show aggregates by group instead of a column or panel per body, a searchable
+multi-select instead of a checkbox each, and drill down to a county, a type of body and one body; a
+handful of bodies picked brings the per-body views back. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote_plus
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.app import create_app
+from dashboard.components.filters import MANY_BODIES
+from dashboard.database import EXTENSION_KEY
+from models import PROJECT_PARTNER, Partner
+from seed.region import load_region
+from tests.support.accounts import ensure_account, signed_in_client
+from tests.support.callbacks import ROUTE, page_request, request_body
+
+from .conftest import DEMO_TODAY
+
+BODIES = 20  # with the five partners: 25 bodies, past MANY_BODIES
+
+
+@pytest.fixture
+def region(demo):
+    load_region(demo, date(2023, 3, 1), seed=3, bodies=BODIES, months=1, today=DEMO_TODAY)
+    demo.commit()
+    return demo
+
+
+@pytest.fixture
+def app(settings, region):
+    app = create_app(settings)
+    app.server.test_client().get("/_dash-dependencies")  # the first request adds the page router
+    yield app
+    app.server.extensions[EXTENSION_KEY]["engine"].dispose()
+
+
+@pytest.fixture
+def officer(app, region):
+    user = ensure_account(region, "officer@test.example.org", "admin")
+    user.language = "en"
+    region.commit()
+    return signed_in_client(app, user)
+
+
+def _page(app, client, path: str, search: str = "") -> str:
+    answer = client.post(ROUTE, json=page_request(app, path, search))
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.text
+
+
+def _component(text: str, component_id: str) -> dict:
+    """The props of the component ``component_id`` in a page-router response."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and props.get("id") == component_id:
+                found.append(props)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(text))
+    assert found, f"no {component_id} in the page"
+    return found[0]
+
+
+def _hrefs(text: str) -> set[str]:
+    """Every link address in a page-router response."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("href"), str):
+                found.add(node["href"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(text))
+    return found
+
+
+def _counties(session) -> dict[str, int]:
+    rows = session.execute(
+        select(Partner.county, func.count())
+        .where(Partner.body_type != PROJECT_PARTNER)
+        .group_by(Partner.county)
+    ).all()
+    return dict(rows)
+
+
+def test_the_overview_of_many_bodies_shows_aggregates_and_a_picker(app, officer, region):
+    text = _page(app, officer, "/")
+    assert "overview-indicator-status" in text
+    assert "overview-status-matrix" not in text  # no column per body
+    picker = _component(text, "overview-partners")
+    assert picker["multi"] is True and picker["value"] == []
+    assert len(picker["options"]) == BODIES + 5
+    assert f"All {BODIES + 5} bodies" in picker["placeholder"]
+    # Every county is a drill-down link; each body is a link to its own page from the rankings.
+    links = _hrefs(text)
+    for county in _counties(region):
+        assert f"/?county={quote_plus(county)}" in links
+    assert any(re.fullmatch(r"/partners/RO\d{3}-[MCA]\d{3}", link) for link in links)
+    # The per-indicator table counts bodies: its numbers add up to the bodies with targets.
+    table = _component(text, "overview-indicator-status")
+    first = table["data"][0]
+    assert first["on_track"] + first["behind"] + first["no_data"] == BODIES
+
+
+def test_a_county_narrows_every_figure_and_the_picker(app, officer, region):
+    county, members = max(_counties(region).items(), key=lambda item: item[1])
+    text = _page(app, officer, "/", f"?county={county}")
+    picker = _component(text, "overview-partners")
+    if members > MANY_BODIES:
+        assert len(picker["options"]) == members
+    else:  # few enough for a checkbox each
+        assert len(picker["options"]) == members and "multi" not in picker
+    assert _component(text, "overview-county")["value"] == county
+    # The headline "up to date" counts only the county's bodies.
+    card = _component(text, "overview-card-freshness")
+    assert f"/ {members}" in json.dumps(card)
+    # A county that does not exist is ignored, as any unknown filter value.
+    unknown = _page(app, officer, "/", "?county=Atlantis")
+    assert _component(unknown, "overview-county")["value"] is None
+
+
+def test_a_handful_of_bodies_brings_back_the_detail_views(app, officer, region):
+    codes = [c for (c,) in region.execute(select(Partner.code).order_by(Partner.code).limit(3))]
+    text = _page(app, officer, "/", "?partner=" + ",".join(codes))
+    assert "overview-status-matrix" in text  # a column per chosen body again
+    assert sorted(_component(text, "overview-partners")["value"]) == codes
+    indicator = _page(app, officer, "/e-services", "?partner=" + ",".join(codes))
+    assert "esu-distribution-card" not in indicator
+
+
+def test_the_indicator_pages_show_the_distribution_of_many_bodies(app, officer):
+    for path, prefix in (("/e-services", "esu"), ("/digital-skills", "dsk")):
+        text = _page(app, officer, path)
+        assert f"{prefix}-distribution-card" in text, path
+        figure = _component(text, f"{prefix}-distribution")["figure"]
+        names = [trace.get("name") for trace in figure["data"]]
+        assert "median" in names
+        # The source line counts the uploads rather than listing hundreds of numbers.
+        assert "#40," not in text
+
+
+def _url_callback(app, client, values: dict, triggered: str) -> str:
+    body = request_body(app, "overview-partners.value", values, changed=triggered)
+    answer = client.post(ROUTE, json=body)
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.get_json()["response"]["overview-url"]["search"]
+
+
+def test_the_url_keeps_the_group_and_a_new_group_forgets_the_picked_bodies(app, officer, region):
+    options = [{"label": c, "value": c} for (c,) in region.execute(select(Partner.code))]
+    values = {
+        "overview-partners.value": ["RO411-M001"],
+        "overview-indicator.value": None,
+        "overview-submitted.value": False,
+        "overview-county.value": "Dolj",
+        "overview-type.value": None,
+        "overview-partners.options": options,
+        "overview-indicator.options": [],
+    }
+    assert _url_callback(app, officer, values, "overview-partners.value") == (
+        "?partner=RO411-M001&county=Dolj"
+    )
+    assert _url_callback(app, officer, values, "overview-county.value") == "?county=Dolj"
+    # The picker left empty means all of the group, not none of it.
+    values["overview-partners.value"] = []
+    assert _url_callback(app, officer, values, "overview-partners.value") == "?county=Dolj"
+
+
+def test_a_hand_written_group_value_is_refused_before_the_callback_runs(app, officer):
+    values = {
+        "overview-partners.value": [],
+        "overview-indicator.value": None,
+        "overview-submitted.value": False,
+        "overview-county.value": "<script>alert(1)</script>",
+        "overview-type.value": None,
+        "overview-partners.options": [],
+        "overview-indicator.options": [],
+    }
+    body = request_body(app, "overview-partners.value", values, changed="overview-county.value")
+    answer = officer.post(ROUTE, json=body)
+    assert answer.status_code == 400 and "overview-county" in answer.get_data(as_text=True)
