@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote_plus
 from datetime import date
+from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import func, select

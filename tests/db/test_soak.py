@@ -2,8 +2,8 @@
 opening the overview through Dash's page router and half dropping a workbook on the upload page (a dry run).
 
 Asserted: no request fails and the health probe answers throughout (each probe within its 10 s timeout).
-(shared machines are noisy): the throughput and the 95th percentile of each kind of request, written to
-test-artifacts/soak.json and printed.
+Measured, not asserted (shared machines are noisy): the throughput and the 95th percentile of each kind
+of request, written to test-artifacts/soak.json and printed.
 """
 
 from __future__ import annotations

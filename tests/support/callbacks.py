@@ -17,7 +17,11 @@ def _parse(raw):
 
 
 def request_body(
-    app, trigger: str, values: dict | None = None, ids: dict | None = None, changed: str | None = None
+    app,
+    trigger: str,
+    values: dict | None = None,
+    ids: dict | None = None,
+    changed: str | None = None,
 ) -> dict:
     """The body the renderer sends for the callback whose first input is ``trigger`` ("name.property",
     the name of a pattern-matching id being its type): every input and state set from ``values``
