@@ -81,7 +81,7 @@ def distribution_figure(quantiles: pd.DataFrame, unit: str) -> go.Figure:
                     high="%{customdata[2]:,.4~g}",
                 )
                 + "<br>"
-                + _hover(_("{n} bodies reported"), n="%{customdata[0]}")
+                + _hover(_("bodies reporting: {n}"), n="%{customdata[0]}")
                 + "<extra></extra>"
             ),
         ),
