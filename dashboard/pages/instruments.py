@@ -27,7 +27,13 @@ from dashboard.queries.instruments import (
     evidence_document,
 )
 from dashboard.queries.partner import partner_codes_visible_to
-from dashboard.views.instrument_list import DOWNLOAD_TYPE, FILTER_KEYS, instrument_list, url_filters
+from dashboard.views.instrument_list import (
+    DOWNLOAD_TYPE,
+    FILTER_KEYS,
+    instrument_list,
+    url_filters,
+    url_page,
+)
 from dashboard.views.stage_event_form import record_modal
 from i18n import N_, _, page_title
 
@@ -44,14 +50,15 @@ def layout(**query):
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         filters = url_filters(query, visible)
+        page = url_page(query)
         view = parse_filters(query, partner_codes=visible)
         chosen = view.selected_partners(visible)
         types = change_types(session)
         # A link naming only unknown partners shows nobody's changes, and says why.
         content = (
             remember(
-                session, "instruments.list", (tuple(visible), sorted(filters.items())),
-                lambda: instrument_list(session, visible, filters),
+                session, "instruments.list", (tuple(visible), sorted(filters.items()), page),
+                lambda: instrument_list(session, visible, filters, page=page),
                 actions=POLICY + SETUP,
                 partner_codes=[c for c in filters["partner"] if c in visible] or visible,
             )

@@ -3,6 +3,8 @@ filters choose them (shared by the page and by the stage form, which re-renders 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -20,6 +22,9 @@ from rules.formatting import format_date
 
 FILTER_KEYS = ("partner", "stage", "type")
 DOWNLOAD_TYPE = "instruments-evidence"
+# Instruments per page: the region's hundreds are shown a page at a time (``?page=N``), and only the
+# shown instruments' stage events and evidence are read.
+PAGE_SIZE = 20
 
 
 def url_filters(query: dict, visible: list[str]) -> dict[str, list[str]]:
@@ -32,6 +37,14 @@ def url_filters(query: dict, visible: list[str]) -> dict[str, list[str]]:
     }
 
 
+def url_page(query: dict) -> int:
+    """The page number the URL asks for (``page``), 1 when absent or not a whole number."""
+    raw = query.get("page", "")
+    raw = raw[-1] if isinstance(raw, list) and raw else raw
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
+
+
 def _split(raw: str | list) -> list[str]:
     """URL values as a list: ``"A,B"`` and ``?x=A&x=B`` both mean [A, B]."""
     values = raw if isinstance(raw, list) else [raw]
@@ -39,7 +52,7 @@ def _split(raw: str | list) -> list[str]:
 
 
 def instrument_list(
-    session, visible: list[str], filters: dict, open_change: str | None = None
+    session, visible: list[str], filters: dict, open_change: str | None = None, page: int = 1
 ) -> list:
     partners = [c for c in filters["partner"] if c in visible] or visible
     changes = instruments_with_changes(
@@ -56,17 +69,63 @@ def instrument_list(
                 id="instruments-empty",
             )
         ]
+    instruments = list(dict.fromkeys(changes["instrument_id"]))
+    pages = max(1, -(-len(instruments) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = instruments[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    changes = changes[changes["instrument_id"].isin(shown)]
     change_ids = [int(i) for i in changes["change_id"].dropna()]
     events = stage_events(session, change_ids)
     evidence = evidence_items(session, change_ids)
     actor = current_actor()
     filtered = any(filters.values())
-    return [
+    cards = [
         _instrument_card(
             rows, events, evidence, actor.can_edit(rows.iloc[0].partner_code), filtered, open_change
         )
         for _id, rows in changes.groupby("instrument_id", sort=False)
     ]
+    if pages == 1:
+        return cards
+    pager = _pager(filters, page, pages, len(instruments))
+    return [pager, *cards, pager]
+
+
+def _pager(filters: dict, page: int, pages: int, total: int) -> html.Nav:
+    """ "Instruments 21–40 of 505" with links to the first, previous, next and last pages (the URL's
+    filters kept)."""
+
+    def href(number: int) -> str:
+        pairs = [(key, ",".join(values)) for key, values in filters.items() if values]
+        if number > 1:
+            pairs.append(("page", str(number)))
+        return "/instruments" + ("?" + urlencode(pairs, safe=",") if pairs else "")
+
+    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
+    links = [
+        (_("First"), 1, page > 1),
+        (_("Previous"), page - 1, page > 1),
+        (_("Next"), page + 1, page < pages),
+        (_("Last"), pages, page < pages),
+    ]
+    return html.Nav(
+        [
+            html.Span(
+                _("Instruments {first}–{last} of {total} (page {page} of {pages})").format(
+                    first=first, last=last, total=total, page=page, pages=pages
+                ),
+                className="me-3",
+            ),
+            *[
+                dcc.Link(text, href=href(number), className="btn btn-sm btn-outline-secondary me-1")
+                if enabled
+                else html.Span(text, className="btn btn-sm btn-outline-secondary disabled me-1")
+                for text, number, enabled in links
+            ],
+        ],
+        className="instruments-pager d-flex align-items-center flex-wrap mb-3",
+        **{"aria-label": _("Pages of instruments")},
+    )
 
 
 def _instrument_card(

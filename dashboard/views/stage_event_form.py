@@ -21,7 +21,7 @@ from dashboard.queries.instruments import (
     instruments_with_changes,
 )
 from dashboard.queries.partner import partner_codes_visible_to
-from dashboard.views.instrument_list import instrument_list, url_filters
+from dashboard.views.instrument_list import instrument_list, url_filters, url_page
 from i18n import _
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
 from rules.links import read_link
@@ -237,8 +237,9 @@ def save_stage_event(
         return str(error), True, True, no_update, no_update
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
-        filters = url_filters(dict(parse_qsl((search or "").lstrip("?"))), visible)
-        content = instrument_list(session, visible, filters, open_change=code)
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        filters = url_filters(query, visible)
+        content = instrument_list(session, visible, filters, open_change=code, page=url_page(query))
     notice = None
     if link is not None and link.scheme_added:
         notice = dbc.Alert(

@@ -198,3 +198,24 @@ def test_a_hand_written_group_value_is_refused_before_the_callback_runs(app, off
     body = request_body(app, "overview-partners.value", values, changed="overview-county.value")
     answer = officer.post(ROUTE, json=body)
     assert answer.status_code == 400 and "overview-county" in answer.get_data(as_text=True)
+
+
+def _plain(text: str) -> str:
+    """A page-router response as readable JSON text (no \\u escapes)."""
+    return json.dumps(json.loads(text), ensure_ascii=False)
+
+
+def test_the_instruments_are_listed_a_page_at_a_time(app, officer, region):
+    from dashboard.views.instrument_list import PAGE_SIZE
+
+    card = '"className": "mb-3 instrument-card"'
+    total = region.scalar(select(func.count()).select_from(Partner))  # one instrument each
+    text = _page(app, officer, "/instruments")
+    assert _plain(text).count(card) == PAGE_SIZE
+    assert f"Instruments 1–{PAGE_SIZE} of {total} (page 1 of 2)" in _plain(text)
+    assert "/instruments?page=2" in _hrefs(text)
+    last = _page(app, officer, "/instruments", "?page=2")
+    assert _plain(last).count(card) == total - PAGE_SIZE
+    # A page past the end shows the last one; a page that is no number, the first.
+    assert _plain(_page(app, officer, "/instruments", "?page=99")).count(card) == total - PAGE_SIZE
+    assert _plain(_page(app, officer, "/instruments", "?page=x%27")).count(card) == PAGE_SIZE

@@ -1,0 +1,71 @@
+"""The pages over many bodies in a real browser (the region data set at a test size beside the demo):
+the officer narrows the overview to a county with its drop-down, picks one body by typing its name,
+and the indicator page shows the bodies' distribution; every step is in the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.browser import wait_for_dash
+
+BODIES = 40
+
+
+@pytest.fixture(scope="module")
+def region_server(live_server_factory):
+    server = live_server_factory("region", demo=True)
+    server.sharing("demo", "--scale", "region", "--bodies", str(BODIES), "--months", "1")
+    return server
+
+
+def _choose(page, component_id: str, typed: str) -> None:
+    """Type into a searchable drop-down and take the first match, as a person does."""
+    page.locator(f"#{component_id}").click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+
+
+def test_an_officer_narrows_the_overview_to_a_county_then_one_body(page, region_server, screenshot):
+    page.goto(region_server.url + "/")
+    wait_for_dash(page)
+    expect(page.locator("#overview-indicator-status")).to_be_visible()
+    expect(page.locator("#overview-status-matrix")).to_have_count(0)
+    expect(page.locator("#overview-card-freshness .headline-figure")).to_contain_text(
+        f"/ {BODIES + 5}"
+    )
+    screenshot("region-overview")
+
+    _choose(page, "overview-county", "Dolj")
+    expect(page).to_have_url(re.compile(r"\?county=Dolj$"))
+    wait_for_dash(page)
+    figure = page.locator("#overview-card-freshness .headline-figure").inner_text()
+    in_county = int(figure.split("/")[1])
+    assert 0 < in_county < BODIES + 5
+
+    # One body picked by typing its name: the per-body views come back, for that body only.
+    picker = page.locator("#overview-partners")
+    if picker.locator("input[type=checkbox]").count():  # few enough bodies for checkboxes
+        picker.locator("input[type=checkbox]").nth(0).uncheck()
+    else:
+        _choose(page, "overview-partners", "CJ Dolj")
+        expect(page).to_have_url(re.compile(r"partner=RO411-C001"))
+        wait_for_dash(page)
+        expect(page.locator("#overview-status-matrix")).to_be_visible()
+        expect(page.locator("#overview-status-matrix thead th")).to_have_count(2)
+
+    page.go_back()
+    wait_for_dash(page)
+    expect(page).to_have_url(re.compile(r"\?county=Dolj$"))
+
+
+def test_the_indicator_page_shows_the_distribution_of_the_bodies(page, region_server, screenshot):
+    page.goto(region_server.url + "/e-services")
+    wait_for_dash(page)
+    card = page.locator("#esu-distribution-card")
+    expect(card).to_be_visible()
+    expect(card.locator(".group-medians tbody tr").first).to_be_visible()
+    expect(page.locator(".panel-header")).to_have_count(0)
+    screenshot("region-e-services")
