@@ -130,7 +130,34 @@ def progress_by_group_card(
     column, heading = grouping(filters)
     grouped = with_groups(rows, partners, "partner_code")
     counts = status_counts(grouped, column).sort_values("total", ascending=False)
-    names = [figure_text(_group_name(column, value)) for value in counts[column]]
+    figure = group_status_figure(counts, [_group_name(column, value) for value in counts[column]])
+    first = rows.iloc[0]
+    export = counts.assign(**{column: [_group_name(column, v) for v in counts[column]]})
+    return chart_card(
+        _("Progress to target: {indicator}").format(indicator=first.indicator_name),
+        html.Div(
+            [
+                graph("overview-progress", figure),
+                _group_links(counts, column, heading, filters),
+                _ranking(grouped),
+            ]
+        ),
+        subtitle=_(
+            "How many bodies of each group are on track (at least 90 % of the progress expected by "
+            "now), behind, or have reported no value; a group's name opens its own overview."
+        ),
+        source=_(
+            "Source: values and targets reported by the partners, up to the last ended period."
+        ),
+        downloads=download_buttons("overview-progress", export, "progress-by-group"),
+        demo=bool(rows["demo_values"].sum() or rows["is_demo"].any()),
+    )
+
+
+def group_status_figure(counts: pd.DataFrame, names: list[str]) -> go.Figure:
+    """A stacked horizontal bar per group (``names``, in ``counts``' order): its bodies on track,
+    behind and without data (status_counts' columns)."""
+    names = [figure_text(name) for name in names]
     traces = [
         go.Bar(
             name=figure_text(_(STATUS_LABELS[status])),
@@ -150,27 +177,7 @@ def progress_by_group_card(
         legend={"traceorder": "normal"},
         yaxis={"autorange": "reversed"},
     )
-    first = rows.iloc[0]
-    export = counts.assign(**{column: [_group_name(column, v) for v in counts[column]]})
-    return chart_card(
-        _("Progress to target: {indicator}").format(indicator=first.indicator_name),
-        html.Div(
-            [
-                graph("overview-progress", go.Figure(data=traces, layout=layout)),
-                _group_links(counts, column, heading, filters),
-                _ranking(grouped),
-            ]
-        ),
-        subtitle=_(
-            "How many bodies of each group are on track (at least 90 % of the progress expected by "
-            "now), behind, or have reported no value; a group's name opens its own overview."
-        ),
-        source=_(
-            "Source: values and targets reported by the partners, up to the last ended period."
-        ),
-        downloads=download_buttons("overview-progress", export, "progress-by-group"),
-        demo=bool(rows["demo_values"].sum() or rows["is_demo"].any()),
-    )
+    return go.Figure(data=traces, layout=layout)
 
 
 def _group_links(counts: pd.DataFrame, column: str, heading: str, filters: ViewFilters) -> html.Div:

@@ -26,6 +26,8 @@ from dashboard.components.charts import (
     reference_figure,
 )
 from dashboard.components.figure_text import figure_text
+from dashboard.components.indicator_distribution import distribution_figure, period_quantiles
+from dashboard.components.overview_region import group_status_figure
 from dashboard.components.slides import chart_figure
 from reports.charts import BarChart, Marks, ReferenceLine, Series
 from rules.formatting import format_chart_label
@@ -43,7 +45,10 @@ HOSTILE = [
 ]
 # The markup and template fields the builders write themselves.
 OUR_TAGS = re.compile(r"<br>|<extra>|</extra>")
-OUR_FIELDS = {"%{x}", "%{y}", "%{x:.0f}", "%{x|%d.%m.%Y}", "%{y:,}"}
+OUR_FIELDS = {
+    "%{x}", "%{y}", "%{x:.0f}", "%{x|%d.%m.%Y}", "%{y:,}", "%{y:,.4~g}", "%{customdata[0]}",
+    "%{customdata[1]:,.4~g}", "%{customdata[2]:,.4~g}",
+}  # fmt: skip
 TEMPLATE_FIELD = re.compile(r"%{[^}]*}")
 # What plotly's svg_text_utils.convertEntities decodes (plotly.js 4.1, bundled with plotly 7.1).
 PLOTLY_ENTITIES = {"mu": "μ", "amp": "&", "lt": "<", "gt": ">", "nbsp": "\xa0", "times": "×",
@@ -147,6 +152,23 @@ def _slide_chart(texts: dict[str, str]) -> go.Figure:
 
 
 # builder name -> (build from typed texts, the typed inputs)
+def _group_status(texts: dict[str, str]) -> go.Figure:
+    counts = pd.DataFrame({"on_track": [3, 1], "behind": [1, 0], "no_data": [0, 2]})
+    return group_status_figure(counts, [texts["group_name"], "Gorj"])
+
+
+def _distribution(texts: dict[str, str]) -> go.Figure:
+    values = pd.DataFrame(
+        {
+            "partner_code": ["A", "B", "A", "B"],
+            "period_number": [1, 1, 2, 2],
+            "value": [1.0, 3.0, 2.0, 5.0],
+        }
+    )
+    periods = pd.DataFrame({"number": [1, 2], "label": [texts["period_label"], "P2"]})
+    return distribution_figure(period_quantiles(values, periods), texts["unit"])
+
+
 CASES: dict[str, tuple[Callable[[dict[str, str]], go.Figure], list[str]]] = {
     "pipeline_figure": (_pipeline, ["partner_label"]),
     "progress_figure": (_progress, ["partner_label", "indicator_label", "unit"]),
@@ -155,6 +177,8 @@ CASES: dict[str, tuple[Callable[[dict[str, str]], go.Figure], list[str]]] = {
         ["period_label", "unit_title", "geo", "policy_target_label"],
     ),
     "reference_figure": (_reference, ["geo", "unit_title", "policy_target_label"]),
+    "group_status_figure": (_group_status, ["group_name"]),
+    "distribution_figure": (_distribution, ["period_label", "unit"]),
     "chart_figure": (
         _slide_chart,
         ["partner_label", "series", "bar_text", "axis_title", "marks", "line_label"],
