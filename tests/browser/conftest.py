@@ -68,8 +68,8 @@ def live_server_factory(tmp_path_factory):
         return server
 
     yield start
-    for server in started:
-        server.stop()
+    with ThreadPoolExecutor(max_workers=4) as pool:  # each waits for its own shutdown
+        list(pool.map(lambda server: server.stop(), started))
 
 
 @pytest.fixture(scope="session")

@@ -131,7 +131,9 @@ class LiveServer:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        # SIGINT: gunicorn's quick shutdown; SIGTERM's graceful one waits up to 30 s for the
+        # browser's kept-alive connections.
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,7 +83,9 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer on {self.url} within {timeout} s")
 
     def stop(self) -> None:
-        self.process.terminate()
+        # SIGINT: gunicorn's quick shutdown. SIGTERM's graceful one waits up to graceful_timeout (30 s)
+        # for kept-alive connections, time a finished test does not need to spend.
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
