@@ -42,6 +42,10 @@ ON_PAPER = """() => Array.from(document.querySelectorAll(
 def _open(page, server, path):
     page.goto(server.url + path)
     wait_for_dash(page)
+    # Plotly draws after Dash has rendered: on a busy machine the SVG text comes a little later.
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot svg text').length > 20", timeout=15_000
+    )
 
 
 def _intersect(a, b) -> bool:
