@@ -3,8 +3,8 @@ trail, with and without the index ``ix_audit_event_action_partner_id`` (action, 
 
     .venv/bin/python bench/bench_data_version.py [--events 500000] [--postgres]
 
-Fills a fresh database (SQLite; PostgreSQL too with --postgres, started like the tests start it) with
-``--events`` audit events spread over 505 partners and the actions the pages depend on, then times, in one
+Fills a fresh database (SQLite; PostgreSQL too with --postgres, started like the tests start it), the
+index dropped first (migration 0008 adds it), with ``--events`` audit events spread over 505 partners and the actions the pages depend on, then times, in one
 run, the page's question "the newest value change of these partners" for one partner, for a county's 80 and
 for every partner, first without the index and then with it, and prints the query plans. Every page request
 asks it once or twice, so it must stay well under a millisecond or two whatever the trail's length.

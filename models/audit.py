@@ -21,6 +21,9 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_object", "object_type", "object_id"),
         Index("ix_audit_event_partner_occurred", "partner_code", "occurred_at"),
+        # The figure cache's data version: the newest event of some actions about some partners
+        # (dashboard/queries/data_version.py); bench/bench_data_version.py measured it.
+        Index("ix_audit_event_action_partner_id", "action", "partner_code", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

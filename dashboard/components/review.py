@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dash_table, html
 
+from dashboard.components.filters import MANY_BODIES
 from i18n import N_, _, ngettext
 from rules.formatting import format_datetime, format_value
+
+# Up to this many values a submission's table shows them all; past it, a page of them at a time.
+VALUES_IN_FULL = 20
 
 STATUS_LABELS = {
     "submitted": N_("awaiting approval"),
@@ -73,26 +77,30 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
         )
         for value in values.itertuples(index=False)
     ]
-    table = dbc.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(_("Indicator")),
-                        html.Th(_("Period")),
-                        html.Th(_("Approved now"), className="text-end"),
-                        html.Th(""),
-                        html.Th(_("Submitted"), className="text-end"),
-                        html.Th(_("Cell")),
-                    ]
-                )
-            ),
-            html.Tbody(table_rows),
-        ],
-        size="sm",
-        hover=True,
-        responsive=True,
-        className="mb-2",
+    table = (
+        _paged_values(row.id, values)
+        if len(values) > VALUES_IN_FULL
+        else dbc.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(_("Indicator")),
+                            html.Th(_("Period")),
+                            html.Th(_("Approved now"), className="text-end"),
+                            html.Th(""),
+                            html.Th(_("Submitted"), className="text-end"),
+                            html.Th(_("Cell")),
+                        ]
+                    )
+                ),
+                html.Tbody(table_rows),
+            ],
+            size="sm",
+            hover=True,
+            responsive=True,
+            className="mb-2",
+        )
     )
     return dbc.Card(
         [
@@ -133,6 +141,47 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
         className="mb-3 review-submission",
         id=f"review-submission-{row.id}",
     )
+
+
+def _paged_values(submission_id: int, values: pd.DataFrame) -> dash_table.DataTable:
+    """A large submission's values (a region body's workbook holds 150 and more), a page at a time:
+    sortable and filterable, so the officer can look for one indicator or period."""
+    rows = [
+        {
+            "indicator": f"{value.indicator_code} — {value.indicator_name}",
+            "period": value.period_label,
+            "approved": format_value(value.approved_value, value.value_kind, value.unit)
+            if value.has_approved
+            else _("none yet"),
+            "submitted": format_value(
+                value.value, value.value_kind, value.unit, missing=_("no value")
+            ),
+            "cell": value.source_cell or "",
+        }
+        for value in values.itertuples(index=False)
+    ]
+    columns = [
+        {"name": _("Indicator"), "id": "indicator"},
+        {"name": _("Period"), "id": "period"},
+        {"name": _("Approved now"), "id": "approved"},
+        {"name": _("Submitted"), "id": "submitted"},
+        {"name": _("Cell"), "id": "cell"},
+    ]
+    return dash_table.DataTable(
+        id=f"review-values-{submission_id}",
+        columns=columns,
+        data=rows,
+        page_size=VALUES_IN_FULL,
+        sort_action="native",
+        filter_action="native",
+        style_as_list_view=True,
+        style_table={"overflowX": "auto", "marginBottom": "0.5rem"},
+        style_cell={
+            "textAlign": "left", "fontFamily": "var(--bs-body-font-family)", "fontSize": "0.875rem",
+            "padding": "4px 8px", "whiteSpace": "normal", "height": "auto",
+        },
+        style_header={"fontWeight": "600"},
+    )  # fmt: skip
 
 
 def decisions_table(rows) -> html.Div:
@@ -178,7 +227,9 @@ def locks_grid(partners: list[tuple[str, str]], periods: list[str], locks) -> db
             by_cell.setdefault((code, lock.period_label), lock)
 
     def cell(code: str, period: str) -> html.Td:
-        lock = by_cell.get((code, period))
+        return lock_cell(by_cell.get((code, period)))
+
+    def lock_cell(lock) -> html.Td:
         if lock is None:
             return html.Td("", className="lock-cell")
         tip = _("Locked by {who} on {when}").format(
@@ -191,10 +242,37 @@ def locks_grid(partners: list[tuple[str, str]], periods: list[str], locks) -> db
         )
 
     head = html.Thead(html.Tr([html.Th(_("Partner")), *[html.Th(p) for p in periods]]))
-    body = html.Tbody(
-        [html.Tr([html.Th(name), *[cell(code, p) for p in periods]]) for code, name in partners]
+    if len(partners) <= MANY_BODIES:
+        rows = [
+            html.Tr([html.Th(name), *[cell(code, p) for p in periods]]) for code, name in partners
+        ]
+        return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, id="review-locks-grid")
+    # Hundreds of bodies: one row for the locks of every partner, then only the bodies with a lock of
+    # their own; the others are counted.
+    everyone = {lock.period_label: lock for lock in locks if lock.partner_code is None}
+    own = {lock.partner_code for lock in locks if lock.partner_code is not None}
+    names = dict(partners)
+
+    rows = [html.Tr([html.Th(_("Every partner")), *[lock_cell(everyone.get(p)) for p in periods]])]
+    rows += [
+        html.Tr([html.Th(names[code]), *[cell(code, p) for p in periods]])
+        for code, _name in partners
+        if code in own
+    ]
+    others = len(partners) - len(own & set(names))
+    return html.Div(
+        [
+            dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, id="review-locks-grid"),
+            html.P(
+                ngettext(
+                    "{n} other partner has no lock of its own.",
+                    "{n} other partners have no lock of their own.",
+                    others,
+                ).format(n=others),
+                className="text-muted small",
+            ),
+        ]
     )
-    return dbc.Table([head, body], size="sm", bordered=True, id="review-locks-grid")
 
 
 def returned_banner(row, component_id: str) -> dbc.Alert | None:

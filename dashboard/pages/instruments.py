@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 from dashboard.access import current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.filters import filter_bar, parse_filters, partner_filter_notice
+from dashboard.components.pager import page_number
 from dashboard.components.stages import STAGE_LABELS, stage_label
 from dashboard.database import read_session
 from dashboard.figure_cache import remember
@@ -32,7 +33,6 @@ from dashboard.views.instrument_list import (
     FILTER_KEYS,
     instrument_list,
     url_filters,
-    url_page,
 )
 from dashboard.views.stage_event_form import record_modal
 from i18n import N_, _, page_title
@@ -50,7 +50,7 @@ def layout(**query):
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
         filters = url_filters(query, visible)
-        page = url_page(query)
+        page = page_number(query)
         view = parse_filters(query, partner_codes=visible)
         chosen = view.selected_partners(visible)
         types = change_types(session)

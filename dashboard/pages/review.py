@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.access import AccessDenied, current_actor
+from dashboard.components.pager import page_bounds, page_number, pager
 from dashboard.components.review import decisions_table, locks_grid, submission_card
 from dashboard.database import DatabaseBusy, perform, read_session
 from dashboard.queries.catalogue import reporting_periods, visible_partners
@@ -26,6 +27,9 @@ from services.review import (
     unlock_period,
 )
 
+# Submissions per page of the waiting list: a region body's submission holds 150 values and more.
+WAITING_PAGE_SIZE = 5
+
 dash.register_page(
     __name__, path="/review", name=N_("Review"), title=page_title("Review"), order=85
 )
@@ -33,7 +37,7 @@ dash.register_page(
 ALL_PARTNERS = "*"
 
 
-def layout(**_query):
+def layout(**query):
     return html.Div(
         [
             html.H1(_("Review")),
@@ -47,7 +51,7 @@ def layout(**_query):
             ),
             html.Div(id="review-message"),
             html.H2(_("Waiting for review"), className="h4 mt-3"),
-            html.Div(waiting_list(), id="review-waiting"),
+            html.Div(waiting_list(page_number(query)), id="review-waiting"),
             html.H2(_("Locked periods"), className="h4 mt-4"),
             html.P(
                 _(
@@ -64,15 +68,25 @@ def layout(**_query):
     )
 
 
-def waiting_list():
+def waiting_list(page: int = 1):
+    """The submissions waiting for review, WAITING_PAGE_SIZE a page (the region's bodies may have
+    hundreds waiting), each with its values; only the shown page's values are read."""
     actor = current_actor()
     with read_session() as session:
         codes = visible_partners(session, actor)["code"].tolist()
         waiting = waiting_submissions(session, codes)
-        cards = [submission_card(row, submission_values(session, row.id)) for row in waiting]
+        page, pages, first = page_bounds(page, len(waiting), WAITING_PAGE_SIZE)
+        shown = waiting[first : first + WAITING_PAGE_SIZE]
+        cards = [submission_card(row, submission_values(session, row.id)) for row in shown]
     if not cards:
         return dbc.Alert(_("Nothing is waiting for review."), color="light", id="review-nothing")
-    return cards
+    if pages == 1:
+        return cards
+    summary = _("Submissions {first}–{last} of {total} (page {page} of {pages})").format(
+        first=first + 1, last=first + len(shown), total=len(waiting), page=page, pages=pages
+    )
+    nav = pager("/review", [], page, pages, summary, _("Pages of submissions"))
+    return [nav, *cards, nav]
 
 
 def locks_view():

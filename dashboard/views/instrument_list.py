@@ -3,13 +3,12 @@ filters choose them (shared by the page and by the stage form, which re-renders 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.access import current_actor
 from dashboard.components.filters import parse_filters
+from dashboard.components.pager import page_bounds, pager
 from dashboard.components.stages import stage_badge
 from dashboard.components.timeline import event_timeline, evidence_list, stage_pipeline
 from dashboard.queries.instruments import (
@@ -37,14 +36,6 @@ def url_filters(query: dict, visible: list[str]) -> dict[str, list[str]]:
     }
 
 
-def url_page(query: dict) -> int:
-    """The page number the URL asks for (``page``), 1 when absent or not a whole number."""
-    raw = query.get("page", "")
-    raw = raw[-1] if isinstance(raw, list) and raw else raw
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
-
-
 def _split(raw: str | list) -> list[str]:
     """URL values as a list: ``"A,B"`` and ``?x=A&x=B`` both mean [A, B]."""
     values = raw if isinstance(raw, list) else [raw]
@@ -70,9 +61,8 @@ def instrument_list(
             )
         ]
     instruments = list(dict.fromkeys(changes["instrument_id"]))
-    pages = max(1, -(-len(instruments) // PAGE_SIZE))
-    page = min(page, pages)
-    shown = instruments[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    page, pages, first = page_bounds(page, len(instruments), PAGE_SIZE)
+    shown = instruments[first : first + PAGE_SIZE]
     changes = changes[changes["instrument_id"].isin(shown)]
     change_ids = [int(i) for i in changes["change_id"].dropna()]
     events = stage_events(session, change_ids)
@@ -87,45 +77,12 @@ def instrument_list(
     ]
     if pages == 1:
         return cards
-    pager = _pager(filters, page, pages, len(instruments))
-    return [pager, *cards, pager]
-
-
-def _pager(filters: dict, page: int, pages: int, total: int) -> html.Nav:
-    """ "Instruments 21–40 of 505" with links to the first, previous, next and last pages (the URL's
-    filters kept)."""
-
-    def href(number: int) -> str:
-        pairs = [(key, ",".join(values)) for key, values in filters.items() if values]
-        if number > 1:
-            pairs.append(("page", str(number)))
-        return "/instruments" + ("?" + urlencode(pairs, safe=",") if pairs else "")
-
-    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
-    links = [
-        (_("First"), 1, page > 1),
-        (_("Previous"), page - 1, page > 1),
-        (_("Next"), page + 1, page < pages),
-        (_("Last"), pages, page < pages),
-    ]
-    return html.Nav(
-        [
-            html.Span(
-                _("Instruments {first}–{last} of {total} (page {page} of {pages})").format(
-                    first=first, last=last, total=total, page=page, pages=pages
-                ),
-                className="me-3",
-            ),
-            *[
-                dcc.Link(text, href=href(number), className="btn btn-sm btn-outline-secondary me-1")
-                if enabled
-                else html.Span(text, className="btn btn-sm btn-outline-secondary disabled me-1")
-                for text, number, enabled in links
-            ],
-        ],
-        className="instruments-pager d-flex align-items-center flex-wrap mb-3",
-        **{"aria-label": _("Pages of instruments")},
+    summary = _("Instruments {first}–{last} of {total} (page {page} of {pages})").format(
+        first=first + 1, last=first + len(shown), total=len(instruments), page=page, pages=pages
     )
+    pairs = [(key, ",".join(values)) for key, values in filters.items() if values]
+    nav = pager("/instruments", pairs, page, pages, summary, _("Pages of instruments"))
+    return [nav, *cards, nav]
 
 
 def _instrument_card(

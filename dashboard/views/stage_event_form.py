@@ -15,13 +15,14 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dashboard.access import AccessDenied, Permission, current_actor
 from dashboard.callback_guard import NotFound
 from dashboard.components.links import linked
+from dashboard.components.pager import page_number
 from dashboard.components.stages import STAGE_LABELS, stage_badge, stage_label
 from dashboard.database import DatabaseBusy, app_settings, perform, read_session
 from dashboard.queries.instruments import (
     instruments_with_changes,
 )
 from dashboard.queries.partner import partner_codes_visible_to
-from dashboard.views.instrument_list import instrument_list, url_filters, url_page
+from dashboard.views.instrument_list import instrument_list, url_filters
 from i18n import _
 from models import EVIDENCE_KINDS, PolicyChangeError, Stage
 from rules.links import read_link
@@ -239,7 +240,9 @@ def save_stage_event(
         visible = partner_codes_visible_to(session, current_actor())
         query = dict(parse_qsl((search or "").lstrip("?")))
         filters = url_filters(query, visible)
-        content = instrument_list(session, visible, filters, open_change=code, page=url_page(query))
+        content = instrument_list(
+            session, visible, filters, open_change=code, page=page_number(query)
+        )
     notice = None
     if link is not None and link.scheme_added:
         notice = dbc.Alert(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date
 from urllib.parse import quote_plus
 
@@ -219,3 +220,43 @@ def test_the_instruments_are_listed_a_page_at_a_time(app, officer, region):
     # A page past the end shows the last one; a page that is no number, the first.
     assert _plain(_page(app, officer, "/instruments", "?page=99")).count(card) == total - PAGE_SIZE
     assert _plain(_page(app, officer, "/instruments", "?page=x%27")).count(card) == PAGE_SIZE
+
+
+def test_the_review_page_pages_its_submissions_and_lists_only_bodies_with_locks(
+    app, officer, region, monkeypatch
+):
+    from dashboard.access import command_line_actor
+    from models import Submission
+    from services.review import lock_period
+
+    actor = command_line_actor("tests")
+    lock_period(region, actor, "P1", None, "filed")
+    lock_period(region, actor, "P2", "RO411-C001", "checked by the county")
+    region.commit()
+    text = _plain(_page(app, officer, "/review"))
+    grid = _component(_page(app, officer, "/review"), "review-locks-grid")
+    rows = [
+        row["props"]["children"][0]["props"]["children"]
+        for row in grid["children"][1]["props"]["children"]
+    ]
+    assert rows == ["Every partner", "CJ Dolj"]  # not a row per body
+    others = BODIES + 5 - 1
+    assert f"{others} other partners have no lock of their own." in text
+
+    waiting = region.scalar(
+        select(func.count()).select_from(Submission).where(Submission.status == "submitted")
+    )
+    assert waiting >= 2, "the region seed leaves some submissions waiting"
+    # The module as Dash Pages loaded it (importing it again would register the page twice).
+    review_page = next(
+        module
+        for name, module in list(sys.modules.items())
+        if name.endswith("pages.review") and hasattr(module, "WAITING_PAGE_SIZE")
+    )
+    monkeypatch.setattr(review_page, "WAITING_PAGE_SIZE", 1)
+    first = _plain(_page(app, officer, "/review"))
+    assert f"Submissions 1–1 of {waiting} (page 1 of {waiting})" in first
+    assert "/review?page=2" in _hrefs(_page(app, officer, "/review"))
+    # A region body's submission holds more values than a table shows at once: a page of them.
+    assert re.search(r'"id": "review-values-\d+"', first)
+    assert '"page_size": 20' in first

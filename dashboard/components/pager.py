@@ -1,0 +1,58 @@
+"""Pages of a long list, in the URL (``page=N``): the range shown in words and links to the first,
+previous, next and last pages, the page's other query keys kept. Lists of the region's hundreds of
+bodies are shown a page at a time, never shipped whole to the browser."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from i18n import _
+
+
+def page_number(query: Mapping) -> int:
+    """The page the URL asks for (``page``), 1 when absent or not a whole number."""
+    raw = query.get("page", "")
+    raw = raw[-1] if isinstance(raw, list) and raw else raw
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
+
+
+def page_bounds(page: int, total: int, size: int) -> tuple[int, int, int]:
+    """(the page, clamped to the last one; the number of pages; the index of its first item)."""
+    pages = max(1, -(-total // size))
+    page = min(max(page, 1), pages)
+    return page, pages, (page - 1) * size
+
+
+def pager(
+    path: str, pairs: Sequence[tuple[str, str]], page: int, pages: int, summary: str, label: str
+) -> html.Nav:
+    """The pager of ``path`` whose other query keys are ``pairs``; ``summary`` says what is shown
+    ("Instruments 21–40 of 505 (page 2 of 26)"), ``label`` names the navigation for screen readers."""
+
+    def href(number: int) -> str:
+        query = [*pairs, *([("page", str(number))] if number > 1 else [])]
+        return path + ("?" + urlencode(query, safe=",") if query else "")
+
+    links = [
+        (_("First"), 1, page > 1),
+        (_("Previous"), page - 1, page > 1),
+        (_("Next"), page + 1, page < pages),
+        (_("Last"), pages, page < pages),
+    ]
+    return html.Nav(
+        [
+            html.Span(summary, className="me-3"),
+            *[
+                dcc.Link(text, href=href(number), className="btn btn-sm btn-outline-secondary me-1")
+                if enabled
+                else html.Span(text, className="btn btn-sm btn-outline-secondary disabled me-1")
+                for text, number, enabled in links
+            ],
+        ],
+        className="list-pager d-flex align-items-center flex-wrap mb-3",
+        **{"aria-label": label},
+    )
