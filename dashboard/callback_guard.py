@@ -294,6 +294,8 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("overview-indicator", "options"): optional(OPTIONS),
     ("overview-submitted", "value"): optional(boolean),
     **_each(GROUP, "overview-county", "overview-type"),
+    # Setup: whose targets and milestones the grids show (narrowed again to what the actor may see)
+    ("setup-scope", "data"): CODES,
     # meeting mode and the overview: the period report's filters (views/meeting_report.py)
     ("meeting-report-filters", "data"): optional(
         record({"period": CODE}, {"partners": CODES, "submitted": optional(boolean)})

@@ -20,6 +20,7 @@ from dashboard.components.filters import (
     parse_filters,
     partner_filter_notice,
 )
+from dashboard.components.pager import page_bounds, page_number, pager
 from dashboard.components.report import OUTCOME_LABELS, revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
@@ -27,6 +28,7 @@ from dashboard.queries.uploads import (
     file_not_kept,
     indicator_codes,
     original_file,
+    upload_count,
     upload_history,
     upload_record,
     value_revisions,
@@ -42,6 +44,10 @@ dash.register_page(
 
 DOWNLOAD_TYPE = "imports-original"
 ANNOTATED_TYPE = "imports-annotated"
+# Uploads per page, and value changes listed (the newest; filters reach older ones): the region's
+# hundreds of bodies send thousands of workbooks.
+UPLOADS_PAGE_SIZE = 50
+REVISIONS_SHOWN = 200
 
 
 def layout(**query):
@@ -56,16 +62,49 @@ def layout(**query):
         chosen = filters.selected_partners(visible)
         # The partner filter applies to both lists; uploads nobody could attribute show only unfiltered.
         # Dry runs are listed too: a partner's refused previews are what an officer helps with.
-        uploads = upload_history(
-            session, chosen, include_unassigned=filters.partners is None and actor.can_edit(None),
-            include_dry_runs=True, outcomes=outcomes,
-        )  # fmt: skip
+        listing = {
+            "include_unassigned": filters.partners is None and actor.can_edit(None),
+            "include_dry_runs": True,
+            "outcomes": outcomes,
+        }
+        total = upload_count(session, chosen, **listing)
+        page, pages, first = page_bounds(page_number(query), total, UPLOADS_PAGE_SIZE)
+        uploads = upload_history(session, chosen, limit=UPLOADS_PAGE_SIZE, offset=first, **listing)
         revisions = value_revisions(
             session,
             chosen,
             indicator_codes=[filters.indicator] if filters.indicator else None,
             period_labels=[period] if period else None,
+            limit=REVISIONS_SHOWN,
         )
+    pairs = [
+        (key, ",".join(value) if isinstance(value, list) else str(value))
+        for key, value in query.items()
+        if key in ("partner", "outcome", "indicator", "period") and value
+    ]
+    nav = (
+        pager(
+            "/imports", pairs, page, pages,
+            _("Uploads {first}–{last} of {total} (page {page} of {pages})").format(
+                first=first + 1, last=first + len(uploads), total=total, page=page, pages=pages
+            ),
+            _("Pages of uploads"),
+        )
+        if pages > 1
+        else None
+    )  # fmt: skip
+    older = (
+        html.P(
+            _(
+                "The newest {n} changes are listed; choose an indicator or a period above to see "
+                "older ones."
+            ).format(n=REVISIONS_SHOWN),
+            className="small text-muted",
+            id="imports-revisions-limit",
+        )
+        if len(revisions) == REVISIONS_SHOWN
+        else None
+    )
     notice = partner_filter_notice(filters, chosen, "imports-partner-notice")
     # A partner filter that matches nobody would make both lists say "No uploads yet": the notice
     # says why instead.
@@ -108,7 +147,12 @@ def layout(**query):
                     dbc.CardHeader(html.H2(_("Uploads"), className="h5 mb-0")),
                     dbc.CardBody(
                         html.Div(
-                            uploads_table(uploads, DOWNLOAD_TYPE, annotated_type=ANNOTATED_TYPE)
+                            [
+                                nav,
+                                uploads_table(
+                                    uploads, DOWNLOAD_TYPE, annotated_type=ANNOTATED_TYPE
+                                ),
+                            ]
                             if shown
                             else nobody,
                             id="imports-uploads",
@@ -125,6 +169,7 @@ def layout(**query):
                 ),
                 className="text-muted",
             ),
+            older if shown else None,
             html.Div(revisions_table(revisions) if shown else nobody, id="imports-revisions"),
         ]
     )

@@ -8,12 +8,16 @@ refused value is put back and the message names the field. Grids are dash-ag-gri
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.access import current_actor
+from dashboard.components.filters import MANY_BODIES, parse_filters
 from dashboard.database import read_session
+from dashboard.queries.catalogue import visible_partners
 from dashboard.queries.partner import partner_codes_visible_to
 from dashboard.views.setup_forms import (
     add_indicator_form,
@@ -21,18 +25,20 @@ from dashboard.views.setup_forms import (
     add_partner_form,
     add_target_form,
 )
-from dashboard.views.setup_grids import setup_frames, tab
+from dashboard.views.setup_grids import SCOPE, setup_frames, tab
 from dashboard.views.setup_workbook import import_card
 from i18n import N_, _, page_title
+from models.partner import BODY_TYPES
 
 dash.register_page(__name__, path="/setup", name=N_("Setup"), title=page_title("Setup"), order=90)
 
 
-def layout(**_query):
+def layout(**query):
     actor = current_actor()
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
-        frames = setup_frames(session, visible)
+        scope, chooser = _scope(visible_partners(session, actor), query)
+        frames = setup_frames(session, visible, scope)
     indicator_codes = list(frames["indicator"]["code"])
     periods = list(frames["period"]["label"])
     officer = actor.can_edit(None)
@@ -89,6 +95,7 @@ def layout(**_query):
     return html.Div(
         [
             dcc.Download(id="setup-download"),
+            dcc.Store(id=SCOPE, data=scope),
             dbc.Row(
                 [
                     dbc.Col(html.H1(_("Setup")), xs="auto"),
@@ -114,7 +121,68 @@ def layout(**_query):
                 ),
                 className="text-muted",
             ),
+            chooser,
             dbc.Tabs(tabs, id="setup-tabs", active_tab="indicator"),
             import_card() if officer else None,
         ]
     )
+
+
+def _scope(partners, query) -> tuple[list[str] | None, html.Div | None]:
+    """Whose targets and milestones the grids show, and the links that choose them. Up to
+    MANY_BODIES partners: everyone's. Past it (the region's hundreds of bodies, 10,000 targets and
+    80,000 milestones) one county or type of body at a time (``county``, ``type`` in the URL), none
+    until one is chosen: a grid of every body's rows would be megabytes."""
+    if len(partners) <= MANY_BODIES:
+        return None, None
+    counties = sorted(partners["county"].dropna().unique())
+    filters = parse_filters(query, partner_codes=[], counties=counties, body_types=BODY_TYPES)
+    chosen = filters.county is not None or filters.body_type is not None
+    scope = filters.in_group(partners) if chosen else []
+
+    def link(key: str, value: str, label: str, count: int, active: bool):
+        text = f"{label} ({count})"
+        if active:
+            return html.Strong(text, className="me-3")
+        # A county keeps the type of body chosen, and a type the county: the two narrow together.
+        pairs = {"county": filters.county, "type": filters.body_type, key: value}
+        query = urlencode({k: v for k, v in pairs.items() if v})
+        return html.A(text, href="/setup?" + query, className="me-3")
+
+    county_links = [
+        link("county", county, county, int((partners["county"] == county).sum()),
+             county == filters.county)
+        for county in counties
+    ]  # fmt: skip
+    type_links = [
+        link("type", kind, _(kind), int((partners["body_type"] == kind).sum()),
+             kind == filters.body_type)
+        for kind in dict.fromkeys(partners["body_type"])
+    ]  # fmt: skip
+    chooser = dbc.Alert(
+        [
+            html.P(
+                _("Targets and milestones of: {group}").format(
+                    group=", ".join(
+                        x for x in (filters.county, filters.body_type and _(filters.body_type)) if x
+                    )
+                )
+                if chosen
+                else _(
+                    "There are {n} partners: choose a county or a type of body to see and edit "
+                    "their targets and milestones."
+                ).format(n=len(partners)),
+                className="mb-1 fw-semibold",
+            ),
+            html.P(
+                [html.Span(_("County") + ": ", className="me-1"), *county_links], className="mb-1"
+            ),
+            html.P(
+                [html.Span(_("Type of body") + ": ", className="me-1"), *type_links],
+                className="mb-0",
+            ),
+        ],
+        color="light",
+        id="setup-scope-chooser",
+    )
+    return scope, chooser

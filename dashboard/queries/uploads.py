@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import exists, false, select
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.queries.names import indicator_name, indicator_unit
@@ -41,11 +41,13 @@ def upload_history(
     include_dry_runs: bool = False,
     outcomes: Sequence[str] | None = None,
     limit: int = 500,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Uploads of the visible partners, newest first; ``issue_count`` / ``error_count`` are derived
-    from the stored problems. Uploads whose partner could not be told (unreadable files) only with
-    ``include_unassigned``; dry runs only with ``include_dry_runs`` (previews, not imports); only the
-    given ``outcomes`` when there are some."""
+    """Uploads of the visible partners, newest first, ``limit`` of them from the ``offset``-th;
+    ``issue_count`` / ``error_count`` are derived from the stored problems. Uploads whose partner could
+    not be told (unreadable files) only with ``include_unassigned``; dry runs only with
+    ``include_dry_runs`` (previews, not imports); only the given ``outcomes`` when there are some."""
+    where = _upload_conditions(partner_codes, include_unassigned, include_dry_runs, outcomes)
     query = (
         select(
             Upload.id,
@@ -64,18 +66,11 @@ def upload_history(
             Upload.issues,
         )  # fmt: skip
         .outerjoin(Partner, Partner.id == Upload.partner_id)
-        .where(
-            Partner.code.in_(partner_codes)
-            | (Upload.partner_id.is_(None) if include_unassigned else false())
-        )
+        .where(*where)
         .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
         .limit(limit)
+        .offset(offset)
     )
-    if not include_dry_runs:
-        # An outdated confirmation is a preview too: it wrote nothing.
-        query = query.where(Upload.outcome.not_in(("dry-run", "outdated")))
-    if outcomes:
-        query = query.where(Upload.outcome.in_(outcomes))
     frame = pd.DataFrame(session.execute(query).all(), columns=UPLOAD_COLUMNS)
     issues = frame["issues"].map(lambda items: items or [])
     frame["issue_count"] = issues.map(len).astype(int)
@@ -155,6 +150,37 @@ def _visible(partner_codes: list[str], include_unassigned: bool):
     return Partner.code.in_(partner_codes) | (
         Upload.partner_id.is_(None) if include_unassigned else false()
     )
+
+
+def upload_count(
+    session: Session,
+    partner_codes: list[str],
+    *,
+    include_unassigned: bool = False,
+    include_dry_runs: bool = False,
+    outcomes: Sequence[str] | None = None,
+) -> int:
+    """How many uploads upload_history would list with no limit (for its pages)."""
+    where = _upload_conditions(partner_codes, include_unassigned, include_dry_runs, outcomes)
+    return session.scalar(
+        select(func.count(Upload.id))
+        .select_from(Upload)
+        .outerjoin(Partner, Partner.id == Upload.partner_id)
+        .where(*where)
+    )
+
+
+def _upload_conditions(partner_codes, include_unassigned, include_dry_runs, outcomes) -> list:
+    conditions = [
+        Partner.code.in_(partner_codes)
+        | (Upload.partner_id.is_(None) if include_unassigned else false())
+    ]
+    if not include_dry_runs:
+        # An outdated confirmation is a preview too: it wrote nothing.
+        conditions.append(Upload.outcome.not_in(("dry-run", "outdated")))
+    if outcomes:
+        conditions.append(Upload.outcome.in_(outcomes))
+    return conditions
 
 
 def value_revisions(

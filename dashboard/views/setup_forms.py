@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, html, no_update
 
 from dashboard.access import AccessDenied
 from dashboard.database import DatabaseBusy, perform
-from dashboard.views.setup_grids import FEEDBACK, GRID, refresh
+from dashboard.views.setup_grids import FEEDBACK, GRID, SCOPE, refresh
 from i18n import _
 from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
 from models.partner import PARTNER_LEVELS
@@ -125,12 +125,12 @@ def add_indicator_form() -> dbc.Card:
     )
 
 
-def _added(table: str, service, *args, **kwargs) -> tuple:
+def _added(table: str, service, *args, scope: list[str] | None = None, **kwargs) -> tuple:
     try:
         what = perform(add_and_label, service, table, *args, **kwargs)
     except (SetupError, AccessDenied, DatabaseBusy) as error:
         return no_update, str(error), "danger", True
-    return refresh(table), _("Added {what}.").format(what=what), "success", True
+    return refresh(table, scope), _("Added {what}.").format(what=what), "success", True
 
 
 def _add_outputs(table: str) -> list[Output]:
@@ -149,10 +149,13 @@ def _add_outputs(table: str) -> list[Output]:
     State("setup-target-indicator", "value"),
     State("setup-target-baseline", "value"),
     State("setup-target-value", "value"),
+    State(SCOPE, "data"),
     prevent_initial_call=True,
 )
-def add_target_row(_n, partner, indicator, baseline, value):
-    return _added("target", add_target, partner or "", indicator or "", value, baseline)
+def add_target_row(_n, partner, indicator, baseline, value, scope):
+    return _added(
+        "target", add_target, partner or "", indicator or "", value, baseline, scope=scope
+    )
 
 
 @callback(
@@ -162,10 +165,14 @@ def add_target_row(_n, partner, indicator, baseline, value):
     State("setup-milestone-indicator", "value"),
     State("setup-milestone-period", "value"),
     State("setup-milestone-value", "value"),
+    State(SCOPE, "data"),
     prevent_initial_call=True,
 )
-def add_milestone_row(_n, partner, indicator, period, value):
-    return _added("milestone", add_milestone, partner or "", indicator or "", period or "", value)
+def add_milestone_row(_n, partner, indicator, period, value, scope):
+    return _added(
+        "milestone", add_milestone, partner or "", indicator or "", period or "", value,
+        scope=scope,
+    )  # fmt: skip
 
 
 @callback(

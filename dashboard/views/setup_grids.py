@@ -46,6 +46,8 @@ DELETE_PENDING = "setup-delete-pending"
 DELETE_CONFIRM = "setup-delete-confirm"
 DELETE_CANCEL = "setup-delete-cancel"
 HISTORY = "setup-history"
+# The partners whose targets and milestones the page shows (None: every visible one); see pages/setup.py.
+SCOPE = "setup-scope"
 CHOICES = {
     "category": CATEGORIES,
     "value_kind": VALUE_KINDS,
@@ -83,11 +85,16 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def setup_frames(session, visible: list[str]) -> dict[str, pd.DataFrame]:
+def setup_frames(
+    session, visible: list[str], scope: list[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table's rows for the Setup grids; targets and milestones only of the partners in
+    ``scope`` (None: all ``visible``), as the page's group of bodies chose them."""
+    scoped = visible if scope is None else [code for code in visible if code in set(scope)]
     return {
         "indicator": indicators_frame(session),
-        "target": targets_frame(session, visible),
-        "milestone": milestones_frame(session, visible),
+        "target": targets_frame(session, scoped),
+        "milestone": milestones_frame(session, scoped),
         "partner": partners_frame(session, visible),
         "period": periods_frame(session),
     }
@@ -287,10 +294,12 @@ def _stored_row(table: str, row_id: int) -> dict:
     return records(found)[0] if not found.empty else {}
 
 
-def refresh(table: str) -> list[dict]:
+def refresh(table: str, scope: list[str] | None = None) -> list[dict]:
+    """A grid's rows again after an addition or deletion, in the page's scope (setup-scope: the
+    browser's copy, only ever narrowed to what the actor may see)."""
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
-        return records(setup_frames(session, visible)[table])
+        return records(setup_frames(session, visible, scope)[table])
 
 
 @callback(
@@ -352,9 +361,10 @@ def ask_before_deleting(_n, selected):
     Input({"type": DELETE_CONFIRM, "table": MATCH}, "n_clicks"),
     Input({"type": DELETE_CANCEL, "table": MATCH}, "n_clicks"),
     State({"type": DELETE_PENDING, "table": MATCH}, "data"),
+    State(SCOPE, "data"),
     prevent_initial_call=True,
 )
-def delete_row(_confirm, _cancel, pending):
+def delete_row(_confirm, _cancel, pending, scope):
     if ctx.triggered_id["type"] == DELETE_CANCEL or not pending:
         return False, no_update, no_update, no_update, no_update
     try:
@@ -362,4 +372,4 @@ def delete_row(_confirm, _cancel, pending):
     except (SetupError, AccessDenied, DatabaseBusy) as error:
         return False, no_update, str(error), "danger", True
     deleted = _("Deleted {what}.").format(what=what)
-    return False, refresh(pending["table"]), deleted, "success", True
+    return False, refresh(pending["table"], scope), deleted, "success", True

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from dashboard.app import create_app
 from dashboard.components.filters import MANY_BODIES
 from dashboard.database import EXTENSION_KEY
-from models import PROJECT_PARTNER, Partner
+from models import PROJECT_PARTNER, Partner, Target
 from seed.region import load_region
 from tests.support.accounts import ensure_account, signed_in_client
 from tests.support.callbacks import ROUTE, page_request, request_body
@@ -260,3 +260,42 @@ def test_the_review_page_pages_its_submissions_and_lists_only_bodies_with_locks(
     # A region body's submission holds more values than a table shows at once: a page of them.
     assert re.search(r'"id": "review-values-\d+"', first)
     assert '"page_size": 20' in first
+
+
+def test_the_imports_page_lists_uploads_a_page_at_a_time(app, officer, region, monkeypatch):
+    from models import Upload
+
+    imports_page = next(
+        module
+        for name, module in list(sys.modules.items())
+        if name.endswith("pages.imports") and hasattr(module, "UPLOADS_PAGE_SIZE")
+    )
+    monkeypatch.setattr(imports_page, "UPLOADS_PAGE_SIZE", 10)
+    total = region.scalar(select(func.count()).select_from(Upload))
+    first = _plain(_page(app, officer, "/imports"))
+    assert f"Uploads 1–10 of {total} (page 1 of {-(-total // 10)})" in first
+    imported = region.scalar(
+        select(func.count()).select_from(Upload).where(Upload.outcome == "imported")
+    )
+    pages = -(-imported // 10)
+    # Past the last page: the last one, its links keeping the outcome filter.
+    last = _page(app, officer, "/imports", f"?page={pages + 5}&outcome=imported")
+    assert f"(page {pages} of {pages})" in _plain(last)
+    assert f"/imports?outcome=imported&page={pages - 1}" in _hrefs(last)
+
+
+def test_setup_asks_for_a_group_before_listing_targets_and_milestones(app, officer, region):
+    text = _page(app, officer, "/setup")
+    assert "choose a county or a type of body" in _plain(text)
+    assert _component(text, "setup-scope")["data"] == []
+    county, members = max(_counties(region).items(), key=lambda item: item[1])
+    narrowed = _page(app, officer, "/setup", f"?county={quote_plus(county)}")
+    scope = _component(narrowed, "setup-scope")["data"]
+    assert len(scope) == members
+    targets = region.scalar(
+        select(func.count())
+        .select_from(Target)
+        .join(Partner, Partner.id == Target.partner_id)
+        .where(Partner.county == county)
+    )
+    assert targets > 0
