@@ -77,7 +77,20 @@ def create_app(settings: Settings) -> Dash:
     )
     callback_guard.install(app)
     register_health_probe(app.server)
+    _finish_dash_setup(app)
     return app
+
+
+def _finish_dash_setup(app: Dash) -> None:
+    """Run now what Dash does on a worker's first request: gather the callbacks and add the page
+    router's. Dash marks that work done before doing it, so with threaded workers a second request
+    arriving meanwhile was served without the router (/_dash-dependencies lacked it, the page stayed
+    blank, or its callback answered 500): seen under the soak test's load."""
+    hooks = {hook.__name__: hook for hook in app.server.before_request_funcs.get(None, [])}
+    with app.server.test_request_context("/"):
+        app._setup_server()
+        if "router_sync" in hooks:  # this app's callbacks are synchronous
+            hooks["router_sync"]()
 
 
 def _index_in_the_current_language(app: Dash) -> None:

@@ -65,3 +65,13 @@ def _page_request(router_output: str, pathname: str) -> dict:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
+
+
+def test_a_new_app_has_every_callback_before_its_first_request(settings):
+    """Dash gathers callbacks and adds the page router on a worker's first request, marking the work
+    done before doing it; create_app does it up front, so a second thread never sees it half done."""
+    from dashboard.app import create_app
+
+    app = create_app(settings)
+    assert any("_pages_content" in output for output in app.callback_map)
+    assert app._got_first_request == {"pages": True, "setup_server": True}

@@ -1,4 +1,4 @@
-"""A bounded soak test on loopback: 20 clients for 30 s against gunicorn (the Procfile's settings), half
+"""A bounded soak test on loopback: 20 clients for 20 s against gunicorn (the Procfile's settings), half
 opening the overview through Dash's page router and half dropping a workbook on the upload page (a dry run).
 
 Asserted: no request fails and the health probe answers throughout (each probe within its 10 s timeout).
@@ -27,11 +27,11 @@ from tests.support.processes import (
 )
 
 CLIENTS = 20
-SECONDS = 30
+SECONDS = 20
 ARTIFACTS = Path("test-artifacts")
 
 
-def test_twenty_clients_for_thirty_seconds(sqlite_url, tmp_path):
+def test_twenty_clients_for_twenty_seconds(sqlite_url, tmp_path):
     env = sharing_env(sqlite_url, tmp_path)
     assert run_sharing("init", env=env).returncode == 0
     assert run_sharing("demo", env=env).returncode == 0
@@ -78,6 +78,7 @@ def test_twenty_clients_for_thirty_seconds(sqlite_url, tmp_path):
         for thread in threads:
             thread.join(timeout=SECONDS + 120)
     finally:
+        log = server.output()
         server.stop()
     report = {
         kind: {
@@ -94,7 +95,8 @@ def test_twenty_clients_for_thirty_seconds(sqlite_url, tmp_path):
     print("soak:", json.dumps(report))
     # Every probe answered (each within its 10 s timeout, else it is a failure above); how fast is
     # reported, not asserted: these machines are shared and noisy.
-    assert failures == []
+    errors = [line for line in log.splitlines() if "Error" in line or "Traceback" in line]
+    assert failures == [], errors[:10]
     assert timings["overview"] and timings["dry run"] and timings["health"]
 
 
