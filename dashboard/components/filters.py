@@ -36,6 +36,7 @@ from dash import dcc, html
 
 from dashboard.components.colours import partner_colour
 from i18n import _, ngettext
+from models.partner import BODY_TYPES
 
 # Up to this many partners a page shows a checkbox each; past it, the searchable multi-select.
 MANY_BODIES = 12
@@ -142,6 +143,16 @@ def parse_filters(
         county=county if county in counties else None,
         body_type=body_type if body_type in body_types else None,
     )
+
+
+def narrow_to_group(
+    partners: pd.DataFrame, query: Mapping[str, str | list[str]]
+) -> tuple[pd.DataFrame, list[str]]:
+    """(the partners of the county and type of body the URL names, every county there is): what a
+    page shows, partner filter included, and what its County drop-down offers."""
+    counties = partners["county"].dropna().unique().tolist()
+    group = parse_filters(query, partner_codes=[], counties=counties, body_types=BODY_TYPES)
+    return partners[partners["code"].isin(group.in_group(partners))], counties
 
 
 def includes_submitted(query: Mapping[str, str | list[str]]) -> bool:

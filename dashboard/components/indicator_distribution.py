@@ -16,7 +16,7 @@ from dashboard.components.charts import base_layout, chart_card, graph
 from dashboard.components.downloads import download_buttons
 from dashboard.components.figure_text import figure_text
 from dashboard.components.filters import MANY_BODIES, ViewFilters
-from dashboard.components.overview_region import grouping
+from dashboard.components.overview_region import group_name, grouping
 from i18n import _
 from rules.formatting import format_number
 
@@ -114,11 +114,7 @@ def _group_medians(values, partners, last_label, page_path, filters) -> html.Div
     )
     rows = []
     for value, median, count in groups.itertuples(index=False, name=None):
-        name = (
-            _("SHARING partners")
-            if value is None or pd.isna(value)
-            else (_(value) if column == "body_type" else value)
-        )
+        name = group_name(column, value)
         href = _group_href(page_path, column, value, filters)
         rows.append(
             html.Tr(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dash_table, html
+from dash import html
 
 from dashboard.components.charts import base_layout, chart_card, graph, pipeline_figure
 from dashboard.components.colours import group_colour
@@ -21,7 +21,8 @@ from dashboard.components.empty_states import SETUP_PATH, partner_link
 from dashboard.components.figure_text import figure_text
 from dashboard.components.filters import ViewFilters
 from dashboard.components.links import linked
-from dashboard.components.overview_cards import STATUS_LABELS, indicator_href
+from dashboard.components.overview_cards import STATUS_LABELS, freshness_card, indicator_href
+from dashboard.components.pager import paged_table
 from i18n import _, ngettext
 
 STATUSES = ("on track", "behind", "no data")
@@ -40,7 +41,9 @@ def grouping(filters: ViewFilters) -> tuple[str, str]:
     return "body_type", _("Type of body")
 
 
-def _group_name(column: str, value) -> str:
+def group_name(column: str, value) -> str:
+    """A group's name as shown: a county, a type of body in the reader's language, or the SHARING
+    partners (no county)."""
     if value is None or pd.isna(value):
         return _("SHARING partners")
     return _(value) if column == "body_type" else str(value)
@@ -130,9 +133,9 @@ def progress_by_group_card(
     column, heading = grouping(filters)
     grouped = with_groups(rows, partners, "partner_code")
     counts = status_counts(grouped, column).sort_values("total", ascending=False)
-    figure = group_status_figure(counts, [_group_name(column, value) for value in counts[column]])
+    figure = group_status_figure(counts, [group_name(column, value) for value in counts[column]])
     first = rows.iloc[0]
-    export = counts.assign(**{column: [_group_name(column, v) for v in counts[column]]})
+    export = counts.assign(**{column: [group_name(column, v) for v in counts[column]]})
     return chart_card(
         _("Progress to target: {indicator}").format(indicator=first.indicator_name),
         html.Div(
@@ -185,7 +188,7 @@ def _group_links(counts: pd.DataFrame, column: str, heading: str, filters: ViewF
     for value, on_track, total in zip(
         counts[column], counts["on_track"], counts["total"], strict=True
     ):
-        name = _group_name(column, value)
+        name = group_name(column, value)
         href = _group_href(column, value, filters)
         label = f"{name} ({on_track}/{total})"
         links.append(
@@ -217,7 +220,7 @@ def _ranking_table(title: str, rows: pd.DataFrame, table_id: str) -> html.Div:
         html.Tr(
             [
                 html.Td(html.A(row.partner_label, href=partner_link(row.partner_code))),
-                html.Td(row.county or _("SHARING partners"), className="text-muted"),
+                html.Td(group_name("county", row.county), className="text-muted"),
                 html.Td(f"{row.progress_pct:.0f} %", className="text-end"),
             ]
         )
@@ -247,23 +250,11 @@ def _ranking_table(title: str, rows: pd.DataFrame, table_id: str) -> html.Div:
     )
 
 
-def _paged_table(table_id: str, columns: list[dict], rows: list[dict]) -> dash_table.DataTable:
-    """A sortable table shown PAGE_ROWS at a time; markdown columns carry the links."""
-    return dash_table.DataTable(
-        id=table_id,
-        columns=columns,
-        data=rows,
-        page_size=PAGE_ROWS,
-        sort_action="native",
-        markdown_options={"link_target": "_self"},
-        style_as_list_view=True,
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "textAlign": "left", "fontFamily": "var(--bs-body-font-family)", "fontSize": "0.875rem",
-            "padding": "4px 8px", "whiteSpace": "normal", "height": "auto",
-        },
-        style_header={"fontWeight": "600"},
-    )  # fmt: skip
+def _paged_table(table_id: str, columns: list[dict], rows: list[dict]):
+    """PAGE_ROWS at a time; markdown columns carry the links."""
+    return paged_table(
+        table_id, columns, rows, PAGE_ROWS, markdown_options={"link_target": "_self"}
+    )
 
 
 def _markdown_link(text: str, href: str) -> str:
@@ -325,13 +316,7 @@ def freshness_by_group_card(
     """Per group, how many bodies have reported the last ended period; then, a page at a time, the
     bodies that have not."""
     if freshness is None or period is None:
-        return chart_card(
-            _("Data freshness"),
-            html.P(_("No reporting period has ended yet."), className="text-muted"),
-            source=_(
-                "Source: reporting periods (programme rules: reports due 3 months after a period)."
-            ),
-        )
+        return freshness_card(None, None)  # "No reporting period has ended yet."
     column, heading = grouping(filters)
     grouped = with_groups(freshness, partners, "partner_code")
     grouped["reported"] = grouped["values_in_period"] > 0
@@ -345,9 +330,9 @@ def freshness_by_group_card(
         html.Tr(
             [
                 html.Td(
-                    html.A(_group_name(column, value), href=href)
+                    html.A(group_name(column, value), href=href)
                     if (href := _group_href(column, value, filters))
-                    else _group_name(column, value)
+                    else group_name(column, value)
                 ),
                 html.Td(
                     [
@@ -369,7 +354,7 @@ def freshness_by_group_card(
     missing_rows = [
         {
             "body": _markdown_link(row.partner_name, partner_link(row.partner_code)),
-            "group": _group_name(column, getattr(row, column)),
+            "group": group_name(column, getattr(row, column)),
             "last": row.last_reported_period or _("never"),
         }
         for row in missing.itertuples()

@@ -1,4 +1,4 @@
-"""Pages of a long list, in the URL (``page=N``): the range shown in words and links to the first,
+"""Pages of a long list: in the URL (``page=N``): the range shown in words and links to the first,
 previous, next and last pages, the page's other query keys kept. Lists of the region's hundreds of
 bodies are shown a page at a time, never shipped whole to the browser."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from i18n import _
 
@@ -56,3 +56,31 @@ def pager(
         className="list-pager d-flex align-items-center flex-wrap mb-3",
         **{"aria-label": label},
     )
+
+
+def paged_table(
+    table_id: str,
+    columns: list[dict],
+    rows: list[dict],
+    page_size: int,
+    style_table: dict | None = None,
+    **options,
+) -> dash_table.DataTable:
+    """A sortable table in the pages' font, ``page_size`` rows at a time, paged in the browser (the
+    rows are few enough to ship: a hundred or two); ``options`` add DataTable settings (filtering,
+    markdown links)."""
+    return dash_table.DataTable(
+        id=table_id,
+        columns=columns,
+        data=rows,
+        page_size=page_size,
+        sort_action="native",
+        style_as_list_view=True,
+        style_table={"overflowX": "auto", **(style_table or {})},
+        style_cell={
+            "textAlign": "left", "fontFamily": "var(--bs-body-font-family)", "fontSize": "0.875rem",
+            "padding": "4px 8px", "whiteSpace": "normal", "height": "auto",
+        },
+        style_header={"fontWeight": "600"},
+        **options,
+    )  # fmt: skip

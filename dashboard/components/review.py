@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dash_table, html
+from dash import html
 
 from dashboard.components.filters import MANY_BODIES
+from dashboard.components.pager import paged_table
 from i18n import N_, _, ngettext
 from rules.formatting import format_datetime, format_value
 
@@ -143,7 +144,7 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
     )
 
 
-def _paged_values(submission_id: int, values: pd.DataFrame) -> dash_table.DataTable:
+def _paged_values(submission_id: int, values: pd.DataFrame):
     """A large submission's values (a region body's workbook holds 150 and more), a page at a time:
     sortable and filterable, so the officer can look for one indicator or period."""
     rows = [
@@ -167,20 +168,9 @@ def _paged_values(submission_id: int, values: pd.DataFrame) -> dash_table.DataTa
         {"name": _("Submitted"), "id": "submitted"},
         {"name": _("Cell"), "id": "cell"},
     ]
-    return dash_table.DataTable(
-        id=f"review-values-{submission_id}",
-        columns=columns,
-        data=rows,
-        page_size=VALUES_IN_FULL,
-        sort_action="native",
-        filter_action="native",
-        style_as_list_view=True,
-        style_table={"overflowX": "auto", "marginBottom": "0.5rem"},
-        style_cell={
-            "textAlign": "left", "fontFamily": "var(--bs-body-font-family)", "fontSize": "0.875rem",
-            "padding": "4px 8px", "whiteSpace": "normal", "height": "auto",
-        },
-        style_header={"fontWeight": "600"},
+    return paged_table(
+        f"review-values-{submission_id}", columns, rows, VALUES_IN_FULL,
+        style_table={"marginBottom": "0.5rem"}, filter_action="native",
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from dashboard.components.filters import (
     group_filters,
     includes_submitted,
     indicator_select,
+    narrow_to_group,
     option_values,
     parse_filters,
     partner_filter,
@@ -70,12 +71,7 @@ def layout(**query):
         if partners.empty:
             return html.Div([html.H1(_("Overview")), no_data_alert("overview-empty")])
         periods = reporting_periods(session)
-        counties = partners["county"].dropna().unique().tolist()
-        group_filter = parse_filters(
-            query, partner_codes=[], counties=counties, body_types=BODY_TYPES
-        )
-        # The chosen county and type of body narrow what is shown, partner filter included.
-        partners = partners[partners["code"].isin(group_filter.in_group(partners))]
+        partners, counties = narrow_to_group(partners, query)
         codes = partners["code"].tolist()
         allowed = any(actor.can(Permission.READ_SUBMITTED, code) for code in codes)
         view = ValueView(actor, includes_submitted(query) and allowed)

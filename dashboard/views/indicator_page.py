@@ -22,6 +22,7 @@ from dashboard.components.filters import (
     filters_from_controls,
     group_filters,
     indicator_select,
+    narrow_to_group,
     option_values,
     parse_filters,
     partner_filter,
@@ -86,12 +87,7 @@ def build_layout(page: IndicatorPage, query: dict):
         if partners.empty or catalogue.empty or periods.empty:
             return html.Div([html.H1(_(page.title)), no_data_alert(f"{page.name}-empty")])
         all_partners = partners
-        counties = partners["county"].dropna().unique().tolist()
-        group_filter = parse_filters(
-            query, partner_codes=[], counties=counties, body_types=BODY_TYPES
-        )
-        # The chosen county and type of body narrow what is shown, partner filter included.
-        partners = partners[partners["code"].isin(group_filter.in_group(partners))]
+        partners, counties = narrow_to_group(partners, query)
         codes = partners["code"].tolist()
         filters = parse_filters(
             query,

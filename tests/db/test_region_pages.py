@@ -56,42 +56,32 @@ def _page(app, client, path: str, search: str = "") -> str:
     return answer.text
 
 
+def _nodes(text: str):
+    """Every JSON object in a page-router response, depth first."""
+    stack = [json.loads(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+
+
 def _component(text: str, component_id: str) -> dict:
     """The props of the component ``component_id`` in a page-router response."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict) and props.get("id") == component_id:
-                found.append(props)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(text))
+    found = [
+        node["props"]
+        for node in _nodes(text)
+        if isinstance(node.get("props"), dict) and node["props"].get("id") == component_id
+    ]
     assert found, f"no {component_id} in the page"
     return found[0]
 
 
 def _hrefs(text: str) -> set[str]:
     """Every link address in a page-router response."""
-    found = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("href"), str):
-                found.add(node["href"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(text))
-    return found
+    return {node["href"] for node in _nodes(text) if isinstance(node.get("href"), str)}
 
 
 def _counties(session) -> dict[str, int]:
