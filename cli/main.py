@@ -175,6 +175,7 @@ from cli.spreadsheets import (  # noqa: E402
     template_command,
 )
 from cli.users import users_group  # noqa: E402
+from cli.worker import worker_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(confirm_command)
@@ -185,3 +186,4 @@ main.add_command(setup_group)
 main.add_command(prune_command)
 main.add_command(report_command)
 main.add_command(users_group)
+main.add_command(worker_command)

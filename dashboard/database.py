@@ -75,3 +75,13 @@ def perform_import(importer: Callable[..., T], *args, **kwargs) -> T:
         current_app.extensions[EXTENSION_KEY]["session_factory"], *args, actor=current_actor(),
         max_bytes=app_settings().max_upload_bytes, **kwargs,
     )  # fmt: skip
+
+
+def perform_submit(submitter: Callable[..., T], *args, **kwargs) -> T:
+    """Send an upload to the background (jobs.submit) for this request's actor: the attempt is recorded
+    and queued here, a worker reads it (woken through Redis when REDIS_URL is set)."""
+    settings = app_settings()
+    return submitter(
+        current_app.extensions[EXTENSION_KEY]["session_factory"], *args, actor=current_actor(),
+        max_bytes=settings.max_upload_bytes, redis_url=settings.redis_url, **kwargs,
+    )  # fmt: skip

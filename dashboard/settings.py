@@ -17,6 +17,9 @@ from models.database import database_url_from_env
 
 DEFAULT_PROJECT_START = date(2023, 3, 1)
 DEFAULT_MAX_UPLOAD_MB = 20
+# Files larger than this are checked and imported by a background worker (jobs/): a 1 MB workbook holds
+# some 30,000 values, whose dry run takes a few seconds; a partner's semester sheet is some 20 kB.
+DEFAULT_BACKGROUND_MB = 1
 DEFAULT_KEEP_DRY_RUNS_DAYS = 30
 MAX_KEEP_DAYS = 36_500  # a century: "keep them", without dates before year 1
 DEFAULT_STORAGE_QUOTA_MB = 2000
@@ -39,6 +42,7 @@ class Settings:
     project_start: date = DEFAULT_PROJECT_START
     instance_path: Path = field(default_factory=lambda: Path("instance"))
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * MEGABYTE
+    background_bytes: int = DEFAULT_BACKGROUND_MB * MEGABYTE
     # Dry runs never imported, and refused files, keep their bytes this long (``sharing prune``).
     keep_dry_runs_days: int = DEFAULT_KEEP_DRY_RUNS_DAYS
     # Every stored file counts toward it; a file that would go over it is refused.
@@ -86,6 +90,9 @@ class Settings:
             ),
             keep_dry_runs_days=_parse_days(
                 "SHARING_KEEP_DRY_RUNS_DAYS", env.get("SHARING_KEEP_DRY_RUNS_DAYS")
+            ),
+            background_bytes=_parse_megabytes(
+                "SHARING_BACKGROUND_MB", env.get("SHARING_BACKGROUND_MB"), DEFAULT_BACKGROUND_MB
             ),
             storage_quota_bytes=_parse_megabytes(
                 "SHARING_STORAGE_QUOTA_MB",

@@ -29,7 +29,7 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -132,6 +132,14 @@ class PolicySheetChange:
             "note": self.note, "url": self.url,
         }  # fmt: skip
 
+    @classmethod
+    def from_dict(cls, data: dict) -> PolicySheetChange:
+        occurred = data.get("occurred_on")
+        return cls(
+            data["change"], data["cell"], data.get("stage"),
+            date.fromisoformat(occurred) if occurred else None, data.get("note", ""), data.get("url"),
+        )  # fmt: skip
+
 
 @dataclass
 class RowCounts:
@@ -186,6 +194,34 @@ class ImportResult:
             "policy_changes": [change.to_dict() for change in self.policy_changes],
         }
 
+    def to_stored_json(self, max_changes: int) -> dict:
+        """``to_json`` for an Upload row (a background job's result, shown by the page that polls it):
+        the lists of changes cut to their first ``max_changes``, with the full counts and the
+        fingerprint a confirmation needs."""
+        data = self.to_json()
+        data["changes_total"] = len(data["changes"])
+        data["changes"] = data["changes"][:max_changes]
+        data["policy_changes"] = data["policy_changes"][:max_changes]
+        data["filename"], data["fingerprint"] = self.filename, self.fingerprint
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportResult:
+        """The result ``to_json`` or ``to_stored_json`` wrote."""
+        return cls(
+            status=data["status"],
+            rows=RowCounts(**data["rows"]),
+            issues=[Problem.from_dict(issue) for issue in data["issues"]],
+            changes=[ValueChange(**change) for change in data.get("changes", [])],
+            upload_id=data.get("upload_id"),
+            filename=data.get("filename", ""),
+            fingerprint=data.get("fingerprint"),
+            review=data.get("review"),
+            policy_changes=[
+                PolicySheetChange.from_dict(change) for change in data.get("policy_changes", [])
+            ],
+        )
+
 
 @dataclass
 class _Plan:
@@ -210,6 +246,8 @@ def run_import(
     max_bytes: int,
     today: date | None = None,
     expected_fingerprint: str | None = None,
+    upload_id: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Read, validate and (unless ``dry_run`` or the data has errors) import ``content`` for ``actor``.
 
@@ -222,23 +260,22 @@ def run_import(
     new preview. Raises UnknownPartnerError when ``partner_code`` names no partner, AccessDenied when
     the actor may not change that partner's data (nothing recorded) or, for a file with a Partner
     column, one of its partners (the attempt is recorded as rejected).
+
+    A background worker (jobs/) passes ``upload_id``: the attempt recorded when the job was queued
+    (``record_attempt``), which this run completes; and ``progress``, told "checking" and "writing"
+    as the import gets there.
     """
     today = today or date.today()
     with session_factory() as session:
         reference = Reference.load(session)
-    partner = reference.partner(partner_code) if partner_code else None
-    if partner_code and partner is None:
-        codes = ", ".join(sorted({p.code for p in reference.partners.values()}))
-        raise UnknownPartnerError(
-            _("No partner has the code {code}; use one of {codes}").format(
-                code=repr(partner_code), codes=codes
-            )
+    partner = _sender_partner(reference, actor, partner_code)
+    kept_out = None
+    if upload_id is None:
+        upload_id, kept_out = record_attempt(
+            session_factory, actor, content, filename, partner, max_bytes
         )
-    if partner is not None:
-        require_edit(actor, partner.code)
-    upload_id, kept_out = _record_attempt(
-        session_factory, actor, content, filename, partner, max_bytes
-    )
+    report = progress or (lambda _stage: None)
+    report("checking")
     changes: list[ValueChange | None] = []
     fingerprint = None
     try:
@@ -291,6 +328,7 @@ def run_import(
         result.policy_changes = _policy_sheet_changes(plan.policy)
     if final:
         return result
+    report("writing")
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             return _write(session_factory, actor, plan, result, today, expected_fingerprint)
@@ -305,7 +343,58 @@ def run_import(
     return result
 
 
-def _record_attempt(
+def _sender_partner(
+    reference: Reference, actor: Actor, partner_code: str | None
+) -> PartnerInfo | None:
+    """The partner a file is sent for (None: the file's Partner column says), checked: it exists
+    (UnknownPartnerError) and the actor may change its data (AccessDenied)."""
+    partner = reference.partner(partner_code) if partner_code else None
+    if partner_code and partner is None:
+        codes = ", ".join(sorted({p.code for p in reference.partners.values()}))
+        raise UnknownPartnerError(
+            _("No partner has the code {code}; use one of {codes}").format(
+                code=repr(partner_code), codes=codes
+            )
+        )
+    if partner is not None:
+        require_edit(actor, partner.code)
+    return partner
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An upload recorded but not read yet (``open_attempt``): its row, and the problem that refuses
+    it at once when the file store had no room for its bytes."""
+
+    upload_id: int
+    refused: Problem | None
+
+
+def open_attempt(
+    session_factory: sessionmaker[Session],
+    content: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    partner_code: str | None,
+    max_bytes: int,
+) -> Attempt:
+    """Check the sender as ``run_import`` does and record the attempt (row and bytes), for a background
+    worker to read later (jobs). A refused attempt (no room for the bytes) is recorded as unreadable
+    here and then, since no worker could read it."""
+    with session_factory() as session:
+        reference = Reference.load(session)
+    partner = _sender_partner(reference, actor, partner_code)
+    upload_id, kept_out = record_attempt(
+        session_factory, actor, content, filename, partner, max_bytes
+    )
+    if kept_out is not None:
+        with transaction(session_factory) as session:
+            _record_read(session, actor, upload_id, "unreadable", RowCounts(), [kept_out])
+    return Attempt(upload_id, kept_out)
+
+
+def record_attempt(
     session_factory: sessionmaker[Session],
     actor: Actor,
     content: bytes,
@@ -434,22 +523,40 @@ def import_stored_upload(
     unknown id or an upload whose bytes are no longer kept.
     """
     with session_factory() as session:
-        upload = session.get(Upload, upload_id)
-        if upload is None:
-            raise UploadNotFoundError(_("No upload has the number {id}").format(id=upload_id))
-        stored = session.get(StoredFile, upload.sha256) if upload.file_discarded is None else None
-        if stored is None:
-            raise UploadNotFoundError(
-                _("The file of upload {id} is no longer kept; upload it again").format(id=upload_id)
-            )
-        content, filename = stored.content, upload.filename
-        partner_code = None
-        if upload.partner_id is not None:
-            partner_code = session.get(Partner, upload.partner_id).code
-        expected = upload.preview_fingerprint if not dry_run else None
+        stored = stored_upload(session, upload_id)
     return run_import(
-        session_factory, content, filename, actor=actor, partner_code=partner_code,
-        dry_run=dry_run, max_bytes=max_bytes, today=today, expected_fingerprint=expected,
+        session_factory, stored.content, stored.filename, actor=actor,
+        partner_code=stored.partner_code, dry_run=dry_run, max_bytes=max_bytes, today=today,
+        expected_fingerprint=stored.fingerprint if not dry_run else None,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """What importing an earlier upload again starts from: its bytes, its name, its partner and the
+    fingerprint of the changes its preview showed."""
+
+    content: bytes
+    filename: str
+    partner_code: str | None
+    fingerprint: str | None
+
+
+def stored_upload(session: Session, upload_id: int) -> StoredUpload:
+    """The bytes and particulars of upload ``upload_id``; UploadNotFoundError for an unknown id or an
+    upload whose bytes are no longer kept."""
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise UploadNotFoundError(_("No upload has the number {id}").format(id=upload_id))
+    stored = session.get(StoredFile, upload.sha256) if upload.file_discarded is None else None
+    if stored is None:
+        raise UploadNotFoundError(
+            _("The file of upload {id} is no longer kept; upload it again").format(id=upload_id)
+        )
+    partner = session.get(Partner, upload.partner_id) if upload.partner_id is not None else None
+    return StoredUpload(
+        stored.content, upload.filename, partner.code if partner else None,
+        upload.preview_fingerprint,
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from .base import Base, utcnow
@@ -15,6 +15,10 @@ OUTCOMES = ("imported", "unchanged", "dry-run", "outdated", "rejected", "unreada
 # Why an upload's bytes are not (or no longer) kept; NULL while they are. "quota-full": the file store had
 # no room (SHARING_STORAGE_QUOTA_MB), so the upload was refused.
 DISCARD_REASONS = ("too-large", "not-a-spreadsheet", "pruned", "quota-full")
+# An upload checked or imported by a background worker (jobs/): "queued" until a worker claims it,
+# "running" while one works on it (its heartbeat says it is alive), then "done" or "failed". NULL for
+# an upload handled within the web request or the command that sent it.
+JOB_STATES = ("queued", "running", "done", "failed")
 
 
 class StoredFile(Base):
@@ -35,6 +39,9 @@ class Upload(Base):
             f"file_discarded IS NULL OR file_discarded IN {DISCARD_REASONS}",
             name="file_discarded_known",
         ),
+        CheckConstraint(f"job_state IS NULL OR job_state IN {JOB_STATES}", name="job_state_known"),
+        # The workers' question: the oldest queued (or abandoned running) upload.
+        Index("ix_upload_job_state", "job_state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,3 +65,13 @@ class Upload(Base):
     rows_invalid: Mapped[int] = mapped_column(default=0)
     # [{"severity", "code", "sheet", "cell", "value", "message"}], as the CLI's --json prints them.
     issues: Mapped[list] = mapped_column(JSON, default=list)
+    # Background work (jobs/queue.py); all NULL (attempts 0) for an upload handled in its request.
+    job_state: Mapped[str | None] = mapped_column(String(10))
+    job_progress: Mapped[int | None]
+    # What to do and for whom: {"dry_run", "expected_fingerprint", "actor": {...}}; the worker acts as
+    # that account again, checked at run time (a disabled account's queued import is not run).
+    job_request: Mapped[dict | None] = mapped_column(JSON)
+    # The result the page shows (ImportResult.to_json, the list of changes cut to its first rows).
+    job_result: Mapped[dict | None] = mapped_column(JSON)
+    job_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    job_heartbeat_at: Mapped[datetime | None]

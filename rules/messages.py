@@ -373,7 +373,17 @@ MESSAGES: dict[str, str | dict[str, str]] = {
             "Reading {filename} did not finish, so nothing from it was written. Try again, and tell "
             "the monitoring team if it keeps happening."
         ),
+        # A background worker (jobs.run) met an error of its own, not the file's.
+        "job": (
+            "The background worker could not finish this file, so nothing from it was written. Try "
+            "again, and tell the monitoring team if it keeps happening."
+        ),
     },
+    # A background job whose worker died MAX_ATTEMPTS times while working on it (jobs.run).
+    "job-abandoned": (
+        "The background worker was stopped several times while working on this file, so it was "
+        "given up and nothing from it was written. Send the file again, and tell the monitoring team."
+    ),
     # A file with a Partner column names a partner whose data the sender may not change.
     "import-not-allowed": "{reason} Nothing from this file was written.",
     "no-values": (

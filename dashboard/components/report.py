@@ -172,6 +172,26 @@ OUTCOME_LABELS = {
 }
 
 
+# A background upload's state while it has no outcome of its own yet (or lost it: failed).
+JOB_LABELS = {
+    "queued": N_("queued"),
+    "running": N_("running · {percent} %"),
+    "failed": N_("background job failed"),
+}
+
+
+def job_or_outcome_badge(row) -> dbc.Badge:
+    """The outcome of an upload, or, while a background worker has it, its state and progress."""
+    state = getattr(row, "job_state", None)
+    if state in JOB_LABELS:
+        return dbc.Badge(
+            _(JOB_LABELS[state]).format(percent=int(row.job_progress or 0)),
+            color="danger" if state == "failed" else "info",
+            className=f"outcome job-{state}",
+        )
+    return outcome_badge(row.outcome)
+
+
 def outcome_badge(outcome: str) -> dbc.Badge:
     return dbc.Badge(
         _(OUTCOME_LABELS.get(outcome, outcome)),
@@ -256,7 +276,7 @@ def uploads_table(
                     html.Td(row.uploaded_by, className="d-none d-md-table-cell"),
                     html.Td(row.partner_code or "–") if show_partner else None,
                     html.Td(file_cell, className="text-break"),
-                    html.Td(outcome_badge(row.outcome)),
+                    html.Td(job_or_outcome_badge(row)),
                     html.Td(upload_counts(row), className="small d-none d-lg-table-cell"),
                     html.Td(problems, className="text-end small"),
                 ]

@@ -24,7 +24,7 @@ from models import (
 UPLOAD_COLUMNS = [
     "upload_id", "uploaded_at", "uploaded_by", "partner_code", "filename", "size_bytes", "outcome",
     "rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_invalid", "sha256",
-    "issues",
+    "issues", "job_state", "job_progress",
 ]  # fmt: skip
 REVISION_COLUMNS = [
     "revision_id", "changed_at", "changed_by", "partner_code", "indicator_code", "indicator_name",
@@ -64,6 +64,8 @@ def upload_history(
             Upload.rows_invalid,
             Upload.sha256,
             Upload.issues,
+            Upload.job_state,
+            Upload.job_progress,
         )  # fmt: skip
         .outerjoin(Partner, Partner.id == Upload.partner_id)
         .where(*where)
