@@ -231,6 +231,7 @@ SETUP_TABLES = tuple(MODELS)
 
 BY_PROPERTY: dict[str, Rule] = {
     "n_clicks": CLICKS,
+    "n_intervals": optional(integer(0, 10**9)),
     "pathname": URL_PART,
     "search": URL_PART,
     "hash": URL_PART,
@@ -339,6 +340,8 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     # upload
     **_each(optional(CODE), "upload-partner", "upload-period"),
     ("upload-id", "data"): optional(DB_ID),
+    # the background upload the page follows (its row is checked against the actor's partners)
+    ("upload-job", "data"): optional(record({"id": DB_ID, "kind": one_of("preview", "import")})),
     # setup: add forms (the services check the content), the delete dialog, the setup workbook
     **_each(
         SHORT_TEXT,

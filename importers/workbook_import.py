@@ -167,6 +167,9 @@ class ImportResult:
     review: str | None = None
     # The stage events and evidence links of the Policy changes sheet it adds (or would add).
     policy_changes: list[PolicySheetChange] = field(default_factory=list)
+    # Read back from an Upload row (from_json): how many changes there were, of which ``changes``
+    # holds the first ones only.
+    changes_total: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -220,6 +223,7 @@ class ImportResult:
             policy_changes=[
                 PolicySheetChange.from_dict(change) for change in data.get("policy_changes", [])
             ],
+            changes_total=data.get("changes_total"),
         )
 
 

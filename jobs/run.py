@@ -88,7 +88,9 @@ def _written_result(upload: Upload) -> dict | None:
         upload.rows_invalid,
     )  # fmt: skip
     issues = [Problem.from_dict(item) for item in upload.issues or []]
-    result = ImportResult(upload.outcome, rows, issues, upload_id=upload.id, filename=upload.filename)
+    result = ImportResult(
+        upload.outcome, rows, issues, upload_id=upload.id, filename=upload.filename
+    )
     return upload.job_result or result.to_stored_json(0)
 
 
@@ -128,9 +130,12 @@ def job_actor(session: Session, request: dict) -> Actor:
 
 def _fail(session_factory: sessionmaker[Session], upload_id: int, problem) -> str:
     """The job ends without an import: the row says why, as an unreadable upload's does."""
-    result = ImportResult("unreadable", RowCounts(), [problem], upload_id=upload_id)
     with transaction(session_factory) as session:
-        fill_upload(session.get(Upload, upload_id), "unreadable", RowCounts().to_dict(), [problem])
+        upload = session.get(Upload, upload_id)
+        fill_upload(upload, "unreadable", RowCounts().to_dict(), [problem])
+        result = ImportResult(
+            "unreadable", RowCounts(), [problem], upload_id=upload_id, filename=upload.filename
+        )
     queue.finish(session_factory, upload_id, "failed", result.to_stored_json(0))
     return "failed"
 

@@ -4,6 +4,10 @@ values that would change), confirm to import, download the annotated workbook or
 Nothing is kept in process memory between the steps: the dry run stores the file (StoredFile, by SHA-256)
 and an Upload row through the importer; the browser keeps only that upload's id, and "Import" asks the
 importer to import the stored bytes again (``import_stored_upload``). Any gunicorn worker can answer.
+
+A file larger than SHARING_BACKGROUND_MB is checked, and imported, by a background worker (jobs/): the
+request only records and queues it, and the page follows the job's state on its Upload row (a progress
+bar, polled) until the worker is done; then it shows what a request would have shown.
 """
 
 from __future__ import annotations
@@ -29,7 +33,13 @@ from dashboard.components.import_result import (
 from dashboard.components.links import linked, page_path
 from dashboard.components.periods import period_label
 from dashboard.components.review import returned_banner
-from dashboard.database import DatabaseBusy, app_settings, perform_import, read_session
+from dashboard.database import (
+    DatabaseBusy,
+    app_settings,
+    perform_import,
+    perform_submit,
+    read_session,
+)
 from dashboard.queries.catalogue import visible_partners
 from dashboard.queries.partner import (
     default_report_period,
@@ -37,14 +47,18 @@ from dashboard.queries.partner import (
     reporting_periods,
 )
 from dashboard.queries.review import latest_returned
-from dashboard.queries.uploads import file_not_kept, original_file, upload_record
+from dashboard.queries.uploads import file_not_kept, original_file, upload_job, upload_record
 from i18n import N_, _, current_language, page_title
 from importers.workbook_import import (
+    ImportResult,
+    RowCounts,
     UnknownPartnerError,
     UploadNotFoundError,
     import_stored_upload,
     run_import,
 )
+from jobs.submit import submit_confirmation, submit_file
+from rules.formatting import format_number
 from rules.problems import Problem
 from workbooks.annotate import AnnotationTooLarge, annotate_workbook
 from workbooks.template import TemplateError, build_template
@@ -54,6 +68,7 @@ dash.register_page(
 )
 
 ACCEPTED = ".xlsx,.xlsm,.xls,.ods,.csv"
+JOB_POLL_MS = 1500
 
 
 def layout(partner: str = "", **_other):
@@ -88,6 +103,8 @@ def layout(partner: str = "", **_other):
     return html.Div(
         [
             dcc.Store(id="upload-id"),
+            dcc.Store(id="upload-job"),
+            dcc.Interval(id="upload-job-poll", interval=JOB_POLL_MS, disabled=True),
             dcc.Download(id="upload-download"),
             html.H1(_("Send a workbook")),
             returned_banner(returned, "upload-returned"),
@@ -251,6 +268,8 @@ def layout(partner: str = "", **_other):
     Output("upload-annotated", "style"),
     Output("upload-imported", "children"),
     Output("upload-file", "contents"),
+    Output("upload-job", "data"),
+    Output("upload-job-poll", "disabled"),
     Input("upload-file", "contents"),
     State("upload-file", "filename"),
     State("upload-partner", "value"),
@@ -261,33 +280,61 @@ def layout(partner: str = "", **_other):
     ],
 )
 def dry_run(contents, filename, partner):
-    """A file was dropped: check it without importing, and show what was found."""
+    """A file was dropped: check it without importing, and show what was found (a large file: queue
+    its check for a background worker and follow it)."""
     hidden = {"display": "none"}
     if not contents:
         raise dash.exceptions.PreventUpdate
     if not partner:
         alert = dbc.Alert(_("Choose the partner first, then drop the file again."), color="warning")
-        return alert, None, None, hidden, hidden, None, None
+        return alert, None, None, hidden, hidden, None, None, None, True
+    name = PurePath(filename or "workbook.xlsx").name
     try:
         content = _decode(contents)
         actor = current_actor()
         require_edit(actor, partner)
-        result = perform_import(
-            run_import, content, PurePath(filename or "workbook.xlsx").name, partner_code=partner,
-            dry_run=True,
-        )  # fmt: skip
+        if len(content) > app_settings().background_bytes:
+            attempt = perform_submit(submit_file, content, name, partner_code=partner)
+            if attempt.refused is None:
+                job = {"id": attempt.upload_id, "kind": "preview"}
+                panel = _job_panel(attempt.upload_id, "queued", 0, "preview")
+                return panel, None, None, hidden, hidden, None, None, job, False
+            result = ImportResult(
+                "unreadable", RowCounts(), [attempt.refused], upload_id=attempt.upload_id,
+                filename=name,
+            )  # fmt: skip
+        else:
+            result = perform_import(run_import, content, name, partner_code=partner, dry_run=True)
     except (AccessDenied, UnknownPartnerError, ValueError) as error:
-        return dbc.Alert(str(error), color="danger"), None, None, hidden, hidden, None, None
+        return (
+            dbc.Alert(str(error), color="danger"),
+            None,
+            None,
+            hidden,
+            hidden,
+            None,
+            None,
+            None,
+            True,
+        )
     except DatabaseBusy:
-        return _busy_alert(), None, None, hidden, hidden, None, None
+        return _busy_alert(), None, None, hidden, hidden, None, None, None, True
+    # The file's contents are cleared, so dropping the same (corrected) file again checks it again.
+    return *_preview(result), None, None, None, True
+
+
+def _preview(result: ImportResult) -> tuple:
+    """What a dry run shows: the summary and counts (above the buttons), the problems and changes
+    (below them), the upload's id, and the styles of the Import and annotated-workbook buttons."""
+    hidden = {"display": "none"}
     nothing_new = result.status == "dry-run" and not (result.rows.inserted or result.rows.updated)
-    # Summary and counts above the buttons, the (possibly long) tables below them.
     summary = [
         result_summary(result, result.filename, nothing_new=nothing_new),
         counts_row(result.rows),
     ]
     details = [
         issues_table(result.issues),
+        _changes_cut(result),
         changes_table(result.changes, _("Values that would change")),
         policy_changes_table(result.policy_changes, _("Policy changes that would be recorded")),
     ]
@@ -299,8 +346,52 @@ def dry_run(contents, filename, partner):
         result.upload_id,
         None if can_import else hidden,
         None if has_cells and result.status != "unreadable" else hidden,
-        None,
-        None,  # cleared, so dropping the same (corrected) file again checks it again
+    )
+
+
+def _changes_cut(result: ImportResult):
+    """A background job keeps the first changes only (jobs.queue.RESULT_CHANGES): say so."""
+    total = result.changes_total
+    if not total or total <= len(result.changes):
+        return None
+    return html.P(
+        _("The first {shown} of {total} changes are listed.").format(
+            shown=format_number(len(result.changes)), total=format_number(total)
+        ),
+        className="small text-muted",
+        id="upload-changes-cut",
+    )
+
+
+JOB_TEXTS = {
+    ("preview", "queued"): N_(
+        "Upload #{id} is large, so a background worker checks it. It is queued; you can stay here "
+        "or leave: the Imports page shows it too."
+    ),
+    ("preview", "running"): N_("A background worker is checking upload #{id}…"),
+    ("import", "queued"): N_(
+        "The import (upload #{id}) is queued for a background worker; you can stay here or leave: "
+        "the Imports page shows it too."
+    ),
+    ("import", "running"): N_("A background worker is importing upload #{id}…"),
+}
+
+
+def _job_panel(upload_id: int, state: str, progress: int, kind: str) -> html.Div:
+    """A background job still under way: what is happening, with a progress bar."""
+    return html.Div(
+        [
+            html.P(_(JOB_TEXTS[kind, state]).format(id=upload_id), className="mb-2"),
+            dbc.Progress(
+                value=max(progress, 3),
+                label=f"{progress} %",
+                striped=True,
+                animated=state == "running",
+                style={"height": "1.4rem"},
+            ),  # fmt: skip
+        ],
+        id="upload-job-panel",
+        className=f"job-{state} mb-3",
     )
 
 
@@ -326,6 +417,8 @@ def _decode(contents: str) -> bytes:
     Output("upload-result", "children", allow_duplicate=True),
     Output("upload-details", "children", allow_duplicate=True),
     Output("upload-id", "data", allow_duplicate=True),
+    Output("upload-job", "data", allow_duplicate=True),
+    Output("upload-job-poll", "disabled", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-id", "data"),
     prevent_initial_call=True,
@@ -335,7 +428,8 @@ def confirm_import(n_clicks, upload_id):
     """Import the stored bytes of the dry run the user has just looked at: exactly the changes it showed.
 
     When someone changed those values since the preview, nothing is written and the new preview takes the
-    old one's place (with its own upload id), so the next click confirms what is shown now.
+    old one's place (with its own upload id), so the next click confirms what is shown now. A large file
+    is imported by a background worker, which the page then follows.
     """
     if not n_clicks or upload_id is None:
         raise dash.exceptions.PreventUpdate
@@ -345,13 +439,32 @@ def confirm_import(n_clicks, upload_id):
         record = upload_record(session, upload_id, visible)
     if record is None:
         raise NotFound(_("There is no such upload; drop the file again."))
+    unchanged = (no_update,) * 6
     try:
         require_edit(actor, record["partner_code"])
-        result = perform_import(import_stored_upload, upload_id)
+        if record["size_bytes"] > app_settings().background_bytes:
+            attempt = perform_submit(submit_confirmation, upload_id)
+            if attempt.refused is None:
+                job = {"id": attempt.upload_id, "kind": "import"}
+                panel = _job_panel(attempt.upload_id, "queued", 0, "import")
+                return None, {"display": "none"}, panel, None, no_update, job, False
+            result = ImportResult(
+                "unreadable", RowCounts(), [attempt.refused], upload_id=attempt.upload_id,
+                filename=record["filename"],
+            )  # fmt: skip
+        else:
+            result = perform_import(import_stored_upload, upload_id)
     except (AccessDenied, UploadNotFoundError) as error:
-        return dbc.Alert(str(error), color="danger"), no_update, no_update, no_update, no_update
+        return dbc.Alert(str(error), color="danger"), *unchanged
     except DatabaseBusy:
-        return _busy_alert(), no_update, no_update, no_update, no_update
+        return _busy_alert(), *unchanged
+    return *_import_outcome(result, record["partner_code"]), None, True
+
+
+def _import_outcome(result: ImportResult, partner_code: str) -> tuple:
+    """What a confirmation shows: (below the buttons) the outcome, the Import button's style, and
+    (above them) the summary and details of a new preview when the old one was out of date, with the
+    upload id the next click confirms."""
     if result.status == "outdated":
         return (
             None,
@@ -359,6 +472,7 @@ def confirm_import(n_clicks, upload_id):
             [result_summary(result, result.filename), counts_row(result.rows)],
             [
                 issues_table(result.issues),
+                _changes_cut(result),
                 changes_table(result.changes, _("Values that would change now")),
                 policy_changes_table(
                     result.policy_changes, _("Policy changes that would be recorded now")
@@ -369,22 +483,22 @@ def confirm_import(n_clicks, upload_id):
     if result.status == "busy":
         return _busy_alert(), no_update, no_update, no_update, no_update
     partner_link = dcc.Link(
-        _("See {partner}'s page").format(partner=record["partner_code"]),
-        href=f"/partners/{record['partner_code']}",
+        _("See {partner}'s page").format(partner=partner_code),
+        href=f"/partners/{partner_code}",
         id="upload-partner-link",
     )
+    imported = result.status == "imported"
     return (
         html.Div(
             [
                 result_summary(result, result.filename),
                 counts_row(result.rows),
-                changes_table(result.changes, _("Values written"))
-                if result.status == "imported"
-                else None,
+                _changes_cut(result) if imported else None,
+                changes_table(result.changes, _("Values written")) if imported else None,
                 policy_changes_table(result.policy_changes, _("Policy changes recorded"))
-                if result.status == "imported"
+                if imported
                 else None,
-                issues_table(result.issues) if result.status != "imported" else None,
+                issues_table(result.issues) if not imported else None,
                 html.P(
                     [partner_link, " · ", dcc.Link(_("Import history"), href=page_path("imports"))]
                 ),
@@ -396,6 +510,43 @@ def confirm_import(n_clicks, upload_id):
         None,
         no_update,
     )
+
+
+@callback(
+    Output("upload-result", "children", allow_duplicate=True),
+    Output("upload-details", "children", allow_duplicate=True),
+    Output("upload-id", "data", allow_duplicate=True),
+    Output("upload-confirm", "style", allow_duplicate=True),
+    Output("upload-annotated", "style", allow_duplicate=True),
+    Output("upload-imported", "children", allow_duplicate=True),
+    Output("upload-job-poll", "disabled", allow_duplicate=True),
+    Input("upload-job-poll", "n_intervals"),
+    State("upload-job", "data"),
+    prevent_initial_call=True,
+)
+def follow_job(_ticks, job):
+    """Every JOB_POLL_MS while a background job runs: its progress, then what it found or did, read
+    from its Upload row (so whichever web instance answers, and whichever worker ran it)."""
+    if not job:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor(), Permission.READ_UPLOADS)
+        found = upload_job(session, job["id"], visible)
+    if found is None:
+        raise NotFound(_("There is no such upload; drop the file again."))
+    if found["state"] in ("queued", "running"):
+        panel = _job_panel(job["id"], found["state"], found["progress"], job["kind"])
+        return panel, *(no_update,) * 5, False
+    result = ImportResult.from_json(found["result"])
+    if job["kind"] == "preview" or found["state"] == "failed":
+        summary, details, upload_id, confirm_style, annotated_style = _preview(result)
+        if job["kind"] == "import":
+            confirm_style = {"display": "none"}
+        return summary, details, upload_id, confirm_style, annotated_style, None, True
+    imported, confirm_style, summary, details, upload_id = _import_outcome(
+        result, found["partner_code"]
+    )
+    return summary, details, upload_id, confirm_style, no_update, imported, True
 
 
 def _busy_alert() -> dbc.Alert:

@@ -245,9 +245,9 @@ def indicator_codes(session: Session) -> list[str]:
 def upload_record(
     session: Session, upload_id: int, partner_codes: list[str], *, include_unassigned: bool = False
 ) -> dict | None:
-    """An upload of a visible partner: filename, partner_code, outcome and its stored problems."""
+    """An upload of a visible partner: filename, partner_code, outcome, its stored problems and size."""
     row = session.execute(
-        select(Upload.filename, Partner.code, Upload.outcome, Upload.issues)
+        select(Upload.filename, Partner.code, Upload.outcome, Upload.issues, Upload.size_bytes)
         .outerjoin(Partner, Partner.id == Upload.partner_id)
         .where(
             Upload.id == upload_id,
@@ -257,4 +257,19 @@ def upload_record(
     ).first()
     if row is None:
         return None
-    return {"filename": row[0], "partner_code": row[1], "outcome": row[2], "issues": row[3] or []}
+    return {
+        "filename": row[0], "partner_code": row[1], "outcome": row[2], "issues": row[3] or [],
+        "size_bytes": row[4],
+    }  # fmt: skip
+
+
+def upload_job(session: Session, upload_id: int, partner_codes: list[str]) -> dict | None:
+    """The background job of an upload of a visible partner: state, progress and (once over) result."""
+    row = session.execute(
+        select(Upload.job_state, Upload.job_progress, Upload.job_result, Partner.code)
+        .join(Partner, Partner.id == Upload.partner_id)
+        .where(Upload.id == upload_id, Partner.code.in_(partner_codes))
+    ).first()
+    if row is None or row[0] is None:
+        return None
+    return {"state": row[0], "progress": row[1] or 0, "result": row[2], "partner_code": row[3]}

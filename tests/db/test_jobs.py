@@ -15,7 +15,6 @@ from models import ObservationRevision, Partner, Upload, User
 from models.base import utcnow
 from models.database import transaction
 from tests.factories import workbooks
-from tests.support.import_db import import_db, import_db_both  # noqa: F401
 
 OPERATOR = Actor(name="command line (tester)", role="admin", via="command-line")
 ROWS = [("ESU-SERVICES", "P1", 11), ("ESU-USERS", "P2", 220), ("DSK-TRAINED", "P3", 33)]
@@ -117,7 +116,8 @@ def test_an_import_written_before_its_worker_died_is_not_written_twice(import_db
             update(Upload)
             .where(Upload.id == confirmation.upload_id)
             .values(
-                job_state="running", job_result=None,
+                job_state="running",
+                job_result=None,
                 job_heartbeat_at=utcnow() - timedelta(seconds=queue.STALE_SECONDS + 5),
             )  # fmt: skip
         )
@@ -182,8 +182,6 @@ def test_sharing_worker_once_runs_the_queue(import_db, tmp_path):
 
     db = import_db
     first, second = _submit(db), _submit(db, rows=[("ESU-SERVICES", "P4", 5)])
-    done = run_sharing(
-        "worker", "--once", env=sharing_env(db.settings.database_url, tmp_path)
-    )
+    done = run_sharing("worker", "--once", env=sharing_env(db.settings.database_url, tmp_path))
     assert done.returncode == 0, done.stderr
     assert [_row(db, upload_id).job_state for upload_id in (first, second)] == ["done", "done"]
