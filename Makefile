@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 # Test processes (pytest-xdist): each has its own PostgreSQL cluster and live servers; a file stays in one.
 TEST_WORKERS ?= 2
-APT_PACKAGES := postgresql chromium fonts-dejavu-core poppler-utils
+APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint system-deps bench constraints clean help
@@ -32,17 +32,22 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+# The background worker (large uploads) runs beside the server and stops with it.
 run: $(VENV)/.installed-app
 	$(BIN)/sharing init
 	$(BIN)/sharing prune
 	$(BIN)/sharing demo
+	$(BIN)/sharing worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/sharing serve --host $(HOST) --port $(PORT)
 
-# Debian packages the tests need: a PostgreSQL server (tests start their own cluster), Chromium, the
-# report's font (DejaVu Sans, also needed in production for PDF reports) and poppler's pdftotext.
+# Debian packages the tests need: a PostgreSQL server and a Redis server (tests start their own, on
+# loopback), Chromium, the report's font (DejaVu Sans, also needed in production for PDF reports) and
+# poppler's pdftotext.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \

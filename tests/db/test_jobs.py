@@ -185,3 +185,17 @@ def test_sharing_worker_once_runs_the_queue(import_db, tmp_path):
     done = run_sharing("worker", "--once", env=sharing_env(db.settings.database_url, tmp_path))
     assert done.returncode == 0, done.stderr
     assert [_row(db, upload_id).job_state for upload_id in (first, second)] == ["done", "done"]
+
+
+def test_the_rescue_sweep_finds_jobs_no_message_announced(import_db_both):
+    """With Redis, a job queued while Redis was away has no message: the sweep finds it by age."""
+    db = import_db_both
+    waiting, fresh = _submit(db), _submit(db)
+    with transaction(db.factory) as session:
+        session.execute(
+            update(Upload)
+            .where(Upload.id == waiting)
+            .values(uploaded_at=utcnow() - timedelta(seconds=120))
+        )
+    assert queue.waiting_jobs(db.factory, 60) == [waiting]
+    assert fresh not in queue.waiting_jobs(db.factory, 60)
