@@ -26,6 +26,7 @@ PACKAGES = (
     "dashboard",
     "i18n",
     "importers",
+    "jobs",
     "models",
     "reports",
     "rules",
