@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, delete, exists, func, select, update
+from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.access import Actor, require_edit
@@ -77,6 +77,8 @@ def prune_stored_files(
         Upload.file_discarded.is_(None),
         Upload.outcome.in_(PRUNED_OUTCOMES),
         Upload.uploaded_at < sent_before,
+        # A background upload still waiting for (or in the hands of) a worker needs its bytes.
+        or_(Upload.job_state.is_(None), Upload.job_state.not_in(("queued", "running"))),
     )
     uploads = session.scalar(select(func.count()).select_from(Upload).where(pruned))
     files = session.execute(

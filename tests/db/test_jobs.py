@@ -199,3 +199,22 @@ def test_the_rescue_sweep_finds_jobs_no_message_announced(import_db_both):
         )
     assert queue.waiting_jobs(db.factory, 60) == [waiting]
     assert fresh not in queue.waiting_jobs(db.factory, 60)
+
+
+def test_pruning_keeps_the_bytes_of_waiting_jobs(import_db):
+    """`sharing prune` releases the bytes of old unread uploads, but not of one a worker still needs."""
+    from services.storage import prune_stored_files
+
+    db = import_db
+    waiting = _submit(db)
+    with transaction(db.factory) as session:
+        session.execute(
+            update(Upload)
+            .where(Upload.id == waiting)
+            .values(uploaded_at=utcnow() - timedelta(days=400))
+        )
+    with transaction(db.factory) as session:
+        pruning = prune_stored_files(session, OPERATOR, older_than=timedelta(days=30))
+    assert pruning.uploads == 0 and _row(db, waiting).file_discarded is None
+    assert _run_next(db) == (waiting, "done")
+    assert _row(db, waiting).outcome == "dry-run"
