@@ -18,7 +18,8 @@ from models.database import database_url_from_env
 DEFAULT_PROJECT_START = date(2023, 3, 1)
 DEFAULT_MAX_UPLOAD_MB = 20
 # Files larger than this are checked and imported by a background worker (jobs/): a 1 MB workbook holds
-# some 30,000 values, whose dry run takes a few seconds; a partner's semester sheet is some 20 kB.
+# some 50,000 values in the long layout (a dry run of several seconds); a partner's semester sheet is some
+# 20 kB.
 DEFAULT_BACKGROUND_MB = 1
 DEFAULT_KEEP_DRY_RUNS_DAYS = 30
 MAX_KEEP_DAYS = 36_500  # a century: "keep them", without dates before year 1
