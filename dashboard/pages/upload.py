@@ -378,18 +378,20 @@ JOB_TEXTS = {
 
 
 def _job_panel(upload_id: int, state: str, progress: int, kind: str) -> html.Div:
-    """A background job still under way: what is happening, with a progress bar."""
+    """A background job still under way: what is happening, with a progress bar (a grey moving bar
+    while it waits for a worker)."""
+    if state == "queued":
+        bar = dbc.Progress(
+            value=100, label=_("queued"), color="secondary", striped=True, animated=True,
+            style={"height": "1.4rem"},
+        )  # fmt: skip
+    else:
+        bar = dbc.Progress(
+            value=max(progress, 5), label=f"{progress} %" if progress >= 10 else "", striped=True,
+            animated=True, style={"height": "1.4rem"},
+        )  # fmt: skip
     return html.Div(
-        [
-            html.P(_(JOB_TEXTS[kind, state]).format(id=upload_id), className="mb-2"),
-            dbc.Progress(
-                value=max(progress, 3),
-                label=f"{progress} %",
-                striped=True,
-                animated=state == "running",
-                style={"height": "1.4rem"},
-            ),  # fmt: skip
-        ],
+        [html.P(_(JOB_TEXTS[kind, state]).format(id=upload_id), className="mb-2"), bar],
         id="upload-job-panel",
         className=f"job-{state} mb-3",
     )

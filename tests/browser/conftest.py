@@ -62,8 +62,8 @@ def live_server_factory(tmp_path_factory):
     started: list[LiveServer] = []
     root = tmp_path_factory.mktemp("live-servers")
 
-    def start(name: str, *, demo: bool = True) -> LiveServer:
-        server = start_live_server(root, name, demo=demo)
+    def start(name: str, *, demo: bool = True, env: dict[str, str] | None = None) -> LiveServer:
+        server = start_live_server(root, name, demo=demo, env=env)
         started.append(server)
         return server
 

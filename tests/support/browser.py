@@ -65,6 +65,8 @@ class LiveServer:
     database_url: str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    # Settings of this server only (SHARING_BACKGROUND_MB for the background-upload test).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -79,6 +81,7 @@ class LiveServer:
             SHARING_INSTANCE_PATH=str(self.instance_path),
             SECRET_KEY="browser-test-secret",  # both workers must agree
         )
+        env.update(self.extra_env)
         return env
 
     @property
@@ -152,13 +155,17 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_live_server(root: Path, name: str, *, demo: bool) -> LiveServer:
-    """A migrated database in ``root/name`` (with the demo data when ``demo``) served by gunicorn."""
+def start_live_server(
+    root: Path, name: str, *, demo: bool, env: dict[str, str] | None = None
+) -> LiveServer:
+    """A migrated database in ``root/name`` (with the demo data when ``demo``) served by gunicorn, with
+    ``env`` added to its environment."""
     instance = root / name
     instance.mkdir(parents=True, exist_ok=True)
     server = LiveServer(
-        name=name, instance_path=instance, database_url=f"sqlite:///{instance / 'sharing.db'}"
-    )
+        name=name, instance_path=instance, database_url=f"sqlite:///{instance / 'sharing.db'}",
+        extra_env=dict(env or {}),
+    )  # fmt: skip
     server.sharing("init")
     if demo:
         server.sharing("demo")
