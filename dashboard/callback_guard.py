@@ -221,6 +221,28 @@ SCALAR = any_of(
     expected="a single value (text, number, true/false or nothing)",
 )
 ROW = record({"id": DB_ID}, others=SCALAR)
+# One column's filter of an AG Grid (text or number; one condition, or two joined by AND / OR).
+FILTER_CONDITION = record(
+    {"filterType": one_of("text", "number", "date")},
+    {
+        "type": optional(text(40, r"\w+")),
+        "filter": optional(any_of(number(), text(1_000), expected="a number or text")),
+        "filterTo": optional(number()),
+        "dateFrom": optional(text(40)),
+        "dateTo": optional(text(40)),
+    },
+)
+FILTER = any_of(
+    FILTER_CONDITION,
+    record(
+        {
+            "filterType": one_of("text", "number", "date"),
+            "conditions": list_of(FILTER_CONDITION, 2),
+        },
+        {"operator": one_of("AND", "OR")},
+    ),
+    expected="an AG Grid column filter",
+)
 # Lists of partners: the region's hundreds of bodies with room to grow.
 MAX_PARTNERS = 5_000
 CODES = optional(list_of(CODE, MAX_PARTNERS))
@@ -351,6 +373,28 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
         record({"table": one_of(*SETUP_TABLES), "id": DB_ID})
     ),
     ("setup-import-sha", "data"): optional(SHA256),
+    # the targets and milestones grids loading block by block (infinite row model)
+    ("setup-grid", "getRowsRequest"): optional(
+        record(
+            {"startRow": integer(0, 10**7), "endRow": integer(0, 10**7)},
+            {
+                "sortModel": optional(
+                    list_of(
+                        record(
+                            {"colId": text(64, r"\w+"), "sort": one_of("asc", "desc")},
+                            {"type": optional(text(40, r"\w+"))},  # AG Grid's "default"
+                        ),
+                        20,
+                    )
+                ),
+                "filterModel": optional(record({}, others=FILTER)),
+                # dash-ag-grid sends the grid's API object along, serialised as {}
+                "context": json_value(4),
+                "api": json_value(4),
+            },
+        )
+    ),
+    ("setup-grid", "rowModelType"): optional(one_of("clientSide", "infinite")),
     ("setup-import-fingerprint", "data"): optional(SHA256),
     # chart downloads (components/downloads.py): the rows the chart draws
     ("chart-data", "data"): optional(

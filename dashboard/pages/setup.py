@@ -25,7 +25,7 @@ from dashboard.views.setup_forms import (
     add_partner_form,
     add_target_form,
 )
-from dashboard.views.setup_grids import SCOPE, setup_frames, tab
+from dashboard.views.setup_grids import COLUMNS, PAGED_TABLES, SCOPE, setup_frames, tab
 from dashboard.views.setup_workbook import import_card
 from i18n import N_, _, page_title
 from models.partner import BODY_TYPES
@@ -38,7 +38,10 @@ def layout(**query):
     with read_session() as session:
         visible = partner_codes_visible_to(session, actor)
         scope, chooser = _scope(visible_partners(session, actor), query)
-        frames = setup_frames(session, visible, scope)
+        # Scoped to a group of bodies, targets and milestones load block by block (serve_rows).
+        paged = scope is not None
+        tables = [table for table in COLUMNS if not (paged and table in PAGED_TABLES)]
+        frames = setup_frames(session, visible, scope, tables)
     indicator_codes = list(frames["indicator"]["code"])
     periods = list(frames["period"]["label"])
     officer = actor.can_edit(None)
@@ -50,6 +53,7 @@ def layout(**query):
             frames,
             True,
             add_target_form(visible, indicator_codes),
+            paged=paged,
         ),
         tab(
             "milestone",
@@ -57,6 +61,7 @@ def layout(**query):
             frames,
             True,
             add_milestone_form(visible, indicator_codes, periods),
+            paged=paged,
         ),
         tab(
             "partner",

@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, html, no_update
 
 from dashboard.access import AccessDenied
 from dashboard.database import DatabaseBusy, perform
-from dashboard.views.setup_grids import FEEDBACK, GRID, SCOPE, refresh
+from dashboard.views.setup_grids import FEEDBACK, GRID, SCOPE, SYNC, refresh
 from i18n import _
 from models import AGGREGATIONS, CATEGORIES, INSTRUMENT_KINDS, VALUE_KINDS
 from models.partner import PARTNER_LEVELS
@@ -129,13 +129,14 @@ def _added(table: str, service, *args, scope: list[str] | None = None, **kwargs)
     try:
         what = perform(add_and_label, service, table, *args, **kwargs)
     except (SetupError, AccessDenied, DatabaseBusy) as error:
-        return no_update, str(error), "danger", True
-    return refresh(table, scope), _("Added {what}.").format(what=what), "success", True
+        return no_update, no_update, str(error), "danger", True
+    return *refresh(table, scope), _("Added {what}.").format(what=what), "success", True
 
 
 def _add_outputs(table: str) -> list[Output]:
     return [
         Output({"type": GRID, "table": table}, "rowData", allow_duplicate=True),
+        Output({"type": SYNC, "table": table}, "data", allow_duplicate=True),
         Output({"type": FEEDBACK, "table": table}, "children", allow_duplicate=True),
         Output({"type": FEEDBACK, "table": table}, "color", allow_duplicate=True),
         Output({"type": FEEDBACK, "table": table}, "is_open", allow_duplicate=True),

@@ -2,6 +2,12 @@
 are edited (a refused value is put back and the message names the field), the history link of the
 selected row, and deletion after a confirmation. Ids are pattern-matching
 (``{"type": "setup-grid", "table": "target"}``) so one callback serves every table.
+
+With the region's hundreds of bodies the targets and milestones of even one county are thousands of rows
+(1.9 MB for Dolj's): those two grids then use AG Grid's infinite row model, the server answering each
+block of BLOCK_ROWS rows (sorted and filtered on the server, ``serve_rows``). Such a grid cannot take row
+transactions or new row data, so saved rows and "load again" reach it through a store of its own that a
+clientside function (assets/70-setup-grids.js) applies with the grid's API.
 """
 
 from __future__ import annotations
@@ -13,7 +19,19 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    MATCH,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard.access import AccessDenied, current_actor
 from dashboard.database import DatabaseBusy, perform, read_session
@@ -46,6 +64,13 @@ DELETE_PENDING = "setup-delete-pending"
 DELETE_CONFIRM = "setup-delete-confirm"
 DELETE_CANCEL = "setup-delete-cancel"
 HISTORY = "setup-history"
+# Infinite grids only: rows to put in place, or {"purge": ...} to load every block again; and the
+# clientside function's (unused) output.
+SYNC = "setup-grid-sync"
+SYNCED = "setup-grid-synced"
+# The tables whose grids load block by block once the page is scoped to a group of bodies.
+PAGED_TABLES = ("target", "milestone")
+BLOCK_ROWS = 100
 # The partners whose targets and milestones the page shows (None: every visible one); see pages/setup.py.
 SCOPE = "setup-scope"
 CHOICES = {
@@ -86,18 +111,28 @@ COLUMNS = {
 
 
 def setup_frames(
-    session, visible: list[str], scope: list[str] | None = None
+    session, visible: list[str], scope: list[str] | None = None, tables=None
 ) -> dict[str, pd.DataFrame]:
-    """Every table's rows for the Setup grids; targets and milestones only of the partners in
-    ``scope`` (None: all ``visible``), as the page's group of bodies chose them."""
-    scoped = visible if scope is None else [code for code in visible if code in set(scope)]
+    """The rows of ``tables`` (default every table) for the Setup grids; targets and milestones only
+    of the partners in ``scope`` (None: all ``visible``), as the page's group of bodies chose them."""
     return {
-        "indicator": indicators_frame(session),
-        "target": targets_frame(session, scoped),
-        "milestone": milestones_frame(session, scoped),
-        "partner": partners_frame(session, visible),
-        "period": periods_frame(session),
+        table: setup_frame(session, table, visible, scope) for table in tables or COLUMNS.keys()
     }
+
+
+def setup_frame(
+    session, table: str, visible: list[str], scope: list[str] | None = None
+) -> pd.DataFrame:
+    scoped = visible if scope is None else [code for code in visible if code in set(scope)]
+    if table == "indicator":
+        return indicators_frame(session)
+    if table == "target":
+        return targets_frame(session, scoped)
+    if table == "milestone":
+        return milestones_frame(session, scoped)
+    if table == "partner":
+        return partners_frame(session, visible)
+    return periods_frame(session)
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -152,15 +187,24 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
     return defs
 
 
-def tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
+def tab(table: str, label: str, frames, editable: bool, extra, *, paged: bool = False) -> dbc.Tab:
+    """A grid's tab; ``paged``: the grid loads its rows block by block from the server (``frames``
+    need not hold them)."""
     deletable = table in DELETABLE and current_actor().can_edit(None)
     grid_options = {"stopEditingWhenCellsLoseFocus": True, "singleClickEdit": False}
     if deletable:
         grid_options["rowSelection"] = {"mode": "singleRow", "enableClickSelection": False}
         grid_options["selectionColumnDef"] = {"pinned": "left"}
+    if paged:
+        grid_options.update(
+            cacheBlockSize=BLOCK_ROWS, maxBlocksInCache=20, infiniteInitialRowCount=1
+        )
+        rows = {"rowModelType": "infinite"}
+    else:
+        rows = {"rowModelType": "clientSide", "rowData": records(frames[table])}
     grid = dag.AgGrid(
         id={"type": GRID, "table": table},
-        rowData=records(frames[table]),
+        **rows,
         columnDefs=_column_defs(table, editable),
         # Flex columns fill the grid's width whenever it is shown; sizing them to fit (columnSize)
         # ran on the hidden tabs too, where AG Grid warned that the grid had no width yet.
@@ -186,6 +230,8 @@ def tab(table: str, label: str, frames, editable: bool, extra) -> dbc.Tab:
                     className="mt-2 mb-2",
                 ),
                 grid,
+                dcc.Store(id={"type": SYNC, "table": table}),
+                dcc.Store(id={"type": SYNCED, "table": table}),
                 _delete_controls(table) if deletable else None,
                 extra,
             ],
@@ -253,13 +299,15 @@ def _delete_controls(table: str) -> html.Div:
 
 @callback(
     Output({"type": GRID, "table": MATCH}, "rowTransaction"),
+    Output({"type": SYNC, "table": MATCH}, "data"),
     Output({"type": FEEDBACK, "table": MATCH}, "children"),
     Output({"type": FEEDBACK, "table": MATCH}, "color"),
     Output({"type": FEEDBACK, "table": MATCH}, "is_open"),
     Input({"type": GRID, "table": MATCH}, "cellValueChanged"),
+    State({"type": GRID, "table": MATCH}, "rowModelType"),
     prevent_initial_call=True,
 )
-def save_cell(changes):
+def save_cell(changes, row_model):
     """Save each edited cell, or put the old value back and say why."""
     table = ctx.triggered_id["table"]
     restored, messages, failed = [], [], False
@@ -268,13 +316,17 @@ def save_cell(changes):
         try:
             saved = perform(update_setup_value, table, int(row["id"]), column, change["value"])
             messages.append(_("Saved {what} ({key}).").format(what=saved, key=_row_key(row)))
-            row.update(_stored_row(table, int(row["id"])))
+            row.update(_stored_row(table, int(row["id"]), row.get("partner_code")))
         except (SetupError, AccessDenied, DatabaseBusy) as error:
             failed = True
             messages.append(str(error))
             row[column] = change["oldValue"]
         restored.append(row)
-    return {"update": restored}, " ".join(messages), "danger" if failed else "success", True
+    if row_model == "infinite":
+        transaction, sync = no_update, {"rows": restored}
+    else:
+        transaction, sync = {"update": restored}, no_update
+    return transaction, sync, " ".join(messages), "danger" if failed else "success", True
 
 
 def _row_key(row: dict) -> str:
@@ -285,21 +337,151 @@ def _row_key(row: dict) -> str:
     )
 
 
-def _stored_row(table: str, row_id: int) -> dict:
-    """The row as stored after a save (codes upper-cased, numbers parsed, demo flag cleared)."""
+def _stored_row(table: str, row_id: int, partner_code: str | None) -> dict:
+    """The row as stored after a save (codes upper-cased, numbers parsed, demo flag cleared); a target
+    or milestone is looked up among its partner's rows only."""
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
-        frame = setup_frames(session, visible)[table]
+        scope = [partner_code] if partner_code and table in PAGED_TABLES else None
+        frame = setup_frame(session, table, visible, scope)
     found = frame[frame["id"] == row_id]
     return records(found)[0] if not found.empty else {}
 
 
-def refresh(table: str, scope: list[str] | None = None) -> list[dict]:
+def refresh(table: str, scope: list[str] | None = None) -> tuple:
     """A grid's rows again after an addition or deletion, in the page's scope (setup-scope: the
-    browser's copy, only ever narrowed to what the actor may see)."""
+    browser's copy, only ever narrowed to what the actor may see): (its new row data, its sync store's
+    data), the one that does not apply being ``no_update``. A grid loading by blocks is asked to load
+    them again instead."""
+    if scope is not None and table in PAGED_TABLES:
+        return no_update, {"purge": True}
     with read_session() as session:
         visible = partner_codes_visible_to(session, current_actor())
-        return records(setup_frames(session, visible, scope)[table])
+        return records(setup_frame(session, table, visible, scope)), no_update
+
+
+@callback(
+    Output({"type": GRID, "table": MATCH}, "getRowsResponse"),
+    Input({"type": GRID, "table": MATCH}, "getRowsRequest"),
+    State(SCOPE, "data"),
+    prevent_initial_call=True,
+)
+def serve_rows(request, scope):
+    """One block of a grid that loads by blocks: the rows of the page's scope (narrowed to what the
+    actor may see), filtered and sorted as the grid's column menus say, from startRow to endRow."""
+    if not request:
+        raise dash.exceptions.PreventUpdate
+    table = ctx.triggered_id["table"]
+    if table not in PAGED_TABLES:
+        raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        visible = partner_codes_visible_to(session, current_actor())
+        frame = setup_frame(session, table, visible, scope or [])
+    frame = sorted_rows(filtered_rows(frame, request.get("filterModel") or {}),
+                        request.get("sortModel") or [])  # fmt: skip
+    start = max(0, int(request.get("startRow") or 0))
+    end = min(start + 10 * BLOCK_ROWS, max(start, int(request.get("endRow") or start + BLOCK_ROWS)))
+    return {"rowData": records(frame.iloc[start:end]), "rowCount": len(frame)}
+
+
+TEXT_TESTS = {
+    "contains": lambda text, wanted: text.str.contains(wanted, regex=False),
+    "notContains": lambda text, wanted: ~text.str.contains(wanted, regex=False),
+    "equals": lambda text, wanted: text == wanted,
+    "notEqual": lambda text, wanted: text != wanted,
+    "startsWith": lambda text, wanted: text.str.startswith(wanted),
+    "endsWith": lambda text, wanted: text.str.endswith(wanted),
+}
+NUMBER_TESTS = {
+    "equals": lambda value, low, _high: value == low,
+    "notEqual": lambda value, low, _high: value != low,
+    "lessThan": lambda value, low, _high: value < low,
+    "lessThanOrEqual": lambda value, low, _high: value <= low,
+    "greaterThan": lambda value, low, _high: value > low,
+    "greaterThanOrEqual": lambda value, low, _high: value >= low,
+    "inRange": lambda value, low, high: (value >= low) & (value <= high),
+}
+
+
+def filtered_rows(frame: pd.DataFrame, filter_model: dict) -> pd.DataFrame:
+    """The rows that pass AG Grid's column filters (text and number filters, single or two
+    conditions joined by AND / OR), as its client-side model would keep them: text compared
+    case-insensitively. A filter of an unknown column or type keeps every row."""
+    keep = pd.Series(True, index=frame.index)
+    for column, model in filter_model.items():
+        if column not in frame.columns or not isinstance(model, dict):
+            continue
+        conditions = model.get("conditions") if "conditions" in model else [model]
+        tests = [_condition(frame[column], condition) for condition in conditions or []]
+        if not tests:
+            continue
+        joined = tests[0]
+        for test in tests[1:]:
+            joined = (joined | test) if model.get("operator") == "OR" else (joined & test)
+        keep &= joined
+    return frame[keep]
+
+
+def _condition(column: pd.Series, condition: dict) -> pd.Series:
+    kind = condition.get("type")
+    blank = column.isna() | (column.astype(str).str.strip() == "")
+    if kind == "blank":
+        return blank
+    if kind == "notBlank":
+        return ~blank
+    if condition.get("filterType") == "number" and kind in NUMBER_TESTS:
+        values = pd.to_numeric(column, errors="coerce")
+        low, high = condition.get("filter"), condition.get("filterTo")
+        if not isinstance(low, int | float):
+            return pd.Series(True, index=column.index)
+        high = high if isinstance(high, int | float) else low
+        return NUMBER_TESTS[kind](values, low, high).fillna(False)
+    if kind in TEXT_TESTS:
+        wanted = str(condition.get("filter") or "").casefold()
+        text = column.map(lambda value: "" if _missing(value) else _shown(value)).str.casefold()
+        return TEXT_TESTS[kind](text, wanted)
+    return pd.Series(True, index=column.index)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _shown(value) -> str:
+    """A cell as the grid shows it: dates as ISO text, whole numbers without ".0"."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def sorted_rows(frame: pd.DataFrame, sort_model: list) -> pd.DataFrame:
+    """The rows in the order of AG Grid's sort model (several columns, each ascending or descending;
+    missing values last); unchanged without one."""
+    keys = [
+        (item["colId"], item.get("sort") != "desc")
+        for item in sort_model
+        if isinstance(item, dict) and item.get("colId") in frame.columns
+    ]
+    if not keys:
+        return frame
+    return frame.sort_values(
+        [column for column, _ascending in keys],
+        ascending=[ascending for _column, ascending in keys],
+        na_position="last",
+        kind="stable",
+        key=lambda column: column.str.casefold() if column.dtype == object else column,
+    )
+
+
+clientside_callback(
+    ClientsideFunction(namespace="setup", function_name="sync"),
+    Output({"type": SYNCED, "table": MATCH}, "data"),
+    Input({"type": SYNC, "table": MATCH}, "data"),
+    State({"type": GRID, "table": MATCH}, "id"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
@@ -355,6 +537,7 @@ def ask_before_deleting(_n, selected):
 @callback(
     Output({"type": DELETE_MODAL, "table": MATCH}, "is_open", allow_duplicate=True),
     Output({"type": GRID, "table": MATCH}, "rowData", allow_duplicate=True),
+    Output({"type": SYNC, "table": MATCH}, "data", allow_duplicate=True),
     Output({"type": FEEDBACK, "table": MATCH}, "children", allow_duplicate=True),
     Output({"type": FEEDBACK, "table": MATCH}, "color", allow_duplicate=True),
     Output({"type": FEEDBACK, "table": MATCH}, "is_open", allow_duplicate=True),
@@ -366,10 +549,10 @@ def ask_before_deleting(_n, selected):
 )
 def delete_row(_confirm, _cancel, pending, scope):
     if ctx.triggered_id["type"] == DELETE_CANCEL or not pending:
-        return False, no_update, no_update, no_update, no_update
+        return False, no_update, no_update, no_update, no_update, no_update
     try:
         what = perform(delete_setup_row, pending["table"], pending["id"])
     except (SetupError, AccessDenied, DatabaseBusy) as error:
-        return False, no_update, str(error), "danger", True
+        return False, no_update, no_update, str(error), "danger", True
     deleted = _("Deleted {what}.").format(what=what)
-    return False, refresh(pending["table"], scope), deleted, "success", True
+    return False, *refresh(pending["table"], scope), deleted, "success", True

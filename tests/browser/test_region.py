@@ -75,3 +75,56 @@ def test_the_indicator_page_shows_the_distribution_of_the_bodies(page, region_se
     expect(card.locator(".group-medians tbody tr").first).to_be_visible()
     expect(page.locator(".panel-header")).to_have_count(0)
     screenshot("region-e-services")
+
+
+def test_setup_for_a_county_loads_its_targets_block_by_block(page, region_server, console):
+    """A county's targets and milestones are thousands of rows at region size: the grids ask the server
+    for them a block at a time (sorted there), and an edit or a deletion still shows at once."""
+    page.goto(region_server.url + "/setup?county=Dolj")
+    wait_for_dash(page)
+    page.get_by_role("tab", name="Targets").click()
+    grid = page.locator('[id*="setup-grid"][id*="target"]')
+    first = grid.locator('.ag-row[row-index="0"]')
+    expect(first.locator('[col-id="partner_code"]')).to_have_text(re.compile(r"^RO411-"))
+    feedback = page.locator('[id*="setup-feedback"][id*="target"]')
+    before = first.locator('[col-id="target_value"]').inner_text()
+
+    # Refused: the old value is put back; saved: the value as stored (the grid cannot take a
+    # transaction, so the rows come through its sync store).
+    cell = first.locator('[col-id="target_value"]')
+    for typed in ("lots", "27 500"):
+        cell.dblclick()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+        if typed == "lots":
+            expect(feedback).to_contain_text("'lots' is not a number")
+            expect(cell).to_have_text(before)
+    expect(feedback).to_contain_text("Saved Target = 27\u202f500")
+    expect(cell).to_have_text("27500")
+
+    # Sorted by the server: the largest target first.
+    header = grid.locator('.ag-header-cell[col-id="target_value"]')
+    header.click()
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(cell).not_to_have_text(re.compile(r"^(27500)?$"))
+    values = [
+        float(grid.locator(f'.ag-row[row-index="{i}"] [col-id="target_value"]').inner_text())
+        for i in range(5)
+    ]
+    assert values == sorted(values, reverse=True)
+
+    # A deleted milestone leaves the grid when its blocks load again.
+    page.get_by_role("tab", name="Milestones").click()
+    milestones = page.locator('[id*="setup-grid"][id*="milestone"]')
+    row = milestones.locator('.ag-center-cols-container .ag-row[row-index="0"]')
+    expect(row.locator('[col-id="period"]')).to_have_text("P1")
+    gone = row.get_attribute("row-id")
+    milestones.locator('.ag-row[row-index="0"] .ag-selection-checkbox input').click()
+    page.get_by_role("button", name="Delete selected").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator('[id*="setup-feedback"][id*="milestone"]')).to_contain_text("Deleted")
+    expect(row).not_to_have_attribute("row-id", gone)
+    expect(milestones.locator(f'.ag-row[row-id="{gone}"]')).to_have_count(0)
+    assert not [text for text in console.warnings if "AG Grid" in text]

@@ -289,3 +289,77 @@ def test_setup_asks_for_a_group_before_listing_targets_and_milestones(app, offic
         .where(Partner.county == county)
     )
     assert targets > 0
+    grids = {
+        node["id"]["table"]: node
+        for node in _nodes(narrowed)
+        if isinstance(node.get("id"), dict) and node["id"].get("type") == "setup-grid"
+    }
+    # Thousands of rows at region size: these two grids load block by block, nothing is shipped.
+    for table in ("target", "milestone"):
+        assert grids[table]["rowModelType"] == "infinite" and "rowData" not in grids[table]
+
+    block = _rows(app, officer, "target", scope, {"startRow": 0, "endRow": 100})
+    assert block["rowCount"] == targets
+    assert {row["partner_code"] for row in block["rowData"]} <= set(scope)
+
+    # Filtered and sorted on the server, as the grid's column menus ask.
+    one = scope[0]
+    narrowed_rows = _rows(app, officer, "target", scope, {
+        "startRow": 0, "endRow": 100,
+        "filterModel": {"partner_code": {"filterType": "text", "type": "equals", "filter": one.lower()}},
+        "sortModel": [{"colId": "target_value", "sort": "desc", "type": "default"}],
+    })  # fmt: skip
+    values = [row["target_value"] for row in narrowed_rows["rowData"]]
+    assert {row["partner_code"] for row in narrowed_rows["rowData"]} == {one}
+    assert values == sorted(values, reverse=True) and narrowed_rows["rowCount"] == len(values)
+    either = _rows(app, officer, "milestone", scope, {
+        "startRow": 0, "endRow": 5000,
+        "filterModel": {"period": {"filterType": "text", "operator": "OR", "conditions": [
+            {"filterType": "text", "type": "equals", "filter": "P1"},
+            {"filterType": "text", "type": "equals", "filter": "P8"},
+        ]}},
+    })  # fmt: skip
+    assert {row["period"] for row in either["rowData"]} <= {"P1", "P8"} and either["rowData"]
+    # A block is at most a thousand rows, whatever endRow says.
+    assert (
+        len(_rows(app, officer, "milestone", scope, {"startRow": 0, "endRow": 10**6})["rowData"])
+        <= 1000
+    )
+
+
+def test_hand_written_block_requests(app, officer, region):
+    """Only officers load Setup's blocks, and only well-formed requests reach the query."""
+    editor = ensure_account(region, "smiltene@test.example.org", "editor", "SMILTENE")
+    editor.language = "en"
+    region.commit()
+    everyone = list(region.scalars(select(Partner.code)))
+    body = _rows_body(app, "target", everyone, {"startRow": 0, "endRow": 1000})
+    assert signed_in_client(app, editor).post(ROUTE, json=body).status_code == 403
+    for request in (
+        {"startRow": "0", "endRow": 100},
+        {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "x;drop", "sort": "asc"}]},
+        {"startRow": 0, "endRow": 100, "filterModel": {"partner_code": {"filterType": "sql"}}},
+        {"startRow": -1, "endRow": 100},
+    ):
+        refused = officer.post(ROUTE, json=_rows_body(app, "target", everyone, request))
+        assert refused.status_code == 400, request
+    # A filter of a column the grid does not have keeps every row rather than failing.
+    kept = _rows(app, officer, "target", everyone, {
+        "startRow": 0, "endRow": 10, "filterModel": {"nope": {"filterType": "text", "type": "equals", "filter": "x"}},
+    })  # fmt: skip
+    assert kept["rowCount"] > 10
+
+
+def _rows_body(app, table: str, scope: list[str], request: dict) -> dict:
+    return request_body(
+        app, "setup-grid.getRowsRequest", {"setup-grid.getRowsRequest": request, "setup-scope.data": scope},
+        ids={"table": table},
+    )  # fmt: skip
+
+
+def _rows(app, client, table: str, scope: list[str], request: dict) -> dict:
+    answer = client.post(ROUTE, json=_rows_body(app, table, scope, request))
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json["response"][
+        json.dumps({"table": table, "type": "setup-grid"}, separators=(",", ":"))
+    ]["getRowsResponse"]
