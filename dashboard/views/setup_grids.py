@@ -168,6 +168,9 @@ def _column_defs(table: str, editable: bool) -> list[dict]:
                 definition["cellDataType"] = "text"
             if fields[column].kind == "boolean":
                 definition["cellEditor"] = "agCheckboxCellEditor"
+        if column in ("is_demo", "higher_is_better"):
+            # Said, not inferred: a grid loading by blocks has no rows to infer it from.
+            definition["cellDataType"] = "boolean"
         if column in ("code", "partner_code", "indicator_code", "label"):
             definition["pinned"] = "left"
             definition["minWidth"] = 175

@@ -112,9 +112,11 @@ def test_match_ids_of_one_request_must_agree(app):
             "output": output,
             "outputs": [
                 {"id": {**grid, "table": output_table}, "property": "rowTransaction"},
+                {"id": {"type": "setup-grid-sync", "table": output_table}, "property": "data"},
                 *({"id": feedback, "property": p} for p in ("children", "color", "is_open")),
             ],
             "inputs": [{"id": grid, "property": "cellValueChanged", "value": None}],
+            "state": [{"id": grid, "property": "rowModelType", "value": "clientSide"}],
             "changedPropIds": ['{"table":"target","type":"setup-grid"}.cellValueChanged'],
         }
 
