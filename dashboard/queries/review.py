@@ -46,22 +46,22 @@ class SubmissionRow:
 
 
 def _submissions(session: Session, *conditions, limit: int = 200) -> list[SubmissionRow]:
+    # Counted per listed submission on the submission_id index: a GROUP BY over every submitted
+    # value of the region data set read the whole observation table (114 ms a call).
     pending = (
-        select(Observation.submission_id, func.count(Observation.id).label("pending"))
-        .where(Observation.review_status == "submitted")
-        .group_by(Observation.submission_id)
-        .subquery()
+        select(func.count(Observation.id))
+        .where(Observation.submission_id == Submission.id, Observation.review_status == "submitted")
+        .correlate(Submission)
+        .scalar_subquery()
     )
     rows = session.execute(
         select(
             Submission.id, Partner.code, Partner.short_name, Submission.kind, Submission.upload_id,
             Upload.filename, Submission.submitted_by, Submission.submitted_at, Submission.status,
-            Submission.decided_by, Submission.decided_at, Submission.decision_comment,
-            func.coalesce(pending.c.pending, 0),
+            Submission.decided_by, Submission.decided_at, Submission.decision_comment, pending,
         )
         .join(Partner, Partner.id == Submission.partner_id)
         .outerjoin(Upload, Upload.id == Submission.upload_id)
-        .outerjoin(pending, pending.c.submission_id == Submission.id)
         .where(*conditions)
         .order_by(Submission.submitted_at.desc(), Submission.id.desc())
         .limit(limit)

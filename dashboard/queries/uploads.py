@@ -222,10 +222,14 @@ def value_revisions(
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
         .outerjoin(changed_by_upload, changed_by_upload.id == ObservationRevision.upload_id)
-        .where(Partner.code.in_(partner_codes))
         .order_by(ObservationRevision.changed_at.desc(), ObservationRevision.id.desc())
         .limit(limit)
     )
+    if not _every_partner(session, partner_codes):
+        # Asked for every partner (an officer, the committee), the condition is left out: with it
+        # SQLite starts from the partners and sorts every revision of their 880,000 values of the
+        # region data set (280 ms); without it, it reads the newest revisions first (20 ms).
+        query = query.where(Partner.code.in_(partner_codes))
     if indicator_codes:
         query = query.where(Indicator.code.in_(indicator_codes))
     if period_labels:
@@ -236,6 +240,13 @@ def value_revisions(
     # Entered by hand where nothing was reported: its "from" is "not reported", not "no value".
     frame["entered"] = frame["previous_source_kind"] == NOT_REPORTED
     return frame
+
+
+def _every_partner(session: Session, partner_codes: list[str]) -> bool:
+    wanted = set(partner_codes)
+    return len(wanted) >= session.scalar(select(func.count(Partner.id))) and wanted >= set(
+        session.scalars(select(Partner.code))
+    )
 
 
 def indicator_codes(session: Session) -> list[str]:
