@@ -1,8 +1,10 @@
 """Benchmark: how long the dashboard's pages take to render through gunicorn, with the demo data.
 
     .venv/bin/python bench/bench_pages.py [--requests 30] [--clients 4] [--workers 2]
+        [--setup "demo --scale region"] [--pages / "/setup?county=Dolj"] [--postgresql]
 
-Starts `sharing init` + `sharing demo` on a fresh SQLite database, adds an admin account, then gunicorn
+Starts `sharing init` + `sharing demo` on a fresh SQLite database (or, with --postgresql, a database on
+a throw-away PostgreSQL server started as the tests start theirs), adds an admin account, then gunicorn
 (as in production) on a free loopback port, and times, signed in as that admin, the request the browser
 makes when it opens each page (Dash's page-router callback, which builds the layout, runs the queries and
 the figure builders). Prints p50/p95 per page one request at a time, cold (the shared figure cache in the
@@ -44,6 +46,9 @@ def free_port() -> int:
 
 
 def page_request(router_output: str, pathname: str) -> bytes:
+    """The page router's request for ``pathname`` (with its ``?query``, if any)."""
+    pathname, mark, query = pathname.partition("?")
+    search = mark + query
     return json.dumps(
         {
             "output": router_output,
@@ -53,7 +58,7 @@ def page_request(router_output: str, pathname: str) -> bytes:
             ],
             "inputs": [
                 {"id": "_pages_location", "property": "pathname", "value": pathname},
-                {"id": "_pages_location", "property": "search", "value": ""},
+                {"id": "_pages_location", "property": "search", "value": search},
             ],
             "changedPropIds": ["_pages_location.pathname"],
             "state": [],
@@ -107,12 +112,32 @@ def main() -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="serve with the figure cache off (as before it)"
     )
+    parser.add_argument(
+        "--postgresql", action="store_true",
+        help="serve a throw-away PostgreSQL server's database (Debian's, as the tests start it)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="sharing-bench-pages-"))
+    database_url = f"sqlite:///{folder / 'sharing.db'}"
+    postgres = None
+    if args.postgresql:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.support.postgres import PostgresServer
+
+        postgres = PostgresServer().start()
+        database_url = postgres.url()
+    try:
+        _bench(args, folder, database_url)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+def _bench(args, folder: Path, database_url: str) -> None:
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'sharing.db'}",
+        "DATABASE_URL": database_url,
         "SHARING_INSTANCE_PATH": str(folder),
         **({"SHARING_CACHE_SECONDS": "0"} if args.no_cache else {}),
     }
@@ -142,7 +167,8 @@ def main() -> None:
         router = next(d["output"] for d in dependencies if "_pages_content" in d["output"])
         url = base + "/_dash-update-component"
         post = functools.partial(timed_post, opener, url)
-        print(f"gunicorn {args.workers} workers, {args.requests} requests per page\n")
+        database = "PostgreSQL" if "postgresql" in database_url else "SQLite"
+        print(f"{database}, gunicorn {args.workers} workers, {args.requests} requests per page\n")
         print(
             "| page | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms | kB |"
             f" requests/s with {args.clients} clients |"
