@@ -47,7 +47,7 @@ def _partner_codes(values: tuple[str, ...]) -> list[str]:
 def report_command(settings: Settings, period_label, partners, submitted, email, output) -> None:
     """Write the period's report (PDF or Excel) and keep a copy in the database."""
     from dashboard.queries.meeting import MeetingNotFound, meeting_view
-    from reports.build import render_report
+    from reports.build import ReportTooLarge, render_report
     from reports.fonts import FontMissing
     from services.reports import record_report
 
@@ -71,7 +71,7 @@ def report_command(settings: Settings, period_label, partners, submitted, email,
             content = render_report(
                 meeting, file_format, generated_by=actor.name, generated_at=utcnow()
             )
-        except FontMissing as problem:
+        except (FontMissing, ReportTooLarge) as problem:
             raise UserError(str(problem)) from None
         with transaction(factory) as session:
             number = record_report(

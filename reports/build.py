@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dashboard.queries.meeting import Meeting
-from i18n import current_language
+from i18n import _, current_language
 
 FORMATS = ("pdf", "xlsx")
 MEDIA_TYPES = {
@@ -24,15 +24,31 @@ def report_filename(meeting: Meeting, file_format: str, language: str | None = N
     return "-".join(parts) + f".{file_format}"
 
 
+class ReportTooLarge(ValueError):
+    """The PDF cannot lay the report out (a part taller than a page: charts are scaled to fit, but a
+    table cell could still grow past one). The message says what to do instead."""
+
+
 def render_report(
     meeting: Meeting, file_format: str, *, generated_by: str, generated_at: datetime
 ) -> bytes:
     """The report as ``file_format`` bytes in the current language (reports.fonts.FontMissing when a
-    PDF cannot find its font)."""
+    PDF cannot find its font, ReportTooLarge when it cannot lay out so many partners)."""
     if file_format == "pdf":
+        from reportlab.platypus.doctemplate import LayoutError
+
         from reports.pdf import render_pdf
 
-        return render_pdf(meeting, generated_by=generated_by, generated_at=generated_at)
+        try:
+            return render_pdf(meeting, generated_by=generated_by, generated_at=generated_at)
+        except LayoutError:
+            raise ReportTooLarge(
+                _(
+                    "The PDF report cannot be laid out for {count} partners: one of its parts is "
+                    "taller than a page. Choose fewer partners (or one county) for the PDF, or "
+                    "download the Excel report, which holds them all."
+                ).format(count=len(meeting.partners))
+            ) from None
     if file_format == "xlsx":
         from reports.xlsx import render_xlsx
 

@@ -43,6 +43,8 @@ from rules.formatting import format_date, format_datetime, format_value
 MARGIN = 18 * mm
 PAGE_WIDTH, PAGE_HEIGHT = A4
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+# A chart leaves room on its page for its caption and source lines (the frame's padding is 6 pt a side).
+CHART_MAX_HEIGHT = 0.8 * (PAGE_HEIGHT - 2 * MARGIN - 12)
 INK = colors.HexColor("#212529")
 MUTED = colors.HexColor("#495057")
 HEADER_FILL = colors.HexColor("#E9ECEF")
@@ -201,7 +203,8 @@ class _Report:
         if chart is None or chart.is_empty:
             body = [self.p(_("Nothing to chart for these partners and this period."))]
         else:
-            body = [VectorChart(chart_drawing(chart, FRAME_WIDTH), chart.key)]
+            drawing = chart_drawing(chart, FRAME_WIDTH)
+            body = [VectorChart(drawing, chart.key, max_height=CHART_MAX_HEIGHT)]
         notes = []
         if topic in ("e-services", "skills"):
             notes.append(self.p(wording.stale_note(), "small"))

@@ -191,10 +191,15 @@ def chart_drawing(chart: BarChart, width: float) -> Drawing:
 class VectorChart(Flowable):
     """Draws ``drawing`` through a PDF form named ``chart-<key>`` (vector, findable by tests)."""
 
-    def __init__(self, drawing: Drawing, key: str):
+    def __init__(self, drawing: Drawing, key: str, max_height: float | None = None):
+        """``max_height``: a taller drawing (a row per body of hundreds) is scaled down to it, still as
+        vectors, rather than being too tall for any page."""
         super().__init__()
         self.drawing, self.form_name = drawing, f"chart-{key}"
-        self.width, self.height = drawing.width, drawing.height
+        self.scale = 1.0
+        if max_height and drawing.height > max_height:
+            self.scale = max_height / drawing.height
+        self.width, self.height = drawing.width * self.scale, drawing.height * self.scale
 
     def wrap(self, available_width, available_height):
         return self.width, self.height
@@ -202,7 +207,10 @@ class VectorChart(Flowable):
     def draw(self):
         canvas = self.canv
         if not canvas.hasForm(self.form_name):
-            canvas.beginForm(self.form_name, 0, 0, self.width, self.height)
+            canvas.beginForm(self.form_name, 0, 0, self.drawing.width, self.drawing.height)
             renderPDF.draw(self.drawing, canvas, 0, 0)
             canvas.endForm()
+        canvas.saveState()
+        canvas.scale(self.scale, self.scale)
         canvas.doForm(self.form_name)
+        canvas.restoreState()

@@ -112,9 +112,20 @@ def footer_parts(meeting: Meeting) -> tuple[str, str, str, str]:
     )
 
 
+# A list of partners in a sentence or a table cell names at most this many (the region's hundreds of
+# bodies made the cover's cell taller than a page, which the PDF cannot lay out).
+LISTED_PARTNERS = 12
+
+
 def partners_list(meeting: Meeting, codes: Iterable[str] | None = None) -> str:
     codes = list(meeting.partner_codes if codes is None else codes)
-    return ", ".join(meeting.label(code) for code in codes)
+    named = ", ".join(meeting.label(code) for code in codes[:LISTED_PARTNERS])
+    more = len(codes) - LISTED_PARTNERS
+    if more <= 0:
+        return named
+    return ngettext("{partners} and {count} more", "{partners} and {count} more", more).format(
+        partners=named, count=format_number(more)
+    )
 
 
 def filters_text(meeting: Meeting) -> list[tuple[str, str]]:
@@ -145,7 +156,7 @@ def headline_figures(meeting: Meeting) -> list[HeadlineFigure]:
         _("{count} {stage}").format(count=count, stage=stage_name(stage))
         for stage, count in head.changes_by_stage
     )
-    missing = [meeting.label(code) for code in head.partners_missing]
+    missing = head.partners_missing
     return [
         HeadlineFigure(
             "changes",
@@ -175,7 +186,7 @@ def headline_figures(meeting: Meeting) -> list[HeadlineFigure]:
             _("{count} of {total}").format(
                 count=len(head.partners_reported), total=len(meeting.partners)
             ),
-            _("Not yet: {partners}").format(partners=", ".join(missing))
+            _("Not yet: {partners}").format(partners=partners_list(meeting, missing))
             if missing
             else _("Every partner has reported."),
         ),

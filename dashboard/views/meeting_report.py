@@ -16,7 +16,7 @@ from dashboard.database import perform, read_session
 from dashboard.queries.meeting import MeetingNotFound, meeting_view
 from i18n import _, current_language
 from models import utcnow
-from reports.build import MEDIA_TYPES, render_report, report_filename
+from reports.build import MEDIA_TYPES, ReportTooLarge, render_report, report_filename
 from reports.fonts import FontMissing
 from services.reports import record_report
 from services.stored_files import StorageFull
@@ -85,7 +85,7 @@ def _download_report(pdf_clicks, xlsx_clicks, filters):
         content = render_report(
             meeting, file_format, generated_by=actor.name, generated_at=utcnow()
         )
-    except FontMissing as problem:
+    except (FontMissing, ReportTooLarge) as problem:
         return no_update, str(problem)
     filename = report_filename(meeting, file_format, language)
     try:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from cli.main import main
@@ -191,3 +192,28 @@ def test_a_missing_font_is_one_sentence(monkeypatch):
             register_fonts()
     finally:
         register_fonts.cache_clear()
+
+
+def test_a_report_over_many_bodies_lays_out(demo):
+    """Past a dozen partners (the region's bodies) the cover names twelve and counts the rest, and a
+    chart with a row per body taller than a page is scaled down to it, still vectors: the PDF used to
+    stop with ReportLab's LayoutError."""
+    from datetime import date
+
+    from reports.pdf import CHART_MAX_HEIGHT
+    from seed.region import load_region
+
+    load_region(demo, date(2023, 3, 1), seed=5, bodies=10, months=1, today=DEMO_TODAY)
+    demo.commit()
+    meeting, content = _pdf(demo)
+    assert len(meeting.partners) == 15
+    assert "and 3 more" in page_texts(content)[0]
+    forms, _images = forms_and_images(content)
+    assert {name.removeprefix("FormXob.chart-") for name in forms if "chart-" in name} >= CHARTS
+    tallest = max(
+        float(reference.get_object()["/BBox"][3])
+        for page in PdfReader(io.BytesIO(content)).pages
+        for reference in page["/Resources"].get("/XObject", {}).values()
+        if reference.get_object().get("/Subtype") == "/Form"
+    )
+    assert tallest > CHART_MAX_HEIGHT  # a chart drawn taller than a page allows, and yet laid out
