@@ -75,6 +75,9 @@ def test_periods_never_move_silently_when_the_start_changes(env):
     assert "SHARING_PROJECT_START" in moved.stderr
 
 
+# SQLite only: fourteen runs of the command, whose services are tested on both databases elsewhere
+# (test_queries_setup.py, test_audit.py); on PostgreSQL too this one test took 75 s of the suite.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_setup_export_import_and_audit_from_the_command_line(env, tmp_path):
     import json
 
