@@ -68,6 +68,8 @@ class ObservationRevision(Base):
     """The value an observation had before a change, and who changed it, when, from which upload."""
 
     __tablename__ = "observation_revision"
+    # The value history, newest first (the Imports page): read from the newest, not sorted whole.
+    __table_args__ = (Index("ix_observation_revision_changed", "changed_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"), index=True)
