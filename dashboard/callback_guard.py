@@ -320,6 +320,9 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     # Setup: whose targets and milestones the grids show (narrowed again to what the actor may see)
     ("setup-scope", "data"): CODES,
     # meeting mode and the overview: the period report's filters (views/meeting_report.py)
+    ("meeting-report-job", "data"): optional(
+        record({"id": DB_ID, "format": one_of("pdf", "xlsx")})
+    ),
     ("meeting-report-filters", "data"): optional(
         record({"period": CODE}, {"partners": CODES, "submitted": optional(boolean)})
     ),

@@ -85,3 +85,8 @@ def perform_submit(submitter: Callable[..., T], *args, **kwargs) -> T:
         current_app.extensions[EXTENSION_KEY]["session_factory"], *args, actor=current_actor(),
         max_bytes=settings.max_upload_bytes, redis_url=settings.redis_url, **kwargs,
     )  # fmt: skip
+
+
+def app_session_factory():
+    """The app's sessionmaker, for the write paths that open their own transactions (jobs)."""
+    return current_app.extensions[EXTENSION_KEY]["session_factory"]

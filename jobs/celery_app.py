@@ -1,6 +1,7 @@
-"""The Celery application used when REDIS_URL is set: Redis carries "run upload N" to any worker.
+"""The Celery application used when REDIS_URL is set: Redis carries "run upload N" (or "run report job
+N") to any worker.
 
-The message carries only the upload's id; what to do and for whom is on the Upload row (jobs.queue), so a
+The message carries only the job's id; what to do and for whom is on its row (jobs.queue), so a
 message lost, delivered twice or delivered late changes nothing: the worker claims the job with a
 conditional UPDATE and the rescue sweep (jobs.worker) finds jobs no message announced. Tasks are
 acknowledged after they ran (``acks_late``) and given back when their worker dies, and each worker takes
@@ -13,7 +14,7 @@ from functools import cache
 
 from celery import Celery
 
-TASK = "sharing.run_upload_job"
+TASKS = {"upload": "sharing.run_upload_job", "report": "sharing.run_report_job"}
 QUEUE = "sharing-uploads"
 
 
@@ -33,15 +34,25 @@ def celery_app(redis_url: str) -> Celery:
         broker_transport_options={"visibility_timeout": 3600},
         worker_hijack_root_logger=False,
     )
-    app.task(name=TASK, bind=False)(_run_task)
+    app.task(name=TASKS["upload"], bind=False)(_run_upload)
+    app.task(name=TASKS["report"], bind=False)(_run_report)
     return app
 
 
-def send(redis_url: str, upload_id: int) -> None:
-    celery_app(redis_url).send_task(TASK, args=[upload_id], queue=QUEUE)
+def send(redis_url: str, job_id: int, kind: str = "upload") -> None:
+    """Announce job ``job_id`` (an upload's, or a report job's) to the workers."""
+    celery_app(redis_url).send_task(TASKS[kind], args=[job_id], queue=QUEUE)
 
 
-def _run_task(upload_id: int) -> str:
+def _run_upload(upload_id: int) -> str:
     from .worker import run_one
 
     return run_one(int(upload_id))
+
+
+def _run_report(job_id: int) -> str:
+    from models import ReportJob
+
+    from .worker import run_one
+
+    return run_one(int(job_id), model=ReportJob)

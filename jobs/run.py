@@ -52,7 +52,7 @@ def run_claimed(session_factory: sessionmaker[Session], upload_id: int, *, max_b
         return _fail(session_factory, upload_id, error("job-abandoned"))
     stop = threading.Event()
     heartbeat = threading.Thread(
-        target=_keep_alive, args=(session_factory, upload_id, stop), daemon=True
+        target=keep_alive, args=(session_factory, upload_id, stop), daemon=True
     )
     heartbeat.start()
     try:
@@ -140,11 +140,13 @@ def _fail(session_factory: sessionmaker[Session], upload_id: int, problem) -> st
     return "failed"
 
 
-def _keep_alive(session_factory: sessionmaker[Session], upload_id: int, stop: threading.Event):
+def keep_alive(
+    session_factory: sessionmaker[Session], job_id: int, stop: threading.Event, model=Upload
+):
     while not stop.wait(queue.HEARTBEAT_SECONDS):
         try:
-            queue.beat(session_factory, upload_id)
+            queue.beat(session_factory, job_id, model)
         except DatabaseBusy:  # the import's own write holds the row; the next beat comes soon
             continue
         except Exception:  # the worker goes on without a heartbeat rather than dying
-            _log.exception("heartbeat of background upload %s failed", upload_id)
+            _log.exception("heartbeat of background job %s %s failed", model.__name__, job_id)

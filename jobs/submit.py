@@ -73,7 +73,7 @@ def _queue(
         from .celery_app import send
 
         try:
-            send(redis_url, upload_id)
+            send(redis_url, upload_id, kind="upload")
         except Exception as failure:  # Redis away: the job waits on its row for the rescue sweep
             _log.warning(
                 "background upload %s queued, but Redis did not take the task (%s); a worker's "

@@ -1,4 +1,4 @@
-"""``sharing worker``: the process that runs background uploads.
+"""``sharing worker``: the process that runs background uploads and reports.
 
 Without REDIS_URL it polls the Upload rows for queued jobs (one SELECT a second when idle, on an index).
 With REDIS_URL it is a Celery worker on the sharing-uploads queue, plus a rescue sweep that runs, from the
@@ -15,9 +15,11 @@ from functools import cache
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.settings import Settings
+from models import ReportJob, Upload
 from models.database import make_engine, make_session_factory
 
 from . import queue
+from .reports import run_report
 from .run import run_claimed
 
 _log = logging.getLogger(__name__)
@@ -39,14 +41,20 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def run_one(upload_id: int, settings: Settings | None = None) -> str:
-    """Claim and run job ``upload_id`` (the Celery task): its final state, or "not-claimed" when it
-    was another worker's or finished already."""
+def run_one(job_id: int, settings: Settings | None = None, model=Upload) -> str:
+    """Claim and run job ``job_id`` of ``model`` (the Celery tasks): its final state, or "not-claimed"
+    when it was another worker's or finished already."""
     settings = settings or _settings()
     factory = _database(settings)
-    if not queue.claim(factory, upload_id):
+    if not queue.claim(factory, job_id, model):
         return "not-claimed"
-    return run_claimed(factory, upload_id, max_bytes=settings.max_upload_bytes)
+    return _run(factory, settings, model, job_id)
+
+
+def _run(factory: sessionmaker[Session], settings: Settings, model, job_id: int) -> str:
+    if model is ReportJob:
+        return run_report(factory, job_id)
+    return run_claimed(factory, job_id, max_bytes=settings.max_upload_bytes)
 
 
 def poll(
@@ -57,14 +65,15 @@ def poll(
     factory = _database(settings)
     ran = 0
     while not stop.is_set():
-        upload_id = queue.claim_next(factory)
-        if upload_id is None:
+        claimed = queue.claim_next(factory)
+        if claimed is None:
             if once:
                 break
             stop.wait(idle_seconds)
             continue
-        state = run_claimed(factory, upload_id, max_bytes=settings.max_upload_bytes)
-        _log.info("background upload %s: %s", upload_id, state)
+        model, job_id = claimed
+        state = _run(factory, settings, model, job_id)
+        _log.info("background %s %s: %s", model.__name__, job_id, state)
         ran += 1
     return ran
 
@@ -75,12 +84,14 @@ def rescue(settings: Settings, stop: threading.Event) -> None:
     factory = _database(settings)
     while not stop.wait(RESCUE_EVERY_SECONDS):
         try:
-            for upload_id in queue.waiting_jobs(factory, RESCUE_AFTER_SECONDS):
+            for model, job_id in queue.waiting_jobs(factory, RESCUE_AFTER_SECONDS):
                 if stop.is_set():
                     return
-                if queue.claim(factory, upload_id):
-                    _log.warning("background upload %s had no worker; running it now", upload_id)
-                    run_claimed(factory, upload_id, max_bytes=settings.max_upload_bytes)
+                if queue.claim(factory, job_id, model):
+                    _log.warning(
+                        "background %s %s had no worker; running it now", model.__name__, job_id
+                    )
+                    _run(factory, settings, model, job_id)
         except Exception:  # the sweep must outlive a database hiccup
             _log.exception("the rescue sweep failed; it tries again")
 

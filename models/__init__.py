@@ -19,7 +19,7 @@ from .policy_change import (
     PolicyChangeError,
     StageEvent,
 )
-from .report import REPORT_FORMATS, GeneratedReport
+from .report import REPORT_FORMATS, GeneratedReport, ReportJob
 from .review import PeriodLock, Submission
 from .upload import StoredFile, Upload
 
@@ -44,6 +44,7 @@ __all__ = [
     "ChangeType",
     "EvidenceItem",
     "GeneratedReport",
+    "ReportJob",
     "Indicator",
     "Milestone",
     "Observation",

@@ -30,8 +30,9 @@ def _submit(db, actor=OPERATOR, rows=ROWS) -> int:
 
 
 def _run_next(db) -> tuple[int, str]:
-    upload_id = queue.claim_next(db.factory)
-    assert upload_id is not None
+    claimed = queue.claim_next(db.factory)
+    assert claimed is not None and claimed[0] is Upload
+    upload_id = claimed[1]
     return upload_id, run_claimed(db.factory, upload_id, max_bytes=db.settings.max_upload_bytes)
 
 
@@ -197,8 +198,8 @@ def test_the_rescue_sweep_finds_jobs_no_message_announced(import_db_both):
             .where(Upload.id == waiting)
             .values(uploaded_at=utcnow() - timedelta(seconds=120))
         )
-    assert queue.waiting_jobs(db.factory, 60) == [waiting]
-    assert fresh not in queue.waiting_jobs(db.factory, 60)
+    assert queue.waiting_jobs(db.factory, 60) == [(Upload, waiting)]
+    assert (Upload, fresh) not in queue.waiting_jobs(db.factory, 60)
 
 
 def test_pruning_keeps_the_bytes_of_waiting_jobs(import_db):

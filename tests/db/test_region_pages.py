@@ -5,6 +5,7 @@ handful of bodies picked brings the per-body views back. On SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -363,3 +364,49 @@ def _rows(app, client, table: str, scope: list[str], request: dict) -> dict:
     return answer.json["response"][
         json.dumps({"table": table, "type": "setup-grid"}, separators=(",", ":"))
     ]["getRowsResponse"]
+
+
+def test_a_report_over_the_region_is_made_in_the_background(app, officer, region, settings):
+    """Past a dozen partners the report buttons queue a report job: the page shows its progress, a
+    worker makes and keeps it, and the page then downloads it; nobody else can fetch it."""
+    import base64
+    import threading
+
+    import openpyxl
+
+    from jobs.worker import poll
+    from models import GeneratedReport, ReportJob
+
+    filters = {"period": "P7", "partners": [], "submitted": False}
+    clicked = officer.post(ROUTE, json=request_body(app, "meeting-report-pdf.n_clicks", {
+        "meeting-report-xlsx.n_clicks": 1, "meeting-report-filters.data": filters,
+    }, changed="meeting-report-xlsx.n_clicks"))  # fmt: skip
+    assert clicked.status_code == 200, clicked.text[:300]
+    answer = clicked.json["response"]
+    job = answer["meeting-report-job"]["data"]
+    assert job["format"] == "xlsx" and "queued for a background worker" in json.dumps(answer)
+    assert answer["meeting-report-poll"]["disabled"] is False
+
+    follow = request_body(app, "meeting-report-poll.n_intervals", {
+        "meeting-report-poll.n_intervals": 1, "meeting-report-job.data": job,
+        "meeting-report-filters.data": filters,
+    })  # fmt: skip
+    waiting = officer.post(ROUTE, json=follow).json["response"]
+    assert "meeting-report-download" not in waiting
+    assert waiting["meeting-report-poll"]["disabled"] is False
+
+    assert poll(settings, threading.Event(), once=True) == 1  # `sharing worker` takes it
+    done = officer.post(ROUTE, json=follow).json["response"]
+    download = done["meeting-report-download"]["data"]
+    assert download["filename"] == "sharing-report-P7-en.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])))
+    assert book.sheetnames
+    assert done["meeting-report-poll"]["disabled"] is True
+    kept = region.scalar(select(ReportJob.report_id).where(ReportJob.id == job["id"]))
+    assert region.get(GeneratedReport, kept).generated_by == "officer"
+
+    viewer = ensure_account(region, "committee@test.example.org", "viewer")
+    viewer.language = "en"
+    region.commit()
+    stranger = signed_in_client(app, viewer).post(ROUTE, json=follow)
+    assert stranger.status_code == 404
