@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_pages.py [--requests 30] [--clients 4] [--workers 2]
         [--setup "demo --scale region"] [--pages / "/setup?county=Dolj"] [--postgresql]
+        [--compare-demo] [--filter-callback]
 
 Starts `sharing init` + `sharing demo` on a fresh SQLite database (or, with --postgresql, a database on
 a throw-away PostgreSQL server started as the tests start theirs), adds an admin account, then gunicorn
@@ -113,6 +114,14 @@ def main() -> None:
         "--no-cache", action="store_true", help="serve with the figure cache off (as before it)"
     )
     parser.add_argument(
+        "--compare-demo", action="store_true",
+        help="measure the demo database too, in the same run, and print region/demo ratios",
+    )  # fmt: skip
+    parser.add_argument(
+        "--filter-callback", action="store_true",
+        help="also time the overview's indicator filter callback",
+    )  # fmt: skip
+    parser.add_argument(
         "--postgresql", action="store_true",
         help="serve a throw-away PostgreSQL server's database (Debian's, as the tests start it)",
     )  # fmt: skip
@@ -135,13 +144,61 @@ def main() -> None:
 
 
 def _bench(args, folder: Path, database_url: str) -> None:
+    database = "PostgreSQL" if "postgresql" in database_url else "SQLite"
+    setups = [("demo", [])] if args.compare_demo else []
+    setups.append(("this data", args.setup))
+    results = {}
+    for number, (label, setup) in enumerate(setups):
+        url = database_url
+        if number and args.compare_demo:  # a second database beside the first
+            url = _second_database(database_url, folder)
+        results[label] = _measure(args, folder / f"run{number}", url, setup)
+    print(f"{database}, gunicorn {args.workers} workers, {args.requests} requests per page\n")
+    print(
+        "| page | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms | kB |"
+        f" requests/s with {args.clients} clients |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, rows in results.items():
+        for path, row in rows.items():
+            name = f"`{path}`" + (f" ({label})" if args.compare_demo else "")
+            print(
+                f"| {name} | {row['cold50']:.0f} | {row['cold95']:.0f} | {row['warm50']:.0f}"
+                f" | {row['warm95']:.0f} | {row['kB']:.0f} | {row['rate']:.1f} |"
+            )
+    if args.compare_demo:
+        print("\n| page | cold p50 ratio | cold p95 ratio | warm p50 ratio | warm p95 ratio |")
+        print("|---|---|---|---|---|")
+        demo, other = results["demo"], results["this data"]
+        for path in other:
+            ratios = [other[path][key] / max(demo[path][key], 0.1)
+                      for key in ("cold50", "cold95", "warm50", "warm95")]  # fmt: skip
+            print(f"| `{path}` | " + " | ".join(f"{ratio:.1f}x" for ratio in ratios) + " |")
+
+
+def _second_database(database_url: str, folder: Path) -> str:
+    if "postgresql" not in database_url:
+        return f"sqlite:///{folder / 'second.db'}"
+    from sqlalchemy import create_engine
+
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql("CREATE DATABASE bench_second")
+    admin.dispose()
+    return database_url.rsplit("/", 1)[0] + "/bench_second"
+
+
+def _measure(args, folder: Path, database_url: str, setup: list) -> dict[str, dict]:
+    """Each page's timings over a fresh database prepared by ``sharing init``, ``demo`` and
+    ``setup``."""
+    folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SHARING_INSTANCE_PATH": str(folder),
         **({"SHARING_CACHE_SECONDS": "0"} if args.no_cache else {}),
     }
-    for command in (["init"], ["demo"], *args.setup):
+    for command in (["init"], ["demo"], *setup):
         subprocess.run([str(BIN / "sharing"), *command], env=env, check=True, capture_output=True)
     subprocess.run(
         [str(BIN / "sharing"), "users", "add", EMAIL, "--role", "admin", "--password-stdin"],
@@ -155,6 +212,7 @@ def _bench(args, folder: Path, database_url: str) -> None:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    rows = {}
     try:
         for _ in range(100):
             try:
@@ -167,15 +225,14 @@ def _bench(args, folder: Path, database_url: str) -> None:
         router = next(d["output"] for d in dependencies if "_pages_content" in d["output"])
         url = base + "/_dash-update-component"
         post = functools.partial(timed_post, opener, url)
-        database = "PostgreSQL" if "postgresql" in database_url else "SQLite"
-        print(f"{database}, gunicorn {args.workers} workers, {args.requests} requests per page\n")
-        print(
-            "| page | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms | kB |"
-            f" requests/s with {args.clients} clients |"
-        )
-        print("|---|---|---|---|---|---|---|")
-        for path in args.pages:
-            body = page_request(router, path)
+        bodies = {path: page_request(router, path) for path in args.pages}
+        if args.filter_callback:
+            # The overview's main filter callback: the indicator chosen (it redraws every figure).
+            bodies["overview: indicator filter"] = _callback_request(
+                dependencies, "overview-partners.value", "overview-indicator.value",
+                {"overview-indicator.value": "ESU-USERS", "overview-partners.value": []},
+            )  # fmt: skip
+        for path, body in bodies.items():
             for _ in range(3):  # warm up both workers (imports, first connections)
                 post(body)
             cold = []
@@ -192,15 +249,42 @@ def _bench(args, folder: Path, database_url: str) -> None:
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(post, [body] * args.requests))
-            rate = args.requests / (time.perf_counter() - started)
-            print(
-                f"| `{path}` | {statistics.median(cold):.0f} | {percentile(cold, 0.95):.0f}"
-                f" | {statistics.median(warm):.0f} | {percentile(warm, 0.95):.0f} | {size:.0f}"
-                f" | {rate:.1f} |"
-            )
+            rows[path] = {
+                "cold50": statistics.median(cold), "cold95": percentile(cold, 0.95),
+                "warm50": statistics.median(warm), "warm95": percentile(warm, 0.95),
+                "kB": size, "rate": args.requests / (time.perf_counter() - started),
+            }  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=20)
+    return rows
+
+
+def _callback_request(dependencies: list[dict], first: str, trigger: str, values: dict) -> bytes:
+    """The request Dash's renderer sends for the callback whose first input is ``first`` when
+    ``trigger`` changed, with ``values`` for its inputs and states (None for the others)."""
+    component, prop = first.rsplit(".", 1)
+    callback = next(
+        d for d in dependencies
+        if d["inputs"] and d["inputs"][0] == {"id": component, "property": prop}
+    )  # fmt: skip
+
+    def entry(spec: dict) -> dict:
+        return {**spec, "value": values.get(f"{spec['id']}.{spec['property']}")}
+
+    outputs = []
+    for output in callback["output"].strip(".").split("..."):
+        name, output_prop = output.rsplit(".", 1)
+        outputs.append({"id": name, "property": output_prop.split("@")[0]})
+    return json.dumps(
+        {
+            "output": callback["output"],
+            "outputs": outputs,
+            "inputs": [entry(spec) for spec in callback["inputs"]],
+            "state": [entry(spec) for spec in callback["state"]],
+            "changedPropIds": [trigger],
+        }
+    ).encode()
 
 
 if __name__ == "__main__":
