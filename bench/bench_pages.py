@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_pages.py [--requests 30] [--clients 4] [--workers 2]
         [--setup "demo --scale region"] [--pages / "/setup?county=Dolj"] [--postgresql]
-        [--compare-demo] [--filter-callback]
+        [--compare-demo]
 
 Starts `sharing init` + `sharing demo` on a fresh SQLite database (or, with --postgresql, a database on
 a throw-away PostgreSQL server started as the tests start theirs), adds an admin account, then gunicorn
@@ -11,7 +11,8 @@ makes when it opens each page (Dash's page-router callback, which builds the lay
 the figure builders). Prints p50/p95 per page one request at a time, cold (the shared figure cache in the
 instance folder emptied before each request, as after a data change) and warm (served from it), then
 requests/s with several concurrent clients, warm. Compare pages within one run: this machine is shared and
-absolute times vary.
+absolute times vary. The filters of a page change its URL and the page router draws it again, so a filter's
+cost is a page with a query: "/?indicator=ESU-USERS", "/?county=Dolj".
 """
 
 from __future__ import annotations
@@ -118,10 +119,6 @@ def main() -> None:
         help="measure the demo database too, in the same run, and print region/demo ratios",
     )  # fmt: skip
     parser.add_argument(
-        "--filter-callback", action="store_true",
-        help="also time the overview's indicator filter callback",
-    )  # fmt: skip
-    parser.add_argument(
         "--postgresql", action="store_true",
         help="serve a throw-away PostgreSQL server's database (Debian's, as the tests start it)",
     )  # fmt: skip
@@ -226,12 +223,6 @@ def _measure(args, folder: Path, database_url: str, setup: list) -> dict[str, di
         url = base + "/_dash-update-component"
         post = functools.partial(timed_post, opener, url)
         bodies = {path: page_request(router, path) for path in args.pages}
-        if args.filter_callback:
-            # The overview's main filter callback: the indicator chosen (it redraws every figure).
-            bodies["overview: indicator filter"] = _callback_request(
-                dependencies, "overview-partners.value", "overview-indicator.value",
-                {"overview-indicator.value": "ESU-USERS", "overview-partners.value": []},
-            )  # fmt: skip
         for path, body in bodies.items():
             for _ in range(3):  # warm up both workers (imports, first connections)
                 post(body)
@@ -258,33 +249,6 @@ def _measure(args, folder: Path, database_url: str, setup: list) -> dict[str, di
         server.terminate()
         server.wait(timeout=20)
     return rows
-
-
-def _callback_request(dependencies: list[dict], first: str, trigger: str, values: dict) -> bytes:
-    """The request Dash's renderer sends for the callback whose first input is ``first`` when
-    ``trigger`` changed, with ``values`` for its inputs and states (None for the others)."""
-    component, prop = first.rsplit(".", 1)
-    callback = next(
-        d for d in dependencies
-        if d["inputs"] and d["inputs"][0] == {"id": component, "property": prop}
-    )  # fmt: skip
-
-    def entry(spec: dict) -> dict:
-        return {**spec, "value": values.get(f"{spec['id']}.{spec['property']}")}
-
-    outputs = []
-    for output in callback["output"].strip(".").split("..."):
-        name, output_prop = output.rsplit(".", 1)
-        outputs.append({"id": name, "property": output_prop.split("@")[0]})
-    return json.dumps(
-        {
-            "output": callback["output"],
-            "outputs": outputs,
-            "inputs": [entry(spec) for spec in callback["inputs"]],
-            "state": [entry(spec) for spec in callback["state"]],
-            "changedPropIds": [trigger],
-        }
-    ).encode()
 
 
 if __name__ == "__main__":
