@@ -87,11 +87,13 @@ def test_setup_for_a_county_loads_its_targets_block_by_block(page, region_server
     first = grid.locator('.ag-row[row-index="0"]')
     expect(first.locator('[col-id="partner_code"]')).to_have_text(re.compile(r"^RO411-"))
     feedback = page.locator('[id*="setup-feedback"][id*="target"]')
-    before = first.locator('[col-id="target_value"]').inner_text()
+    # The pinned and the scrolling parts of a row render apart: wait for the number itself.
+    cell = first.locator('[col-id="target_value"]')
+    expect(cell).to_have_text(re.compile(r"^\d"))
+    before = cell.inner_text()
 
     # Refused: the old value is put back; saved: the value as stored (the grid cannot take a
     # transaction, so the rows come through its sync store).
-    cell = first.locator('[col-id="target_value"]')
     for typed in ("lots", "27 500"):
         cell.dblclick()
         page.keyboard.press("Control+A")
