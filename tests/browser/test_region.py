@@ -111,10 +111,10 @@ def test_setup_for_a_county_loads_its_targets_block_by_block(page, region_server
     header.click()
     expect(header).to_have_attribute("aria-sort", "descending")
     expect(cell).not_to_have_text(re.compile(r"^(27500)?$"))
-    values = [
-        float(grid.locator(f'.ag-row[row-index="{i}"] [col-id="target_value"]').inner_text())
-        for i in range(5)
-    ]
+    cells = [grid.locator(f'.ag-row[row-index="{i}"] [col-id="target_value"]') for i in range(5)]
+    for other in cells:
+        expect(other).to_have_text(re.compile(r"^\d"))
+    values = [float(other.inner_text()) for other in cells]
     assert values == sorted(values, reverse=True)
 
     # A deleted milestone leaves the grid when its blocks load again.
