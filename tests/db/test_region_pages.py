@@ -410,3 +410,16 @@ def test_a_report_over_the_region_is_made_in_the_background(app, officer, region
     region.commit()
     stranger = signed_in_client(app, viewer).post(ROUTE, json=follow)
     assert stranger.status_code == 404
+
+
+def test_the_partners_index_comes_a_page_at_a_time(app, officer, region):
+    first = _page(app, officer, "/partners")
+    links = {node["props"]["href"] for node in _nodes(first) if isinstance(node.get("props"), dict)
+             and str(node["props"].get("href", "")).startswith("/partners/")}  # fmt: skip
+    assert len(links) == 24
+    assert "Partners 1–24 of 25 (page 1 of 2)" in _plain(first)
+    second = _page(app, officer, "/partners", "?page=2")
+    assert "Partners 25–25 of 25 (page 2 of 2)" in _plain(second)
+    assert _page(app, officer, "/partners", "?page=99") == _page(
+        app, officer, "/partners", "?page=2"
+    )
