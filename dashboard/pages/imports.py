@@ -46,8 +46,8 @@ DOWNLOAD_TYPE = "imports-original"
 ANNOTATED_TYPE = "imports-annotated"
 # Uploads per page, and value changes listed (the newest; filters reach older ones): the region's
 # hundreds of bodies send thousands of workbooks.
-UPLOADS_PAGE_SIZE = 50
-REVISIONS_SHOWN = 200
+UPLOADS_PAGE_SIZE = 25
+REVISIONS_SHOWN = 100
 
 
 def layout(**query):
