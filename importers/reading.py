@@ -153,9 +153,16 @@ def _is_reader_failure(problem: BaseException) -> bool:
 
 def _log_failure(what: str, filename: str, problem: BaseException) -> None:
     """Log where a reader failed, never with its message: messages can quote cell values."""
+    _log.warning(
+        "%s %r failed: %s at %s", what, filename, type(problem).__name__, crash_place(problem)
+    )
+
+
+def crash_place(problem: BaseException) -> str:
+    """``file:line`` where ``problem`` was raised, for a log line that must not quote its message (a
+    message can quote cell values)."""
     frames = traceback.extract_tb(problem.__traceback__)
-    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-    _log.warning("%s %r failed: %s at %s", what, filename, type(problem).__name__, place)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
 
 
 def too_large(content: bytes, max_bytes: int) -> Problem | None:

@@ -28,7 +28,6 @@ import hashlib
 import json
 import logging
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +51,7 @@ from services.uploads import complete_upload, fill_upload, open_upload, record_r
 
 from .layout import RawPolicyRow, extract
 from .policy_sheet import PolicyCheck, validate_policy_rows
-from .reading import UnreadableFile, read_workbook, too_large
+from .reading import UnreadableFile, crash_place, read_workbook, too_large
 from .validation import (
     CleanObservation,
     PartnerInfo,
@@ -439,9 +438,7 @@ def _record_read(
 
 
 def _log_crash(filename: str, crash: Exception) -> None:
-    frames = traceback.extract_tb(crash.__traceback__)
-    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-    _log.error("importing %r failed: %s at %s", filename, type(crash).__name__, place)
+    _log.error("importing %r failed: %s at %s", filename, type(crash).__name__, crash_place(crash))
 
 
 def _write(

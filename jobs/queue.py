@@ -59,6 +59,22 @@ def who(actor: Actor) -> dict:
     }
 
 
+def announce(redis_url: str | None, job_id: int, kind: str) -> None:
+    """Wake a worker through Redis (a Celery task) for job ``job_id``, when REDIS_URL is set. Redis away:
+    logged only; the job waits on its row, and a worker's rescue sweep finds it."""
+    if not redis_url:
+        return
+    from .celery_app import send
+
+    try:
+        send(redis_url, job_id, kind=kind)
+    except Exception as failure:
+        _log.warning(
+            "%s job %s queued, but Redis did not take the task (%s); a worker's sweep will find it",
+            kind, job_id, type(failure).__name__,
+        )  # fmt: skip
+
+
 def _claimable(model, stale_before):
     return or_(
         model.job_state == "queued",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dashboard.access import AccessDenied, Actor
 from dashboard.queries.meeting import MeetingNotFound, meeting_view
 from i18n import _, use_language
+from importers.reading import crash_place
 from models import ReportJob, utcnow
 from models.database import DatabaseBusy, transaction
 from reports.build import ReportTooLarge, render_report, report_filename
@@ -50,15 +50,7 @@ def queue_report(
         session.add(job)
         session.flush()
         job_id = job.id
-    if redis_url:
-        from .celery_app import send
-
-        try:
-            send(redis_url, job_id, kind="report")
-        except Exception as failure:  # Redis away: the rescue sweep finds the row
-            _log.warning(
-                "report job %s queued without a message (%s)", job_id, type(failure).__name__
-            )
+    queue.announce(redis_url, job_id, "report")
     return job_id
 
 
@@ -85,9 +77,10 @@ def run_report(session_factory: sessionmaker[Session], job_id: int) -> str:
                 queue.release(session_factory, job_id, ReportJob)
                 return "queued"
             except Exception as crash:  # a bug: logged without its message, which may quote data
-                frames = traceback.extract_tb(crash.__traceback__)
-                place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-                _log.error("report job %s failed: %s at %s", job_id, type(crash).__name__, place)
+                _log.error(
+                    "report job %s failed: %s at %s", job_id, type(crash).__name__,
+                    crash_place(crash),
+                )  # fmt: skip
                 return _fail(session_factory, job_id, _MESSAGES["crashed"]())
     finally:
         stop.set()

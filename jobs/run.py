@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.access import AccessDenied, Actor
 from i18n import _, use_language
+from importers.reading import crash_place
 from importers.workbook_import import (
     ImportResult,
     RowCounts,
@@ -64,9 +64,10 @@ def run_claimed(session_factory: sessionmaker[Session], upload_id: int, *, max_b
     except (AccessDenied, UnknownPartnerError, UploadNotFoundError) as refused:
         return _fail(session_factory, upload_id, error("import-not-allowed", reason=str(refused)))
     except Exception as crash:  # a bug: logged without its message (it can quote cell values)
-        frames = traceback.extract_tb(crash.__traceback__)
-        place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-        _log.error("background upload %s failed: %s at %s", upload_id, type(crash).__name__, place)
+        _log.error(
+            "background upload %s failed: %s at %s", upload_id, type(crash).__name__,
+            crash_place(crash),
+        )  # fmt: skip
         return _fail(session_factory, upload_id, error("import-interrupted", variant="job"))
     finally:
         stop.set()

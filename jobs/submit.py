@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.access import Actor
@@ -12,8 +10,6 @@ from models import Upload
 from models.database import transaction
 
 from . import queue
-
-_log = logging.getLogger(__name__)
 
 
 def submit_file(
@@ -69,13 +65,4 @@ def _queue(
     with transaction(session_factory) as session:
         upload = session.get(Upload, upload_id)
         queue.queue_job(session, upload, actor, dry_run=dry_run, fingerprint=fingerprint)
-    if redis_url:
-        from .celery_app import send
-
-        try:
-            send(redis_url, upload_id, kind="upload")
-        except Exception as failure:  # Redis away: the job waits on its row for the rescue sweep
-            _log.warning(
-                "background upload %s queued, but Redis did not take the task (%s); a worker's "
-                "sweep will find it", upload_id, type(failure).__name__,
-            )  # fmt: skip
+    queue.announce(redis_url, upload_id, "upload")
