@@ -30,7 +30,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pages import EMAIL, PASSWORD, free_port, page_request, percentile, signed_in, timed_post  # noqa: E402
+from bench_pages import (  # noqa: E402
+    EMAIL,
+    PASSWORD,
+    free_port,
+    page_request,
+    percentile,
+    signed_in,
+    signed_in_when_up,
+    timed_post,
+)
 
 from tests.support.redis import RedisServer  # noqa: E402
 
@@ -68,12 +77,7 @@ def run(env: dict[str, str], args, label: str) -> dict:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                opener = signed_in(base)
-                break
-            except OSError:
-                time.sleep(0.3)
+        opener = signed_in_when_up(base)
         with opener.open(base + "/_dash-dependencies", timeout=30) as response:
             router = next(
                 d["output"] for d in json.load(response) if "_pages_content" in d["output"]

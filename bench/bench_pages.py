@@ -86,6 +86,18 @@ def signed_in(base: str) -> urllib.request.OpenerDirector:
     return opener
 
 
+def signed_in_when_up(base: str, seconds: float = 60) -> urllib.request.OpenerDirector:
+    """``signed_in`` once the server that is starting at ``base`` answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return signed_in(base)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def timed_post(opener: urllib.request.OpenerDirector, url: str, body: bytes) -> float:
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
@@ -211,12 +223,7 @@ def _measure(args, folder: Path, database_url: str, setup: list) -> dict[str, di
     base = f"http://127.0.0.1:{port}"
     rows = {}
     try:
-        for _ in range(100):
-            try:
-                opener = signed_in(base)
-                break
-            except OSError:
-                time.sleep(0.3)
+        opener = signed_in_when_up(base)
         with opener.open(base + "/_dash-dependencies", timeout=30) as response:
             dependencies = json.load(response)
         router = next(d["output"] for d in dependencies if "_pages_content" in d["output"])
