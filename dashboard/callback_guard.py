@@ -321,7 +321,7 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("setup-scope", "data"): CODES,
     # meeting mode and the overview: the period report's filters (views/meeting_report.py)
     ("meeting-report-job", "data"): optional(
-        record({"id": DB_ID, "format": one_of("pdf", "xlsx")})
+        record({"id": DB_ID, "format": one_of("pdf", "xlsx"), "partners": integer(0, MAX_PARTNERS)})
     ),
     ("meeting-report-filters", "data"): optional(
         record({"period": CODE}, {"partners": CODES, "submitted": optional(boolean)})

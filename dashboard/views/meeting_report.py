@@ -95,7 +95,7 @@ def _download_report(pdf_clicks, xlsx_clicks, filters):
             include_submitted=bool(filters.get("submitted")), file_format=file_format,
             language=current_language(), redis_url=settings.redis_url,
         )  # fmt: skip
-        job = {"id": job_id, "format": file_format}
+        job = {"id": job_id, "format": file_format, "partners": count}
         return no_update, _report_progress(file_format, count, "queued", 0), job, False
     return (*_report_now(actor, filters, file_format), no_update, True)
 
@@ -151,10 +151,9 @@ def _report_progress(file_format: str, count: int, state: str, progress: int) ->
     Output("meeting-report-poll", "disabled", allow_duplicate=True),
     Input("meeting-report-poll", "n_intervals"),
     State("meeting-report-job", "data"),
-    State("meeting-report-filters", "data"),
     prevent_initial_call=True,
 )
-def _follow_report(_ticks, job, filters):
+def _follow_report(_ticks, job):
     """Every 2 s while a background report is being made: its progress, then the file."""
     if not job:
         raise dash.exceptions.PreventUpdate
@@ -164,10 +163,7 @@ def _follow_report(_ticks, job, filters):
     if status is None:
         raise NotFound(_("There is no such report."))
     if status.state in ("queued", "running"):
-        partners = (filters or {}).get("partners") or []
-        with read_session() as session:
-            count = len(partners) or len(visible_partners(session, actor))
-        progress = _report_progress(job["format"], count, status.state, status.progress)
+        progress = _report_progress(job["format"], job["partners"], status.state, status.progress)
         return no_update, progress, False
     if status.state == "failed" or status.content is None:
         return no_update, status.message or _("The report could not be made."), True
