@@ -38,6 +38,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from dashboard.access import AccessDenied, callback_permission, current_actor, require
+from dashboard.queries.review import VALUE_SORTS
 from i18n import _
 from models.database import DatabaseBusy
 from services.catalogue import MODELS
@@ -355,6 +356,12 @@ BY_COMPONENT: dict[tuple[str, str], Rule] = {
     ("review-comment", "value"): FREE_TEXT,
     **_each(optional(CODE), "review-lock-period", "review-lock-partner"),
     ("review-lock-reason", "value"): FREE_TEXT,
+    # a large submission's values, a page at a time (sorted by one column, searched)
+    ("review-values", "page_current"): optional(integer(0, 10**6)),
+    ("review-values", "sort_by"): optional(
+        list_of(record({"column_id": one_of(*VALUE_SORTS), "direction": one_of("asc", "desc")}), 1)
+    ),
+    ("review-values-search", "value"): optional(text(100)),
     # users: accounts and share links
     **_each(SHORT_TEXT, "users-add-email", "users-add-name", "users-share-label"),
     **_each(optional(CODE), "users-add-role", "users-add-partner", "users-add-language"),

@@ -39,7 +39,8 @@ def source_label(row) -> str:
 
 def submission_card(row, values: pd.DataFrame) -> dbc.Card:
     """One submission waiting for review: where from, who, when, the values (approved -> submitted)
-    and the decision: approve, or return with a comment (required)."""
+    and the decision: approve, or return with a comment (required). ``values`` holds them all for a
+    small submission, the first page of them for one over VALUES_IN_FULL."""
     key = {"submission": row.id, "values": int(row.pending_values)}
     count = ngettext("{n} value", "{n} values", int(row.pending_values)).format(
         n=int(row.pending_values)
@@ -57,9 +58,8 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
             count,
         ]
     )
-    # A large submission's values go to a paged table: its rows are built only for a small one
-    # (building them all anyway cost 230 ms for five region submissions).
-    small = len(values) <= VALUES_IN_FULL
+    # A large submission's values go to a table paged on the server: only its first page is read.
+    small = int(row.pending_values) <= VALUES_IN_FULL
     table_rows = [
         html.Tr(
             [
@@ -82,7 +82,7 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
         for value in (values.itertuples(index=False) if small else ())
     ]
     table = (
-        _paged_values(row.id, values)
+        _paged_values(row.id, values, int(row.pending_values))
         if not small
         else dbc.Table(
             [
@@ -147,10 +147,9 @@ def submission_card(row, values: pd.DataFrame) -> dbc.Card:
     )
 
 
-def _paged_values(submission_id: int, values: pd.DataFrame):
-    """A large submission's values (a region body's workbook holds 150 and more), a page at a time:
-    sortable and filterable, so the officer can look for one indicator or period."""
-    rows = [
+def value_rows(values: pd.DataFrame) -> list[dict]:
+    """A page of a large submission's values as the paged table's rows, formatted for reading."""
+    return [
         {
             "indicator": f"{value.indicator_code} — {value.indicator_name}",
             "period": value.period_label,
@@ -164,6 +163,16 @@ def _paged_values(submission_id: int, values: pd.DataFrame):
         }
         for value in values.itertuples(index=False)
     ]
+
+
+def value_pages(total: int) -> int:
+    return max(1, -(-total // VALUES_IN_FULL))
+
+
+def _paged_values(submission_id: int, first_page: pd.DataFrame, total: int) -> html.Div:
+    """A large submission's values (a region body's workbook holds 150 and more), VALUES_IN_FULL at a
+    time: the server reads, sorts and searches them (pages/review.py), so only the page shown is sent."""
+    key = {"submission": submission_id}
     columns = [
         {"name": _("Indicator"), "id": "indicator"},
         {"name": _("Period"), "id": "period"},
@@ -171,10 +180,28 @@ def _paged_values(submission_id: int, values: pd.DataFrame):
         {"name": _("Submitted"), "id": "submitted"},
         {"name": _("Cell"), "id": "cell"},
     ]
-    return paged_table(
-        f"review-values-{submission_id}", columns, rows, VALUES_IN_FULL,
-        style_table={"marginBottom": "0.5rem"}, filter_action="native",
+    # The input inside its label names it for screen readers (dbc.Input takes no aria-label).
+    search = html.Label(
+        [
+            html.Span(_("Find among the submission's values"), className="visually-hidden"),
+            dbc.Input(
+                id={"type": "review-values-search", **key},
+                type="search",
+                debounce=True,
+                maxLength=100,
+                placeholder=_("Find an indicator, a period or a cell"),
+                className="review-values-search",
+            ),
+        ],
+        className="d-block mb-2",
+    )
+    table = paged_table(
+        {"type": "review-values", **key}, columns, value_rows(first_page), VALUES_IN_FULL,
+        style_table={"marginBottom": "0.5rem"},
+        page_action="custom", page_current=0, page_count=value_pages(total),
+        sort_action="custom", sort_mode="single", sort_by=[],
     )  # fmt: skip
+    return html.Div([search, table])
 
 
 def decisions_table(rows) -> html.Div:

@@ -20,7 +20,7 @@ from dashboard.components.filters import (
     parse_filters,
     partner_filter_notice,
 )
-from dashboard.components.pager import page_bounds, page_number, pager
+from dashboard.components.pager import newer_older_pager, page_bounds, page_number, pager
 from dashboard.components.report import OUTCOME_LABELS, revisions_table, uploads_table
 from dashboard.database import read_session
 from dashboard.queries.partner import partner_codes_visible_to, reporting_periods
@@ -44,10 +44,10 @@ dash.register_page(
 
 DOWNLOAD_TYPE = "imports-original"
 ANNOTATED_TYPE = "imports-annotated"
-# Uploads per page, and value changes listed (the newest; filters reach older ones): the region's
-# hundreds of bodies send thousands of workbooks.
+# Uploads and value changes per page (``page=``, ``changes=``): the region's hundreds of bodies send
+# thousands of workbooks and change tens of thousands of values.
 UPLOADS_PAGE_SIZE = 25
-REVISIONS_SHOWN = 100
+REVISIONS_PAGE_SIZE = 25
 
 
 def layout(**query):
@@ -70,21 +70,29 @@ def layout(**query):
         total = upload_count(session, chosen, **listing)
         page, pages, first = page_bounds(page_number(query), total, UPLOADS_PAGE_SIZE)
         uploads = upload_history(session, chosen, limit=UPLOADS_PAGE_SIZE, offset=first, **listing)
+        # One more than a page: whether there are older changes, without counting them all.
+        changes_page = page_number(query, "changes")
         revisions = value_revisions(
             session,
             chosen,
             indicator_codes=[filters.indicator] if filters.indicator else None,
             period_labels=[period] if period else None,
-            limit=REVISIONS_SHOWN,
+            limit=REVISIONS_PAGE_SIZE + 1,
+            offset=(changes_page - 1) * REVISIONS_PAGE_SIZE,
         )
+        has_older = len(revisions) > REVISIONS_PAGE_SIZE
+        revisions = revisions.head(REVISIONS_PAGE_SIZE)
     pairs = [
         (key, ",".join(value) if isinstance(value, list) else str(value))
         for key, value in query.items()
         if key in ("partner", "outcome", "indicator", "period") and value
     ]
+    # Each list's pager keeps the other list's page.
+    on_uploads_page = [("page", str(page))] if page > 1 else []
+    on_changes_page = [("changes", str(changes_page))] if changes_page > 1 else []
     nav = (
         pager(
-            "/imports", pairs, page, pages,
+            "/imports", pairs + on_changes_page, page, pages,
             _("Uploads {first}–{last} of {total} (page {page} of {pages})").format(
                 first=first + 1, last=first + len(uploads), total=total, page=page, pages=pages
             ),
@@ -93,18 +101,18 @@ def layout(**query):
         if pages > 1
         else None
     )  # fmt: skip
-    older = (
-        html.P(
-            _(
-                "The newest {n} changes are listed; choose an indicator or a period above to see "
-                "older ones."
-            ).format(n=REVISIONS_SHOWN),
-            className="small text-muted",
-            id="imports-revisions-limit",
+    first_change = (changes_page - 1) * REVISIONS_PAGE_SIZE
+    changes_nav = (
+        newer_older_pager(
+            "/imports", pairs + on_uploads_page, changes_page, has_older,
+            _("Changes {first}–{last}, newest first").format(
+                first=first_change + 1, last=first_change + len(revisions)
+            ) if len(revisions) else _("No changes this far back."),
+            _("Pages of value changes"), key="changes",
         )
-        if len(revisions) == REVISIONS_SHOWN
+        if has_older or changes_page > 1
         else None
-    )
+    )  # fmt: skip
     notice = partner_filter_notice(filters, chosen, "imports-partner-notice")
     # A partner filter that matches nobody would make both lists say "No uploads yet": the notice
     # says why instead.
@@ -169,7 +177,7 @@ def layout(**query):
                 ),
                 className="text-muted",
             ),
-            older if shown else None,
+            changes_nav if shown else None,
             html.Div(revisions_table(revisions) if shown else nobody, id="imports-revisions"),
         ]
     )

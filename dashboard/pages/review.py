@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.access import AccessDenied, current_actor
+from dashboard.callback_guard import NotFound
 from dashboard.components.pager import page_bounds, page_number, pager
-from dashboard.components.review import decisions_table, locks_grid, submission_card
+from dashboard.components.review import (
+    VALUES_IN_FULL,
+    decisions_table,
+    locks_grid,
+    submission_card,
+    value_pages,
+    value_rows,
+)
 from dashboard.database import DatabaseBusy, perform, read_session
 from dashboard.queries.catalogue import reporting_periods, visible_partners
 from dashboard.queries.review import (
+    count_submission_values,
     period_locks,
     recent_decisions,
     submission_values,
+    visible_submission,
     waiting_submissions,
 )
 from i18n import N_, _, ngettext, page_title
@@ -77,7 +87,10 @@ def waiting_list(page: int = 1):
         waiting = waiting_submissions(session, codes)
         page, pages, first = page_bounds(page, len(waiting), WAITING_PAGE_SIZE)
         shown = waiting[first : first + WAITING_PAGE_SIZE]
-        cards = [submission_card(row, submission_values(session, row.id)) for row in shown]
+        cards = [
+            submission_card(row, submission_values(session, row.id, limit=VALUES_IN_FULL))
+            for row in shown
+        ]
     if not cards:
         return dbc.Alert(_("Nothing is waiting for review."), color="light", id="review-nothing")
     if pages == 1:
@@ -225,6 +238,35 @@ def decide(_approve_clicks, _return_clicks, comments):
             id="review-refused",
         )
     return message, waiting_list(), decisions_view()
+
+
+@callback(
+    Output({"type": "review-values", "submission": MATCH}, "data"),
+    Output({"type": "review-values", "submission": MATCH}, "page_count"),
+    Output({"type": "review-values", "submission": MATCH}, "page_current"),
+    Input({"type": "review-values", "submission": MATCH}, "page_current"),
+    Input({"type": "review-values", "submission": MATCH}, "sort_by"),
+    Input({"type": "review-values-search", "submission": MATCH}, "value"),
+    prevent_initial_call=True,
+)
+def page_of_values(page, sort_by, search):
+    """The page of a large submission's values the officer turned to, sorted by the column clicked
+    and narrowed to what the search box holds (a new search starts again at the first page)."""
+    submission = ctx.outputs_list[0]["id"]["submission"]
+    search = search or ""
+    page = 0 if ctx.triggered_id and ctx.triggered_id["type"] == "review-values-search" else page
+    sort = [(item["column_id"], item["direction"] == "desc") for item in sort_by or ()]
+    with read_session() as session:
+        if not visible_submission(session, current_actor(), submission):
+            raise NotFound(_("There is no such submission."))
+        total = count_submission_values(session, submission, search)
+        pages = value_pages(total)
+        page = min(max(page or 0, 0), pages - 1)
+        values = submission_values(
+            session, submission, search=search, sort=sort,
+            offset=page * VALUES_IN_FULL, limit=VALUES_IN_FULL,
+        )  # fmt: skip
+    return value_rows(values), pages, page
 
 
 @callback(

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from dashboard.access import Actor, Permission, partner_scope
 from dashboard.queries.names import indicator_name, indicator_unit
 from models import (
     Indicator,
@@ -84,22 +85,91 @@ def recent_decisions(session: Session, partner_codes: list[str], limit: int = 20
     )  # fmt: skip
 
 
-def submission_values(session: Session, submission_id: int) -> pd.DataFrame:
-    """The values a submission still holds: what the committee sees now and what was submitted."""
+# The columns an officer may sort a submission's values by (the table's column ids), and the SQL
+# behind each; ties fall back to the indicator's and the period's order.
+VALUE_SORTS = {
+    "indicator": (Indicator.display_order, Indicator.code),
+    "period": (ReportingPeriod.number,),
+    "approved": (Observation.approved_value,),
+    "submitted": (Observation.value,),
+    "cell": (Observation.source_cell,),
+}
+
+
+def _submission_values_query(submission_id: int, search: str):
+    query = (
+        select(Observation.id)
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+        .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+        .where(Observation.submission_id == submission_id, Observation.review_status == "submitted")
+    )
+    words = search.strip().lower()
+    if words:
+        # A code, a name, a period or a cell containing the text; % and _ are matched as typed.
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).contains(words, autoescape=True)
+                    for column in (
+                        Indicator.code, indicator_name(), ReportingPeriod.label,
+                        Observation.source_cell,
+                    )
+                )
+            )
+        )  # fmt: skip
+    return query
+
+
+def submission_values(
+    session: Session,
+    submission_id: int,
+    *,
+    search: str = "",
+    sort: list[tuple[str, bool]] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The values a submission still holds: what the committee sees now and what was submitted.
+    Large submissions are read a page at a time: ``search`` keeps the values whose indicator (code
+    or name), period or cell contains it; ``sort`` is a list of (VALUE_SORTS key, descending)."""
+    order = []
+    for key, descending in sort or ():
+        # Values not given ("no value") last either way, on SQLite as on PostgreSQL.
+        order += [
+            (column.desc() if descending else column.asc()).nulls_last()
+            for column in VALUE_SORTS[key]
+        ]
+    filtered = _submission_values_query(submission_id, search)
     rows = session.execute(
-        select(
+        filtered.with_only_columns(
             Indicator.code, indicator_name(), indicator_unit(), Indicator.value_kind,
             ReportingPeriod.label, Observation.approved_value, Observation.approved_at.is_not(None),
             Observation.value, Observation.source_cell,
         )
-        .join(Indicator, Indicator.id == Observation.indicator_id)
-        .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(
-            Observation.submission_id == submission_id, Observation.review_status == "submitted"
-        )
-        .order_by(Indicator.display_order, ReportingPeriod.number)
+        .order_by(*order, Indicator.display_order, Indicator.code, ReportingPeriod.number)
+        .offset(offset)
+        .limit(limit)
     ).all()  # fmt: skip
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+
+
+def count_submission_values(session: Session, submission_id: int, search: str = "") -> int:
+    """How many of the submission's values ``submission_values`` finds with ``search``."""
+    filtered = _submission_values_query(submission_id, search).subquery()
+    return session.scalar(select(func.count()).select_from(filtered))
+
+
+def visible_submission(session: Session, actor: Actor, submission_id: int) -> bool:
+    """Whether ``submission_id`` exists and belongs to a partner whose submissions ``actor`` reviews."""
+    return (
+        session.scalar(
+            select(Submission.id).where(
+                Submission.id == submission_id,
+                partner_scope(actor, Permission.REVIEW, Submission.partner_id),
+            )
+        )
+        is not None
+    )
 
 
 def latest_returned(session: Session, partner_code: str) -> SubmissionRow | None:

@@ -192,10 +192,12 @@ def value_revisions(
     period_labels: list[str] | None = None,
     upload_id: int | None = None,
     limit: int = 1000,
+    offset: int = 0,
 ) -> pd.DataFrame:
     """Every change of a value of the visible partners, newest first: from what to what, by whom, when,
     why, and from which upload (``upload_id`` None for a correction made on the page; ``entered`` True
-    for a value entered on the page where none was reported)."""
+    for a value entered on the page where none was reported); ``limit`` of them after the newest
+    ``offset``."""
     changed_by_upload = aliased(Upload)
     query = (
         select(
@@ -223,6 +225,7 @@ def value_revisions(
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
         .outerjoin(changed_by_upload, changed_by_upload.id == ObservationRevision.upload_id)
         .order_by(ObservationRevision.changed_at.desc(), ObservationRevision.id.desc())
+        .offset(offset)
         .limit(limit)
     )
     if not _every_partner(session, partner_codes):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from dashboard.app import create_app
 from dashboard.components.filters import MANY_BODIES
 from dashboard.database import EXTENSION_KEY
-from models import PROJECT_PARTNER, Partner, Target
+from models import PROJECT_PARTNER, Partner, Submission, Target
 from seed.region import load_region
 from tests.support.accounts import ensure_account, signed_in_client
 from tests.support.callbacks import ROUTE, page_request, request_body
@@ -248,9 +248,117 @@ def test_the_review_page_pages_its_submissions_and_lists_only_bodies_with_locks(
     first = _plain(_page(app, officer, "/review"))
     assert f"Submissions 1–1 of {waiting} (page 1 of {waiting})" in first
     assert "/review?page=2" in _hrefs(_page(app, officer, "/review"))
-    # A region body's submission holds more values than a table shows at once: a page of them.
-    assert re.search(r'"id": "review-values-\d+"', first)
-    assert '"page_size": 20' in first
+    # A region body's submission holds more values than a table shows at once: only a page of them
+    # is sent, the server pages, sorts and searches the rest.
+    table = next(
+        node["props"]
+        for node in _nodes(_page(app, officer, "/review"))
+        if isinstance(node.get("props"), dict)
+        and isinstance(node["props"].get("id"), dict)
+        and node["props"]["id"].get("type") == "review-values"
+    )
+    assert table["page_action"] == "custom" and len(table["data"]) == table["page_size"] == 20
+    assert table["page_count"] > 1
+
+
+def _values_page(app, client, submission: int, page=0, sort_by=None, search=None, searched=False):
+    """The Review page's request for a page of a submission's values; ``searched``: the search box
+    changed (else the table's page or sort)."""
+    values = {
+        "review-values.page_current": page,
+        "review-values.sort_by": sort_by or [],
+        "review-values-search.value": search,
+    }
+    changed = None
+    if searched:
+        changed = json.dumps({"submission": submission, "type": "review-values-search"})
+        changed = changed.replace(" ", "") + ".value"
+    body = request_body(
+        app, "review-values.page_current", values, ids={"submission": submission}, changed=changed
+    )
+    return client.post(ROUTE, json=body)
+
+
+def _table(answer) -> dict:
+    """The table's new props in a callback answer (keyed by its pattern-matching id)."""
+    assert answer.status_code == 200, answer.text[:300]
+    (props,) = answer.json["response"].values()
+    return props
+
+
+def _shown(answer) -> list[tuple[str, str]]:
+    return [(row["indicator"].split(" — ")[0], row["period"]) for row in _table(answer)["data"]]
+
+
+def test_a_large_submission_is_read_a_page_at_a_time(app, officer, region):
+    from models import Indicator, Observation, ReportingPeriod
+
+    submission, total = region.execute(
+        select(Observation.submission_id, func.count())
+        .where(Observation.review_status == "submitted", Observation.submission_id.is_not(None))
+        .group_by(Observation.submission_id)
+        .order_by(func.count().desc())
+    ).first()
+    assert total > 40, "the region seed leaves a submission of many values waiting"
+    rows = region.execute(
+        select(Observation.value, Indicator.display_order, Indicator.code, ReportingPeriod.number,
+               ReportingPeriod.label)
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+        .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+        .where(Observation.submission_id == submission, Observation.review_status == "submitted")
+    ).all()  # fmt: skip
+    in_order = sorted(rows, key=lambda row: (row.display_order, row.code, row.number))
+
+    second = _values_page(app, officer, submission, page=1)
+    response = _table(second)
+    assert (response["page_count"], response["page_current"]) == (-(-total // 20), 1)
+    assert _shown(second) == [(row.code, row.label) for row in in_order[20:40]]
+
+    # Sorted on the server before paging: the largest values first, those without one last.
+    largest = sorted(in_order, key=lambda row: (row.value is None, -(row.value or 0)))
+    by_value = _values_page(
+        app, officer, submission, sort_by=[{"column_id": "submitted", "direction": "desc"}]
+    )
+    assert _shown(by_value) == [(row.code, row.label) for row in largest[:20]]
+
+    # A search starts again at the first page and counts only what it finds.
+    code = in_order[-1].code
+    found = _values_page(app, officer, submission, page=3, search=code.lower(), searched=True)
+    matching = [(row.code, row.label) for row in in_order if code.lower() in row.code.lower()]
+    assert _table(found)["page_current"] == 0
+    assert _table(found)["page_count"] == max(1, -(-len(matching) // 20))
+    assert set(_shown(found)) <= set(matching) and _shown(found)
+    # % and _ are matched as typed, not as SQL wildcards.
+    assert _shown(_values_page(app, officer, submission, search="%", searched=True)) == []
+
+    # A page past the end is the last page; a submission nobody has is not found.
+    last = _values_page(app, officer, submission, page=10**5)
+    assert _table(last)["page_current"] == -(-total // 20) - 1
+    assert _values_page(app, officer, 10**9).status_code == 404
+
+
+def test_the_values_of_a_submission_refuse_hand_written_requests(app, officer, region, demo):
+    submission = region.scalar(select(func.min(Submission.id)))
+    for sort_by in (
+        [{"column_id": "value; DROP TABLE observation", "direction": "asc"}],
+        [{"column_id": "cell", "direction": "sideways"}],
+        [{"column_id": "cell", "direction": "asc"}] * 2,
+    ):
+        answer = _values_page(app, officer, submission, sort_by=sort_by)
+        assert answer.status_code == 400 and "review-values" in answer.text
+    assert (
+        _values_page(app, officer, submission, search="x" * 101, searched=True).status_code == 400
+    )
+    assert _values_page(app, officer, submission, page=-1).status_code == 400
+    # Only monitoring officers review: an editor, even of the submission's partner, is refused.
+    partner = region.scalar(
+        select(Partner.code)
+        .join(Submission, Submission.partner_id == Partner.id)
+        .where(Submission.id == submission)
+    )
+    editor = ensure_account(region, "editor@test.example.org", "editor", partner)
+    region.commit()
+    assert _values_page(app, signed_in_client(app, editor), submission).status_code == 403
 
 
 def test_the_imports_page_lists_uploads_a_page_at_a_time(app, officer, region, monkeypatch):
@@ -273,6 +381,21 @@ def test_the_imports_page_lists_uploads_a_page_at_a_time(app, officer, region, m
     last = _page(app, officer, "/imports", f"?page={pages + 5}&outcome=imported")
     assert f"(page {pages} of {pages})" in _plain(last)
     assert f"/imports?outcome=imported&page={pages - 1}" in _hrefs(last)
+
+    # The value history, a page at a time too, newest first; each pager keeps the other's page.
+    monkeypatch.setattr(imports_page, "REVISIONS_PAGE_SIZE", 10)
+    newest = _page(app, officer, "/imports", "?page=2")
+    assert "Changes 1–10, newest first" in _plain(newest)
+    assert "/imports?page=2&changes=2" in _hrefs(newest)
+    older = _page(app, officer, "/imports", "?page=2&changes=2")
+    assert "Changes 11–20, newest first" in _plain(older)
+    assert {"/imports?page=2", "/imports?page=2&changes=3"} <= _hrefs(older)
+    assert "/imports?changes=2" in _hrefs(older)  # the uploads pager keeps the changes page
+    first_ids = _component(newest, "imports-revisions")
+    second_ids = _component(older, "imports-revisions")
+    assert json.dumps(first_ids) != json.dumps(second_ids)
+    gone = _page(app, officer, "/imports", "?changes=99999")
+    assert "No changes this far back." in _plain(gone)
 
 
 def test_setup_asks_for_a_group_before_listing_targets_and_milestones(app, officer, region):
