@@ -53,11 +53,12 @@ def load_region_command(
                 bodies=BODIES if bodies is None else bodies,
                 months=MONTHS if months is None else months,
             )  # fmt: skip
-        if engine.dialect.name == "postgresql":
-            # A million new rows: statistics now (0.6 s), not when autovacuum gets to them; until then
-            # the planner plans the region's pages for nearly empty tables.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
+        # A million new rows: statistics now (0.1-0.6 s). PostgreSQL's autovacuum would take minutes
+        # to get to them, during which the pages are planned for nearly empty tables; SQLite keeps
+        # none unless asked, and without them reads all 880,000 values for the overview's targets
+        # instead of the targets' own (cold overview target progress 340 -> 190 ms).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     except RegionAlreadyLoaded as loaded:
         click.echo(
             _("The region data set is loaded already ({bodies} bodies); nothing was added.").format(
