@@ -7,6 +7,7 @@ output stays English.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,14 +15,42 @@ from sqlalchemy import text
 
 import migrations
 from cli.common import UserError, friendly_errors, language_option, open_database
-from dashboard import figure_cache
 from dashboard.settings import Settings, SettingsError
 from i18n import _, ngettext
 from models.database import make_engine, make_session_factory, masked_url, transaction
 from rules.formatting import format_date
 
+# The commands of the other cli modules, by name: "module:attribute". A module is imported only when its
+# command runs (or help lists it): most import pandas, openpyxl or the importers, and a `sharing users
+# add` need not wait for them.
+LAZY_COMMANDS = {
+    "import": "cli.spreadsheets:import_command",
+    "confirm": "cli.spreadsheets:confirm_command",
+    "template": "cli.spreadsheets:template_command",
+    "export": "cli.spreadsheets:export_command",
+    "audit": "cli.audit:audit_command",
+    "setup": "cli.setup:setup_group",
+    "prune": "cli.prune:prune_command",
+    "report": "cli.report:report_command",
+    "users": "cli.users:users_group",
+    "worker": "cli.worker:worker_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose LAZY_COMMANDS are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @language_option
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -37,6 +66,7 @@ def main(ctx: click.Context) -> None:
 @friendly_errors
 def init(settings: Settings) -> None:
     """Create or upgrade the database to the newest schema, and create the reporting periods."""
+    from dashboard import figure_cache
     from seed.reference_data import sync_reporting_periods
 
     migrations.upgrade(settings.database_url)
@@ -86,6 +116,7 @@ def demo(settings: Settings, scale: str, seed, bodies, months) -> None:
     """Load the SHARING partners, instruments, indicators and demo figures (safe to run again);
     with --scale region, also the region data set beside them (loaded once)."""
     from cli.region import load_region_command, refuse_region_options_without_region
+    from dashboard import figure_cache
     from seed.demo import load_demo, load_demo_accounts
 
     refuse_region_options_without_region(scale, seed=seed, bodies=bodies, months=months)
@@ -162,28 +193,3 @@ def check(settings: Settings) -> None:
     click.echo(
         _("{url} is reachable and its schema is current ({head}).").format(url=url, head=head)
     )
-
-
-from cli.audit import audit_command  # noqa: E402
-from cli.prune import prune_command  # noqa: E402
-from cli.report import report_command  # noqa: E402
-from cli.setup import setup_group  # noqa: E402
-from cli.spreadsheets import (  # noqa: E402
-    confirm_command,
-    export_command,
-    import_command,
-    template_command,
-)
-from cli.users import users_group  # noqa: E402
-from cli.worker import worker_command  # noqa: E402
-
-main.add_command(import_command)
-main.add_command(confirm_command)
-main.add_command(template_command)
-main.add_command(export_command)
-main.add_command(audit_command)
-main.add_command(setup_group)
-main.add_command(prune_command)
-main.add_command(report_command)
-main.add_command(users_group)
-main.add_command(worker_command)
