@@ -138,7 +138,7 @@ def _follow(browser, url: str, dependencies: list[dict], job: dict, timeout: flo
         answer = _post(browser, url, body)
         if answer.get("upload-job-poll", {}).get("disabled"):
             return answer
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise AssertionError(f"background upload {job} not done within {timeout} s")
 
 

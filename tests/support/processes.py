@@ -78,7 +78,7 @@ class Gunicorn:
                 with urllib.request.urlopen(self.url + "/", timeout=5):
                     return self
             except OSError:
-                time.sleep(0.3)
+                time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer on {self.url} within {timeout} s")
 
